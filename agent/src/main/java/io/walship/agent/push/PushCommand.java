@@ -1,0 +1,84 @@
+package io.walship.agent.push;
+
+import io.walship.agent.config.AgentConfig;
+import io.walship.config.ConfigException;
+import io.walship.protocol.Put;
+import io.walship.protocol.Reply;
+import io.walship.protocol.WalFileName;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code walship push %p %f}: archive_command. Exits 0 only when the receiver durably stored the file. */
+@Command(name = "push", mixinStandardHelpOptions = true,
+        description = {
+            "Archives one WAL file: sends PATH to the walship receiver, which stores it as NAME for the",
+            "configured Barman server. Meant for archive_command; exits 0 only once the receiver has the",
+            "file durably stored (or already had an identical copy)."},
+        footer = {"", "postgresql.conf:", "  archive_mode = on", "  archive_command = 'walship push %%p %%f'", "",
+            "Exit codes: 0 archived, 2 usage or configuration error, 3 receiver unreachable, 4 TLS or",
+            "certificate failure, 5 rejected (bad name, size or header, not authorized, other cluster),",
+            "6 conflict (a different file is archived under NAME), 7 receiver-side error, 1 anything else.",
+            "Every failure prints one line on stderr; PostgreSQL retries until the command succeeds."})
+public final class PushCommand implements Callable<Integer> {
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+            description = "Agent configuration (default: $WALSHIP_CONFIG, else /etc/walship/walship.conf).")
+    Path config;
+
+    @Parameters(index = "0", paramLabel = "PATH", description = "The file to archive (%%p, relative to the data directory).")
+    Path path;
+
+    @Parameters(index = "1", paramLabel = "NAME", description = "Its WAL file name (%%f).")
+    String name;
+
+    @Override
+    public Integer call() {
+        try {
+            Reply reply = push();
+            if (!reply.code().isArchived()) {
+                return fail(ExitCodes.of(reply.code()), "receiver refused " + name + ": " + reply.message());
+            }
+            return ExitCodes.OK;
+        } catch (PushFailure e) {
+            return fail(e.exitCode(), e.getMessage());
+        }
+    }
+
+    private Reply push() throws PushFailure {
+        if (!WalFileName.isValid(name)) {
+            throw new PushFailure(ExitCodes.REJECTED, WalFileNameMessage.of(name));
+        }
+        BasicFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            throw new PushFailure(ExitCodes.USAGE, "cannot read " + path + ": " + e.getMessage()
+                    + "; PATH must be the WAL file PostgreSQL passes as %p");
+        }
+        if (!attributes.isRegularFile()) {
+            throw new PushFailure(ExitCodes.USAGE, path + " is not a regular file; PATH must be the WAL file "
+                    + "PostgreSQL passes as %p");
+        }
+        AgentConfig agent;
+        try {
+            agent = AgentConfig.load(AgentConfig.locate(config));
+        } catch (ConfigException e) {
+            throw new PushFailure(ExitCodes.USAGE, e.getMessage());
+        }
+        Put put = new Put(agent.server(), name, attributes.size(), attributes.lastModifiedTime().to(TimeUnit.NANOSECONDS));
+        return new PushClient(agent).push(path, put);
+    }
+
+    private static int fail(int code, String message) {
+        System.err.println("walship push: " + message.replace('\n', ' '));
+        return code;
+    }
+}

@@ -1,0 +1,16 @@
+package io.walship.protocol;
+
+/** The type byte that starts every frame body. */
+final class FrameType {
+
+    static final byte HELLO = 1;
+    static final byte WELCOME = 2;
+    static final byte PUT = 3;
+    static final byte GET = 4;
+    static final byte DATA = 5;
+    static final byte END = 6;
+    static final byte REPLY = 7;
+
+    private FrameType() {
+    }
+}

@@ -1,0 +1,84 @@
+package io.walship.protocol;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.MessageToMessageEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * Writes a {@link Message} as one length-prefixed frame. {@link Data} content is passed on as a
+ * composite with its header instead of being copied.
+ */
+public final class MessageEncoder extends MessageToMessageEncoder<Message> {
+
+    public MessageEncoder() {
+        super(Message.class);
+    }
+
+    @Override
+    protected void encode(ChannelHandlerContext ctx, Message message, List<Object> out) {
+        if (message instanceof Data data) {
+            ByteBuf content = data.content();
+            if (content.readableBytes() > Limits.MAX_CHUNK) {
+                throw new ProtocolException("data chunk of " + content.readableBytes()
+                        + " bytes exceeds the limit of " + Limits.MAX_CHUNK);
+            }
+            ByteBuf header = ctx.alloc().buffer(Limits.LENGTH_PREFIX + 1);
+            header.writeInt(1 + content.readableBytes()).writeByte(FrameType.DATA);
+            out.add(header);
+            out.add(content.retain());
+            return;
+        }
+        ByteBuf frame = ctx.alloc().buffer(64);
+        frame.writeInt(0);
+        writeBody(message, frame);
+        frame.setInt(0, frame.readableBytes() - Limits.LENGTH_PREFIX);
+        out.add(frame);
+    }
+
+    static void writeBody(Message message, ByteBuf frame) {
+        switch (message) {
+            case Hello hello -> {
+                frame.writeByte(FrameType.HELLO).writeInt(hello.magic());
+                frame.writeShort(hello.version()).writeLong(hello.capabilities());
+            }
+            case Welcome welcome -> frame.writeByte(FrameType.WELCOME).writeShort(welcome.version())
+                    .writeLong(welcome.capabilities());
+            case Put put -> {
+                frame.writeByte(FrameType.PUT);
+                writeString(frame, put.server(), Limits.MAX_NAME);
+                writeString(frame, put.name(), Limits.MAX_NAME);
+                frame.writeLong(put.size()).writeLong(put.mtimeNanos());
+            }
+            case Get get -> {
+                frame.writeByte(FrameType.GET);
+                writeString(frame, get.server(), Limits.MAX_NAME);
+                writeString(frame, get.name(), Limits.MAX_NAME);
+            }
+            case End end -> frame.writeByte(FrameType.END).writeInt(end.crc32c());
+            case Reply reply -> {
+                frame.writeByte(FrameType.REPLY).writeByte(reply.code().wire);
+                writeString(frame, truncate(reply.message(), Limits.MAX_MESSAGE), Limits.MAX_MESSAGE);
+            }
+            case Data data -> throw new IllegalArgumentException("data frames are encoded without copying");
+        }
+    }
+
+    private static void writeString(ByteBuf frame, String value, int maxBytes) {
+        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length > maxBytes) {
+            throw new ProtocolException("string of " + bytes.length + " bytes exceeds the limit of " + maxBytes);
+        }
+        frame.writeShort(bytes.length).writeBytes(bytes);
+    }
+
+    /** Human messages are shortened rather than refused: an overlong explanation must not hide the outcome. */
+    private static String truncate(String message, int maxBytes) {
+        String result = message;
+        while (result.getBytes(StandardCharsets.UTF_8).length > maxBytes) {
+            result = result.substring(0, result.length() - Math.max(1, result.length() / 8));
+        }
+        return result;
+    }
+}

@@ -1,0 +1,66 @@
+package io.walship.protocol;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A file name PostgreSQL hands to archive_command: a segment, a {@code .partial} segment, a
+ * {@code .backup} label or a timeline {@code .history}. Only these travel on the wire, never paths.
+ */
+public record WalFileName(String name, Kind kind, long timeline, long log, long segment) {
+
+    public enum Kind {
+        SEGMENT, PARTIAL, BACKUP, HISTORY;
+
+        /** Segments and partial segments carry a WAL page header; the others are text files. */
+        public boolean hasWalHeader() {
+            return this == SEGMENT || this == PARTIAL;
+        }
+    }
+
+    private static final Pattern NAME = Pattern.compile(
+            "([0-9A-Fa-f]{8})(?:([0-9A-Fa-f]{8})([0-9A-Fa-f]{8})(\\.[0-9A-Fa-f]{8}\\.backup|\\.partial)?|\\.history)");
+
+    public static WalFileName parse(String name) {
+        Matcher m = NAME.matcher(name);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("'" + printable(name) + "' is not a WAL file name (expected 24 hex "
+                    + "digits, optionally with .partial or .XXXXXXXX.backup, or 8 hex digits with .history)");
+        }
+        long timeline = Long.parseLong(m.group(1), 16);
+        if (m.group(2) == null) {
+            return new WalFileName(name, Kind.HISTORY, timeline, 0, 0);
+        }
+        String suffix = m.group(4);
+        Kind kind = suffix == null ? Kind.SEGMENT : suffix.equals(".partial") ? Kind.PARTIAL : Kind.BACKUP;
+        return new WalFileName(name, kind, timeline, Long.parseLong(m.group(2), 16), Long.parseLong(m.group(3), 16));
+    }
+
+    public static boolean isValid(String name) {
+        return NAME.matcher(name).matches();
+    }
+
+    /** Barman's hash directory: timeline and log as {@code %08X%08X}; history files have none. */
+    public String hashDir() {
+        if (kind == Kind.HISTORY) {
+            throw new IllegalStateException(name + " is a history file and lives directly in wals/");
+        }
+        return String.format("%08X%08X", timeline, log);
+    }
+
+    /** The LSN where this segment starts, for a server with the given segment size. */
+    public long startLsn(long segmentSize) {
+        long segmentsPerLog = 0x1_0000_0000L / segmentSize;
+        return (log * segmentsPerLog + segment) * segmentSize;
+    }
+
+    /** The segment number must fit the segment size: 16 MiB segments only count up to 0xFF per log. */
+    public boolean fitsSegmentSize(long segmentSize) {
+        return segment < 0x1_0000_0000L / segmentSize;
+    }
+
+    private static String printable(String name) {
+        String shown = name.length() > 80 ? name.substring(0, 80) + "..." : name;
+        return shown.replaceAll("\\p{Cntrl}", "?");
+    }
+}

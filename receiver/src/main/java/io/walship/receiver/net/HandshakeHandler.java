@@ -1,0 +1,37 @@
+package io.walship.receiver.net;
+
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import io.walship.protocol.Hello;
+import io.walship.protocol.ProtocolVersion;
+import io.walship.protocol.Reply;
+import io.walship.protocol.ReplyCode;
+import io.walship.protocol.Welcome;
+
+/** Agrees on the protocol version with the first message, then steps out of the pipeline. */
+final class HandshakeHandler extends ChannelInboundHandlerAdapter {
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof Hello hello)) {
+            ReferenceCountUtil.release(msg);
+            refuse(ctx, "the first message must be HELLO; is the agent a walship agent?");
+            return;
+        }
+        if (hello.magic() != Hello.MAGIC) {
+            refuse(ctx, "HELLO carries the wrong magic; this port serves walship agents only");
+        } else if (!ProtocolVersion.isSupported(hello.version())) {
+            refuse(ctx, "the agent speaks protocol version " + hello.version() + ", this receiver speaks version "
+                    + ProtocolVersion.CURRENT + "; install matching walship versions");
+        } else {
+            ctx.writeAndFlush(new Welcome(ProtocolVersion.CURRENT, 0L));
+            ctx.pipeline().remove(this);
+        }
+    }
+
+    private static void refuse(ChannelHandlerContext ctx, String why) {
+        ctx.writeAndFlush(new Reply(ReplyCode.REJECTED, why)).addListener(ChannelFutureListener.CLOSE);
+    }
+}

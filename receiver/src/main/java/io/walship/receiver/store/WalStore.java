@@ -1,0 +1,10 @@
+package io.walship.receiver.store;
+
+import io.walship.protocol.WalFileName;
+
+/** Where received WAL files go. One narrow door so the network side knows nothing of the layout. */
+public interface WalStore {
+
+    /** Starts receiving {@code name}; refused requests throw before any byte is accepted. */
+    Ingest begin(String server, WalFileName name, long size, long mtimeNanos) throws IngestException;
+}

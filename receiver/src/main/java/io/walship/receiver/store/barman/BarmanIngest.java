@@ -1,0 +1,172 @@
+package io.walship.receiver.store.barman;
+
+import io.walship.protocol.ReplyCode;
+import io.walship.protocol.WalFileName;
+import io.walship.receiver.compress.Compression;
+import io.walship.receiver.store.Ingest;
+import io.walship.receiver.store.IngestException;
+import io.walship.receiver.store.Outcome;
+import io.walship.receiver.wal.WalHeaderCheck;
+import io.walship.receiver.wal.WalPageHeader;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.zip.CRC32C;
+
+/**
+ * Receives one file into a hidden temp file next to its destination (Barman ignores dot files), then
+ * commits it: fsync, rename, fsync the directory, append to xlog.db under Barman's lock, fsync.
+ * Hashing, header checks and compression happen in the same single pass over the incoming bytes.
+ */
+final class BarmanIngest implements Ingest {
+
+    private static final int BUFFER = 64 * 1024;
+
+    private final ServerArchive archive;
+    private final WalFileName name;
+    private final long size;
+    private final long mtimeNanos;
+    private final Path directory;
+    private final Path destination;
+    private final Path temp;
+    private final FileChannel channel;
+    private final OutputStream out;
+    private final CRC32C crc = new CRC32C();
+    private final byte[] scratch = new byte[BUFFER];
+    private final byte[] head;
+    private int headFilled;
+    private long received;
+    private boolean closed;
+
+    BarmanIngest(ServerArchive archive, WalFileName name, long size, long mtimeNanos) throws IOException {
+        this.archive = archive;
+        this.name = name;
+        this.size = size;
+        this.mtimeNanos = mtimeNanos;
+        this.directory = archive.layout().directoryOf(name);
+        this.destination = archive.layout().pathOf(name);
+        this.head = name.kind().hasWalHeader() ? new byte[WalPageHeader.SIZE] : new byte[0];
+        Durable.createDirectories(directory);
+        this.temp = directory.resolve("." + name.name() + "." + UUID.randomUUID() + ".walship-tmp");
+        this.channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        this.out = archive.compression().compress(
+                new BufferedOutputStream(new KeepOpenOutputStream(Channels.newOutputStream(channel)), BUFFER));
+    }
+
+    @Override
+    public void write(ByteBuffer chunk) throws IngestException {
+        int length = chunk.remaining();
+        if (received + length > size) {
+            throw IngestException.rejected(name.name() + ": the agent sent more than the " + size
+                    + " bytes it announced");
+        }
+        crc.update(chunk.duplicate());
+        if (headFilled < head.length) {
+            int take = Math.min(head.length - headFilled, length);
+            chunk.duplicate().get(head, headFilled, take);
+            headFilled += take;
+            if (headFilled == head.length) {
+                checkHeader(WalPageHeader.parse(head));
+            }
+        }
+        try {
+            while (chunk.hasRemaining()) {
+                int n = Math.min(chunk.remaining(), scratch.length);
+                chunk.get(scratch, 0, n);
+                out.write(scratch, 0, n);
+            }
+        } catch (IOException e) {
+            throw failed("cannot write " + temp, e);
+        }
+        received += length;
+    }
+
+    private void checkHeader(WalPageHeader header) throws IngestException {
+        Optional<String> problem = WalHeaderCheck.problem(name, size, header);
+        if (problem.isPresent()) {
+            throw IngestException.rejected(problem.get());
+        }
+        archive.checkCluster(name.name(), header);
+    }
+
+    @Override
+    public Outcome finish(int crc32c) throws IngestException {
+        try {
+            if (received != size) {
+                throw IngestException.rejected(name.name() + ": received " + received + " of " + size
+                        + " bytes; the file changed or the transfer broke, retry");
+            }
+            if ((int) crc.getValue() != crc32c) {
+                throw IngestException.rejected(name.name() + ": checksum mismatch, the data was damaged in "
+                        + "transit; retry");
+            }
+            try {
+                out.close();
+                channel.force(true);
+                channel.close();
+                closed = true;
+                return commit();
+            } catch (IOException e) {
+                throw failed("cannot store " + destination, e);
+            }
+        } finally {
+            abort();
+        }
+    }
+
+    private Outcome commit() throws IOException {
+        XlogDb xlogDb = archive.xlogDb();
+        try (Flock lock = xlogDb.lock()) {
+            if (Files.exists(destination)) {
+                if (!PlainContent.same(destination, temp)) {
+                    return new Outcome(ReplyCode.CONFLICT, name.name() + " is already archived for server '"
+                            + archive.name() + "' with different content; the archived file was left untouched. "
+                            + "Check that only one cluster archives to this server");
+                }
+                if (!xlogDb.contains(name.name())) {
+                    xlogDb.append(lineFor(destination));
+                }
+                return new Outcome(ReplyCode.ALREADY_STORED, name.name() + " was already archived with "
+                        + "identical content");
+            }
+            Files.move(temp, destination);
+            Durable.syncDirectory(directory);
+            xlogDb.append(lineFor(destination));
+            return new Outcome(ReplyCode.STORED, name.name() + " stored");
+        }
+    }
+
+    private XlogDbLine lineFor(Path stored) throws IOException {
+        byte[] magic;
+        try (var in = Files.newInputStream(stored)) {
+            magic = in.readNBytes(8);
+        }
+        return new XlogDbLine(name.name(), Files.size(stored), mtimeNanos, Compression.sniff(magic, magic.length));
+    }
+
+    @Override
+    public void abort() {
+        try {
+            if (!closed) {
+                closed = true;
+                channel.close();
+            }
+            Files.deleteIfExists(temp);
+        } catch (IOException e) {
+            java.util.logging.Logger.getLogger(BarmanIngest.class.getName())
+                    .warning("cannot remove " + temp + ": " + e.getMessage());
+        }
+    }
+
+    private IngestException failed(String what, IOException e) {
+        return new IngestException(ReplyCode.FAILED, what + ": " + e.getMessage(), e);
+    }
+}

@@ -1,0 +1,60 @@
+package io.walship.receiver.store.barman;
+
+import io.walship.protocol.ReplyCode;
+import io.walship.protocol.WalFileName;
+import io.walship.receiver.compress.Compression;
+import io.walship.receiver.store.Ingest;
+import io.walship.receiver.store.IngestException;
+import io.walship.receiver.store.WalStore;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Stores WAL the way Barman archives it, under {@code <barman_home>/<server>/wals}. */
+public final class BarmanStore implements WalStore {
+
+    /** Text files (.history, .backup) are a few hundred bytes; this bounds a hostile upload. */
+    static final long MAX_TEXT_FILE = 16L << 20;
+
+    private final Map<String, ServerArchive> servers = new LinkedHashMap<>();
+
+    public BarmanStore(Path barmanHome, Map<String, Compression> serverCompression, Duration lockTimeout) {
+        serverCompression.forEach((server, compression) -> {
+            Path serverDir = barmanHome.resolve(server);
+            HashDirLayout layout = new HashDirLayout(serverDir.resolve("wals"));
+            XlogDb xlogDb = new XlogDb(layout.xlogDb(), barmanHome.resolve("." + server + "-xlogdb.lock"),
+                    lockTimeout);
+            servers.put(server, new ServerArchive(server, serverDir, layout, xlogDb, compression));
+        });
+    }
+
+    @Override
+    public Ingest begin(String server, WalFileName name, long size, long mtimeNanos) throws IngestException {
+        ServerArchive archive = servers.get(server);
+        if (archive == null) {
+            throw IngestException.rejected("the receiver has no server '" + server + "'; add a [" + server
+                    + "] section to its configuration or fix the agent's 'server' setting");
+        }
+        checkSize(name, size);
+        try {
+            return new BarmanIngest(archive, name, size, mtimeNanos);
+        } catch (IOException e) {
+            throw new IngestException(ReplyCode.FAILED, "cannot create a file for " + name.name() + " in "
+                    + archive.layout().directoryOf(name) + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void checkSize(WalFileName name, long size) throws IngestException {
+        if (name.kind().hasWalHeader()) {
+            if (!io.walship.receiver.wal.WalHeaderCheck.isValidSegmentSize(size)) {
+                throw IngestException.rejected(name.name() + " is " + size + " bytes; a WAL segment is a power of "
+                        + "two between 1 MiB and 1 GiB, so the file is truncated or not a segment");
+            }
+        } else if (size == 0 || size > MAX_TEXT_FILE) {
+            throw IngestException.rejected(name.name() + " is " + size + " bytes; a " + name.kind().name()
+                    .toLowerCase(java.util.Locale.ROOT) + " file must be between 1 byte and " + MAX_TEXT_FILE);
+        }
+    }
+}

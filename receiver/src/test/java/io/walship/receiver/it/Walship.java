@@ -1,0 +1,79 @@
+package io.walship.receiver.it;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** Drives the built launcher {@code bin/walship} of this checkout. */
+final class Walship {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    private final Path root;
+
+    private Walship(Path root) {
+        this.root = root;
+    }
+
+    /** Failsafe runs in the receiver module, so the checkout is its parent (or the directory itself). */
+    static Walship locate() {
+        Path cwd = Path.of("").toAbsolutePath();
+        Path root = Stream.of(cwd.getParent(), cwd)
+                .filter(p -> p != null && Files.isRegularFile(p.resolve("bin/walship"))
+                        && Files.isDirectory(p.resolve("receiver")))
+                .findFirst()
+                .orElseGet(() -> fail("cannot find bin/walship in " + cwd + " or its parent"));
+        for (String jar : List.of("receiver/target/walship-receiver.jar", "agent/target/walship-agent.jar")) {
+            if (!Files.isRegularFile(root.resolve(jar))) {
+                fail(root.resolve(jar) + " is missing: run the integration tests through ./mvnw verify,"
+                        + " which packages the agent and the receiver first");
+            }
+        }
+        return new Walship(root);
+    }
+
+    Path launcher() {
+        return root.resolve("bin/walship");
+    }
+
+    Proc.Result run(String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(launcher().toString()));
+        command.addAll(List.of(args));
+        return Proc.run(command, root, null, TIMEOUT);
+    }
+
+    ReceiverProcess startReceiver(Path config, Path stderrLog) throws IOException {
+        return ReceiverProcess.start(List.of(launcher().toString(), "receiver", "--config", config.toString()),
+                stderrLog, Duration.ofSeconds(60));
+    }
+
+    /**
+     * The launcher that PostgreSQL's archive_command can run. As root that is the postgres user, who may not
+     * be able to reach this checkout (e.g. one under /root); then the launcher and the agent jars are copied
+     * into {@code stagingDir} in the installed layout the launcher also supports (lib/agent/...).
+     */
+    Path launcherForPostgres(Path stagingDir) throws IOException {
+        Path agentJar = root.resolve("agent/target/walship-agent.jar");
+        if (RunAs.postgresCan("-x", launcher()) && RunAs.postgresCan("-r", agentJar)) {
+            return launcher();
+        }
+        Path bin = Files.createDirectories(stagingDir.resolve("bin"));
+        Path lib = Files.createDirectories(stagingDir.resolve("lib/agent/lib"));
+        Files.copy(launcher(), bin.resolve("walship"), StandardCopyOption.COPY_ATTRIBUTES);
+        Files.copy(agentJar, lib.getParent().resolve("walship-agent.jar"));
+        try (Stream<Path> jars = Files.list(root.resolve("agent/target/lib"))) {
+            for (Path jar : jars.toList()) {
+                Files.copy(jar, lib.resolve(jar.getFileName()));
+            }
+        }
+        RunAs.giveToPostgres(stagingDir);
+        return bin.resolve("walship");
+    }
+}
