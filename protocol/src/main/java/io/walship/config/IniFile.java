@@ -52,6 +52,7 @@ public final class IniFile {
             if (line.isEmpty() || line.startsWith("#") || line.startsWith(";")) {
                 continue;
             }
+            line = INLINE_COMMENT.matcher(line).replaceFirst("").strip();
             Matcher section = SECTION.matcher(line);
             if (section.matches()) {
                 String name = section.group(1);
@@ -72,8 +73,7 @@ public final class IniFile {
                 throw new ConfigException(file + ":" + lineNumber + ": '" + entry.group(1)
                         + "' is outside any section; put it below a [section] header");
             }
-            String value = INLINE_COMMENT.matcher(entry.group(2)).replaceFirst("").strip();
-            current.put(entry.group(1).toLowerCase(java.util.Locale.ROOT), value, lineNumber);
+            current.put(entry.group(1).toLowerCase(java.util.Locale.ROOT), entry.group(2).strip(), lineNumber);
         }
         return new IniFile(file, sections);
     }

@@ -94,7 +94,8 @@ public final class IniSection {
         String host = value;
         int port = defaultPort;
         int colon = value.lastIndexOf(':');
-        if (colon > 0 && value.indexOf(']') < colon) {
+        boolean hasPort = value.startsWith("[") ? value.indexOf(']') < colon : value.indexOf(':') == colon;
+        if (colon >= 0 && hasPort) {
             host = value.substring(0, colon);
             try {
                 port = Integer.parseInt(value.substring(colon + 1));

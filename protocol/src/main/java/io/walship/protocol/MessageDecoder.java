@@ -44,13 +44,13 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
             case FrameType.END -> new End(readInt(frame));
             case FrameType.REPLY -> new Reply(ReplyCode.fromWire(readUnsignedByte(frame)),
                     readString(frame, Limits.MAX_MESSAGE));
-            default -> throw new ProtocolException("unknown frame type " + type);
+            default -> throw new ProtocolException("unknown frame type " + Byte.toUnsignedInt(type));
         };
         if (frame.isReadable()) {
             if (message instanceof Data data) {
                 data.release();
             }
-            throw new ProtocolException(frame.readableBytes() + " unexpected trailing bytes in frame type " + type);
+            throw new ProtocolException(frame.readableBytes() + " unexpected trailing bytes in frame type " + Byte.toUnsignedInt(type));
         }
         return message;
     }

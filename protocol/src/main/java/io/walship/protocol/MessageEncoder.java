@@ -31,9 +31,14 @@ public final class MessageEncoder extends MessageToMessageEncoder<Message> {
             return;
         }
         ByteBuf frame = ctx.alloc().buffer(64);
-        frame.writeInt(0);
-        writeBody(message, frame);
-        frame.setInt(0, frame.readableBytes() - Limits.LENGTH_PREFIX);
+        try {
+            frame.writeInt(0);
+            writeBody(message, frame);
+            frame.setInt(0, frame.readableBytes() - Limits.LENGTH_PREFIX);
+        } catch (RuntimeException e) {
+            frame.release();
+            throw e;
+        }
         out.add(frame);
     }
 
@@ -46,6 +51,9 @@ public final class MessageEncoder extends MessageToMessageEncoder<Message> {
             case Welcome welcome -> frame.writeByte(FrameType.WELCOME).writeShort(welcome.version())
                     .writeLong(welcome.capabilities());
             case Put put -> {
+                if (put.size() < 0) {
+                    throw new ProtocolException("negative size " + put.size());
+                }
                 frame.writeByte(FrameType.PUT);
                 writeString(frame, put.server(), Limits.MAX_NAME);
                 writeString(frame, put.name(), Limits.MAX_NAME);
@@ -75,10 +83,14 @@ public final class MessageEncoder extends MessageToMessageEncoder<Message> {
 
     /** Human messages are shortened rather than refused: an overlong explanation must not hide the outcome. */
     private static String truncate(String message, int maxBytes) {
-        String result = message;
-        while (result.getBytes(StandardCharsets.UTF_8).length > maxBytes) {
-            result = result.substring(0, result.length() - Math.max(1, result.length() / 8));
+        byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length <= maxBytes) {
+            return message;
         }
-        return result;
+        int end = maxBytes;
+        while (end > 0 && (bytes[end] & 0xC0) == 0x80) {
+            end--;
+        }
+        return new String(bytes, 0, end, StandardCharsets.UTF_8);
     }
 }

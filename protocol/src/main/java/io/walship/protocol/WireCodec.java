@@ -11,7 +11,7 @@ public final class WireCodec {
 
     /** Splits the byte stream at the 4-byte length prefix; a frame above {@link Limits#MAX_FRAME} fails fast. */
     public static LengthFieldBasedFrameDecoder frameDecoder() {
-        return new LengthFieldBasedFrameDecoder(Limits.MAX_FRAME, 0, Limits.LENGTH_PREFIX, 0,
+        return new LengthFieldBasedFrameDecoder(Limits.LENGTH_PREFIX + Limits.MAX_FRAME, 0, Limits.LENGTH_PREFIX, 0,
                 Limits.LENGTH_PREFIX, true);
     }
 
