@@ -35,6 +35,8 @@ public final class CertificateAuthority {
     /** NAME becomes both a file name and the certificate's CN, so it is kept to a portable, unambiguous set. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final String CA_NAME = "ca";
+    private static final String INIT_HINT = "remove it first or choose another --dir";
+    private static final String ISSUE_HINT = "remove it first or choose another --name";
 
     private final CertificateIssuer issuer;
     private final Clock clock;
@@ -58,10 +60,10 @@ public final class CertificateAuthority {
     public CredentialFiles init(Path dir) throws CaException, IOException, GeneralSecurityException {
         createDirectory(dir);
         CredentialFiles files = new CredentialFiles(dir.resolve(CA_CERTIFICATE), dir.resolve(CA_KEY));
-        refuseExisting(files, "remove it first or choose another --dir");
+        refuseExisting(files, INIT_HINT);
         KeyPair key = issuer.newKeyPair();
         X509Certificate certificate = issuer.selfSignedCa(key);
-        write(dir, files, certificate, key.getPrivate(), "remove it first or choose another --dir");
+        write(dir, files, certificate, key.getPrivate(), INIT_HINT);
         return files;
     }
 
@@ -72,7 +74,7 @@ public final class CertificateAuthority {
     public CredentialFiles issue(Path dir, String name, List<String> hosts)
             throws CaException, IOException, GeneralSecurityException {
         if (name == null || !NAME.matcher(name).matches()) {
-            throw new CaException("--name " + (name == null ? "" : name) + " is not valid: use 1 to 64 letters, "
+            throw new CaException("--name '" + (name == null ? "" : name) + "' is not valid: use 1 to 64 letters, "
                     + "digits, '.', '_' or '-', starting with a letter or digit (it becomes the file name and CN)");
         }
         if (name.equals(CA_NAME)) {
@@ -80,13 +82,12 @@ public final class CertificateAuthority {
         }
         List<GeneralName> altNames = SubjectAltNames.parse(hosts);
         CredentialFiles files = new CredentialFiles(dir.resolve(name + ".crt"), dir.resolve(name + ".key"));
-        String hint = "remove it first or choose another --name";
-        refuseExisting(files, hint);
+        refuseExisting(files, ISSUE_HINT);
         X509Certificate caCertificate = loadCaCertificate(dir);
         PrivateKey caKey = loadCaKey(dir, caCertificate);
         KeyPair key = issuer.newKeyPair();
         X509Certificate certificate = issuer.leaf(caCertificate, caKey, name, altNames, key.getPublic());
-        write(dir, files, certificate, key.getPrivate(), hint);
+        write(dir, files, certificate, key.getPrivate(), ISSUE_HINT);
         return files;
     }
 

@@ -108,7 +108,7 @@ class CaCommandTest {
         Run run = run("issue", "--dir", tmp.toString(), "--name", "../etc/passwd");
 
         assertEquals(2, run.exitCode());
-        assertOneErrorLine(run, "walship ca: --name ../etc/passwd is not valid");
+        assertOneErrorLine(run, "walship ca: --name '../etc/passwd' is not valid");
     }
 
     @Test

@@ -55,25 +55,32 @@ final class Walship {
     }
 
     /**
-     * The launcher that PostgreSQL's archive_command can run. As root that is the postgres user, who may not
-     * be able to reach this checkout (e.g. one under /root); then the launcher and the agent jars are copied
-     * into {@code stagingDir} in the installed layout the launcher also supports (lib/agent/...).
+     * The launcher that PostgreSQL's archive_command can run. As root that runs as the postgres user, who may
+     * not be able to reach this checkout (e.g. one under /root); then the launcher and the agent jars are
+     * copied into {@code stagingDir} with the same relative layout as the checkout.
      */
     Path launcherForPostgres(Path stagingDir) throws IOException {
         Path agentJar = root.resolve("agent/target/walship-agent.jar");
         if (RunAs.postgresCan("-x", launcher()) && RunAs.postgresCan("-r", agentJar)) {
             return launcher();
         }
-        Path bin = Files.createDirectories(stagingDir.resolve("bin"));
-        Path lib = Files.createDirectories(stagingDir.resolve("lib/agent/lib"));
-        Files.copy(launcher(), bin.resolve("walship"), StandardCopyOption.COPY_ATTRIBUTES);
-        Files.copy(agentJar, lib.getParent().resolve("walship-agent.jar"));
-        try (Stream<Path> jars = Files.list(root.resolve("agent/target/lib"))) {
-            for (Path jar : jars.toList()) {
-                Files.copy(jar, lib.resolve(jar.getFileName()));
+        copyTree(root.resolve("bin"), stagingDir.resolve("bin"));
+        copyTree(root.resolve("agent/target/lib"), stagingDir.resolve("agent/target/lib"));
+        Files.copy(agentJar, stagingDir.resolve("agent/target/walship-agent.jar"));
+        RunAs.giveToPostgres(stagingDir);
+        return stagingDir.resolve("bin/walship");
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path source : paths.toList()) {
+                Path target = to.resolve(from.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(source, target, StandardCopyOption.COPY_ATTRIBUTES);
+                }
             }
         }
-        RunAs.giveToPostgres(stagingDir);
-        return bin.resolve("walship");
     }
 }
