@@ -137,6 +137,8 @@ class ArchiveIT {
             assertEquals(Files.size(stored), entry.size(), "expected the size column of " + entry
                     + " to be the stored (compressed) size of " + stored);
             assertEquals("zstd", entry.compression(), "expected the compression column of " + entry);
+            assertEquals(Compression.sniff(Files.readAllBytes(stored)).xlogDbName, entry.compression(),
+                    "expected the compression column of " + entry + " to name the format of " + stored);
             assertEquals(PythonFloat.mtimeRepr(origDir.resolve(entry.name())), entry.time(),
                     "expected the time column of " + entry + " to be the Python float repr of the source mtime");
         }
