@@ -19,10 +19,10 @@ import picocli.CommandLine.Option;
 
 /** {@code walship receiver}: the backup-host service. */
 @Command(name = "walship receiver", mixinStandardHelpOptions = true, versionProvider = ReceiverMain.Version.class,
-        description = {
-            "Receives WAL files from walship agents over mutual TLS, verifies them and stores them in Barman's",
-            "layout (<barman_home>/<server>/wals/<hash>/<name> plus xlog.db). Runs in the foreground; logs go to",
-            "stderr, one line per file."},
+        description = {"Runs the walship receiver on the backup host.", "",
+            "Receives WAL files from walship agents over mutual TLS, verifies them and stores them in Barman's "
+                + "layout (<barman_home>/<server>/wals/<hash>/<name> plus xlog.db). Runs in the foreground; "
+                + "logs go to stderr, one line per file."},
         footer = {"", "Example:", "  walship receiver --config /etc/walship/receiver.conf"})
 public final class ReceiverMain implements Callable<Integer> {
 

@@ -18,15 +18,14 @@ import picocli.CommandLine.Parameters;
 
 /** {@code walship push %p %f}: archive_command. Exits 0 only when the receiver durably stored the file. */
 @Command(name = "push", mixinStandardHelpOptions = true,
-        description = {
-            "Archives one WAL file: sends PATH to the walship receiver, which stores it as NAME for the",
-            "configured Barman server. Meant for archive_command; exits 0 only once the receiver has the",
-            "file durably stored (or already had an identical copy)."},
+        description = {"Archives one WAL file (PostgreSQL's archive_command).", "",
+            "Sends PATH to the walship receiver, which stores it as NAME for the configured Barman server. "
+                + "Exits 0 only once the receiver has the file durably stored (or already had an identical copy)."},
         footer = {"", "postgresql.conf:", "  archive_mode = on", "  archive_command = 'walship push %%p %%f'", "",
-            "Exit codes: 0 archived, 2 usage or configuration error, 3 receiver unreachable, 4 TLS or",
-            "certificate failure, 5 rejected (bad name, size or header, not authorized, other cluster),",
-            "6 conflict (a different file is archived under NAME), 7 receiver-side error, 1 anything else.",
-            "Every failure prints one line on stderr; PostgreSQL retries until the command succeeds."})
+            "Exit codes: 0 archived, 1 unexpected failure, 2 usage or configuration error, 3 receiver unreachable, "
+                + "4 TLS or certificate failure, 5 rejected (bad name, size or header, not authorized, other "
+                + "cluster), 6 conflict (a different file is archived under NAME), 7 receiver-side error. "
+                + "Every failure prints one line on stderr; PostgreSQL keeps the file and retries."})
 public final class PushCommand implements Callable<Integer> {
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE",

@@ -62,7 +62,7 @@ public enum Compression {
         return switch (this) {
             case ZSTD -> new ZstdInputStream(in);
             case GZIP -> new GZIPInputStream(in, BUFFER);
-            case BZIP2 -> new BZip2CompressorInputStream(in);
+            case BZIP2 -> new BZip2CompressorInputStream(in, true);
             case NONE -> in;
         };
     }

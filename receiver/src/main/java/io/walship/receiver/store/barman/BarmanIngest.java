@@ -43,6 +43,7 @@ final class BarmanIngest implements Ingest {
     private final byte[] scratch = new byte[BUFFER];
     private final byte[] head;
     private int headFilled;
+    private WalPageHeader header;
     private long received;
     private boolean closed;
 
@@ -74,7 +75,8 @@ final class BarmanIngest implements Ingest {
             chunk.duplicate().get(head, headFilled, take);
             headFilled += take;
             if (headFilled == head.length) {
-                checkHeader(WalPageHeader.parse(head));
+                header = WalPageHeader.parse(head);
+                checkHeader(header);
             }
         }
         try {
@@ -108,6 +110,9 @@ final class BarmanIngest implements Ingest {
                 throw IngestException.rejected(name.name() + ": checksum mismatch, the data was damaged in "
                         + "transit; retry");
             }
+            if (header != null) {
+                archive.pin(name.name(), header);
+            }
             try {
                 out.close();
                 channel.force(true);
@@ -124,7 +129,7 @@ final class BarmanIngest implements Ingest {
 
     private Outcome commit() throws IOException {
         XlogDb xlogDb = archive.xlogDb();
-        try (Flock lock = xlogDb.lock()) {
+        try (XlogDb.Held lock = xlogDb.lock()) {
             if (Files.exists(destination)) {
                 if (!PlainContent.same(destination, temp)) {
                     return new Outcome(ReplyCode.CONFLICT, name.name() + " is already archived for server '"

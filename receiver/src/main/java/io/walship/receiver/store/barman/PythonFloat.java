@@ -16,7 +16,7 @@ public final class PythonFloat {
         if (!Double.isFinite(value) || Math.abs(value) >= 1e16 || (value != 0 && Math.abs(value) < 1e-4)) {
             throw new IllegalArgumentException("not a file time: " + value);
         }
-        String plain = new BigDecimal(Double.toString(value)).toPlainString();
+        String plain = new BigDecimal(Double.toString(value)).stripTrailingZeros().toPlainString();
         return plain.indexOf('.') < 0 ? plain + ".0" : plain;
     }
 

@@ -1,5 +1,6 @@
 package io.walship.receiver.store.barman;
 
+import io.walship.protocol.ReplyCode;
 import io.walship.receiver.compress.Compression;
 import io.walship.receiver.store.IngestException;
 import io.walship.receiver.wal.WalPageHeader;
@@ -43,32 +44,48 @@ public final class ServerArchive {
     }
 
     /**
-     * Accepts WAL only from the cluster this archive belongs to; the first segment pins it, as Barman's
-     * backups do, so two clusters can never interleave their WAL in one archive.
+     * Accepts WAL only from the cluster this archive belongs to, so two clusters can never interleave their
+     * WAL in one archive. An archive with no identity yet accepts any cluster until {@link #pin}.
      */
     public synchronized void checkCluster(String fileName, WalPageHeader header) throws IngestException {
-        Path file = serverDir.resolve("identity.json");
-        try {
-            if (identity == null) {
-                Optional<Identity> stored = Identity.read(file);
-                if (stored.isPresent()) {
-                    identity = stored.get();
-                } else {
-                    Identity pinned = new Identity(header.systemIdString(), header.majorVersion());
-                    Durable.createDirectories(serverDir);
-                    Durable.writeFile(file, pinned.toJson().getBytes(StandardCharsets.UTF_8));
-                    identity = pinned;
-                    return;
-                }
-            }
-        } catch (IOException e) {
-            throw new IngestException(io.walship.protocol.ReplyCode.FAILED, "cannot read or write " + file + ": "
-                    + e.getMessage(), e);
-        }
-        if (!identity.systemId().equals(header.systemIdString())) {
+        Optional<Identity> known = identity();
+        if (known.isPresent() && !known.get().systemId().equals(header.systemIdString())) {
             throw IngestException.rejected(fileName + " comes from PostgreSQL system identifier "
-                    + header.systemIdString() + ", but server '" + name + "' archives system " + identity.systemId()
-                    + " (" + file + "); check that this agent's 'server' setting names the right Barman server");
+                    + header.systemIdString() + ", but server '" + name + "' archives system "
+                    + known.get().systemId() + " (" + identityFile() + "); check that this agent's 'server' "
+                    + "setting names the right Barman server");
         }
+    }
+
+    /** Pins the cluster of the first verified segment, as Barman's backups do, unless one is pinned already. */
+    public synchronized void pin(String fileName, WalPageHeader header) throws IngestException {
+        checkCluster(fileName, header);
+        if (identity != null) {
+            return;
+        }
+        Identity pinned = new Identity(header.systemIdString(), header.majorVersion());
+        try {
+            Durable.createDirectories(serverDir);
+            Durable.writeFile(identityFile(), pinned.toJson().getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new IngestException(ReplyCode.FAILED, "cannot write " + identityFile() + ": " + e.getMessage(), e);
+        }
+        identity = pinned;
+    }
+
+    private Optional<Identity> identity() throws IngestException {
+        if (identity == null) {
+            try {
+                identity = Identity.read(identityFile()).orElse(null);
+            } catch (IOException e) {
+                throw new IngestException(ReplyCode.FAILED, "cannot read " + identityFile() + ": "
+                        + e.getMessage(), e);
+            }
+        }
+        return Optional.ofNullable(identity);
+    }
+
+    private Path identityFile() {
+        return serverDir.resolve("identity.json");
     }
 }

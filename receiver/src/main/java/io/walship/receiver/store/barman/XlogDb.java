@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Logger;
 
 /** Barman's WAL index of one server, and the flock that every reader and writer of it holds. */
@@ -19,6 +21,7 @@ public final class XlogDb {
     private final Path file;
     private final Path lockFile;
     private final Duration lockTimeout;
+    private final ReentrantLock local = new ReentrantLock();
 
     public XlogDb(Path file, Path lockFile, Duration lockTimeout) {
         this.file = file;
@@ -30,10 +33,41 @@ public final class XlogDb {
         return file;
     }
 
-    /** Takes Barman's lock; the caller must hold it around {@link #contains} and {@link #append}. */
-    public Flock lock() throws IOException {
-        return Flock.acquire(lockFile, lockTimeout, () -> LOG.info("waiting up to " + lockTimeout.toSeconds()
-                + " s for " + lockFile + ", held by another process (a barman command?)"));
+    /** A held lock; closing it releases it. */
+    public interface Held extends AutoCloseable {
+        @Override
+        void close() throws IOException;
+    }
+
+    /**
+     * Takes Barman's lock; the caller must hold it around {@link #contains} and {@link #append}. Uploads of
+     * this receiver queue on a JVM lock first, so a wait on the flock means another process holds it.
+     */
+    public Held lock() throws IOException {
+        try {
+            if (!local.tryLock(lockTimeout.toNanos(), TimeUnit.NANOSECONDS)) {
+                throw new IOException("timed out after " + lockTimeout.toSeconds() + " s waiting for other uploads "
+                        + "to " + file);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for the lock on " + file, e);
+        }
+        try {
+            Flock flock = Flock.acquire(lockFile, lockTimeout, () -> LOG.info("waiting up to "
+                    + lockTimeout.toSeconds() + " s for " + lockFile + ", held by another process (a barman "
+                    + "command?)"));
+            return () -> {
+                try {
+                    flock.close();
+                } finally {
+                    local.unlock();
+                }
+            };
+        } catch (IOException | RuntimeException e) {
+            local.unlock();
+            throw e;
+        }
     }
 
     public boolean contains(String name) throws IOException {

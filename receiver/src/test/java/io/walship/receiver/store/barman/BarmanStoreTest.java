@@ -1,0 +1,603 @@
+package io.walship.receiver.store.barman;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.walship.protocol.ReplyCode;
+import io.walship.protocol.WalFileName;
+import io.walship.receiver.compress.Compression;
+import io.walship.receiver.store.Ingest;
+import io.walship.receiver.store.IngestException;
+import io.walship.receiver.store.Outcome;
+import io.walship.receiver.store.WalStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class BarmanStoreTest {
+
+    private static final int MIB = 1 << 20;
+    private static final long SYSTEM_ID = 7301234567890123456L;
+    private static final long OTHER_SYSTEM_ID = 7400000000000000001L;
+    /** Python's repr(1795617864 + 943870313*1e-9) is 1795617864.9438703. */
+    private static final long MTIME = 1795617864_943870313L;
+    private static final String MTIME_REPR = "1795617864.9438703";
+    private static final String SEGMENT = "000000010000000000000001";
+    private static final String HASH_DIR = "0000000100000000";
+    private static final String IDENTITY = "{\"systemid\": \"7301234567890123456\", \"version\": \"15\"}\n";
+    /** Chunk sizes the fake agent cycles through, so the 40-byte header arrives in pieces. */
+    private static final int[] CHUNKS = {10, 29, 1000, 64 * 1024, 7};
+    private static final Duration TIMEOUT = Duration.ofSeconds(120);
+
+    @TempDir
+    Path home;
+
+    // ---- fixtures ----
+
+    private BarmanStore store(Compression compression) {
+        return new BarmanStore(home, Map.of("pg", compression), Duration.ofSeconds(30));
+    }
+
+    private Path wals() {
+        return home.resolve("pg").resolve("wals");
+    }
+
+    private Path xlogDb() {
+        return wals().resolve("xlog.db");
+    }
+
+    /** A valid 1 MiB segment: a long page header matching the name, a few pages of records, zeroes after. */
+    private static byte[] segment(String fileName, long systemId, long seed) {
+        WalFileName name = WalFileName.parse(fileName);
+        byte[] bytes = new byte[MIB];
+        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        b.putShort(0, (short) 0xD110);
+        b.putShort(2, (short) 0x0002);
+        b.putInt(4, (int) name.timeline());
+        b.putLong(8, name.startLsn(MIB));
+        b.putInt(16, 0);
+        b.putLong(24, systemId);
+        b.putInt(32, MIB);
+        b.putInt(36, 8192);
+        byte[] records = new byte[3 * 8192 - 40];
+        new Random(seed).nextBytes(records);
+        System.arraycopy(records, 0, bytes, 40, records.length);
+        return bytes;
+    }
+
+    private static int crc(byte[] content) {
+        CRC32C crc = new CRC32C();
+        crc.update(content);
+        return (int) crc.getValue();
+    }
+
+    private static Outcome push(WalStore store, String fileName, byte[] content) throws IngestException {
+        return push(store, "pg", fileName, content, content.length, crc(content));
+    }
+
+    /** What an agent does: begin, send the bytes in chunks, finish with the checksum; abort on failure. */
+    private static Outcome push(WalStore store, String server, String fileName, byte[] content, long announced,
+            int crc32c) throws IngestException {
+        Ingest ingest = store.begin(server, WalFileName.parse(fileName), announced, MTIME);
+        try {
+            int offset = 0;
+            for (int i = 0; offset < content.length; i++) {
+                int length = Math.min(CHUNKS[i % CHUNKS.length], content.length - offset);
+                ingest.write(ByteBuffer.wrap(content, offset, length));
+                offset += length;
+            }
+            return ingest.finish(crc32c);
+        } catch (IngestException | RuntimeException e) {
+            ingest.abort();
+            throw e;
+        }
+    }
+
+    private static byte[] plainContent(Path stored) throws IOException {
+        try (InputStream in = Compression.openPlain(Files.newInputStream(stored))) {
+            return in.readAllBytes();
+        }
+    }
+
+    private static Compression codecOf(Path stored) throws IOException {
+        byte[] head;
+        try (InputStream in = Files.newInputStream(stored)) {
+            head = in.readNBytes(8);
+        }
+        return Compression.sniff(head, head.length);
+    }
+
+    private List<String> xlogDbLines() throws IOException {
+        return Files.readString(xlogDb(), StandardCharsets.UTF_8).lines().toList();
+    }
+
+    private static String line(String name, Path stored, Compression compression) throws IOException {
+        return name + "\t" + Files.size(stored) + "\t" + MTIME_REPR + "\t" + compression.xlogDbName;
+    }
+
+    /** Temp files are dot files next to their destination; none may outlive a request. */
+    private void assertNoHiddenFiles() throws IOException {
+        Path serverDir = home.resolve("pg");
+        if (!Files.exists(serverDir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(serverDir)) {
+            List<Path> hidden = files.filter(p -> p.getFileName().toString().startsWith(".")).toList();
+            assertEquals(List.of(), hidden, "temporary files left behind");
+        }
+    }
+
+    private static IngestException assertRejected(Executable push, String... fragments) {
+        IngestException e = assertThrows(IngestException.class, push::run);
+        assertEquals(ReplyCode.REJECTED, e.code(), e.getMessage());
+        for (String fragment : fragments) {
+            assertTrue(e.getMessage().contains(fragment), "'" + e.getMessage() + "' should mention '" + fragment + "'");
+        }
+        return e;
+    }
+
+    @FunctionalInterface
+    private interface Executable {
+        void run() throws Exception;
+    }
+
+    // ---- storing ----
+
+    @ParameterizedTest
+    @EnumSource(Compression.class)
+    void storesASegment(Compression compression) throws IOException, IngestException {
+        byte[] content = segment(SEGMENT, SYSTEM_ID, 1);
+
+        Outcome outcome = push(store(compression), SEGMENT, content);
+
+        assertEquals(ReplyCode.STORED, outcome.code(), outcome.message());
+        Path stored = wals().resolve(HASH_DIR).resolve(SEGMENT);
+        assertTrue(Files.isRegularFile(stored), stored + " should exist");
+        assertArrayEquals(content, plainContent(stored));
+        assertEquals(compression, codecOf(stored));
+        if (compression == Compression.NONE) {
+            assertArrayEquals(content, Files.readAllBytes(stored));
+        } else {
+            assertTrue(Files.size(stored) < content.length, "compressed with " + compression);
+        }
+        assertEquals(List.of(line(SEGMENT, stored, compression)), xlogDbLines());
+        assertTrue(Files.readString(xlogDb()).endsWith("\n"), "xlog.db lines end with a newline");
+        assertEquals(IDENTITY, Files.readString(home.resolve("pg").resolve("identity.json")));
+        assertNoHiddenFiles();
+    }
+
+    @Test
+    void theXlogDbLineNamesTheStoredSizeTimeAndCodec() throws IOException, IngestException {
+        push(store(Compression.GZIP), SEGMENT, segment(SEGMENT, SYSTEM_ID, 1));
+
+        Path stored = wals().resolve(HASH_DIR).resolve(SEGMENT);
+        String[] fields = Files.readString(xlogDb()).split("\t", -1);
+        assertEquals(4, fields.length);
+        assertEquals(SEGMENT, fields[0]);
+        assertEquals(String.valueOf(Files.size(stored)), fields[1]);
+        assertEquals(MTIME_REPR, fields[2]);
+        assertEquals("gzip\n", fields[3]);
+    }
+
+    @Test
+    void partialSegmentsAndBackupLabelsGoToTheHashDirectory() throws IOException, IngestException {
+        BarmanStore store = store(Compression.ZSTD);
+        String partial = "000000010000000000000003.partial";
+        String backup = "000000010000000000000002.00000028.backup";
+        byte[] partialContent = segment(partial, SYSTEM_ID, 3);
+        byte[] backupContent = ("START WAL LOCATION: 0/2000028 (file 000000010000000000000002)\n"
+                + "STOP WAL LOCATION: 0/2000100 (file 000000010000000000000002)\n").getBytes(StandardCharsets.UTF_8);
+
+        assertEquals(ReplyCode.STORED, push(store, partial, partialContent).code());
+        assertEquals(ReplyCode.STORED, push(store, backup, backupContent).code());
+
+        Path storedPartial = wals().resolve(HASH_DIR).resolve(partial);
+        Path storedBackup = wals().resolve(HASH_DIR).resolve(backup);
+        assertArrayEquals(partialContent, plainContent(storedPartial));
+        assertArrayEquals(backupContent, plainContent(storedBackup));
+        assertEquals(List.of(line(partial, storedPartial, codecOf(storedPartial)),
+                line(backup, storedBackup, codecOf(storedBackup))), xlogDbLines());
+        assertNoHiddenFiles();
+    }
+
+    @Test
+    void historyFilesGoDirectlyToWals() throws IOException, IngestException {
+        byte[] history = "1\t0/3000000\tno recovery target specified\n".getBytes(StandardCharsets.UTF_8);
+
+        Outcome outcome = push(store(Compression.ZSTD), "00000002.history", history);
+
+        assertEquals(ReplyCode.STORED, outcome.code(), outcome.message());
+        Path stored = wals().resolve("00000002.history");
+        assertTrue(Files.isRegularFile(stored), stored + " should exist");
+        assertArrayEquals(history, plainContent(stored));
+        assertEquals(List.of(line("00000002.history", stored, codecOf(stored))), xlogDbLines());
+        try (Stream<Path> entries = Files.list(wals())) {
+            assertEquals(Set.of(stored, xlogDb()), new HashSet<>(entries.toList()), "no hash directory for history");
+        }
+        assertFalse(Files.exists(home.resolve("pg").resolve("identity.json")),
+                "a history file has no header to pin the cluster with");
+    }
+
+    @Test
+    void eachServerHasItsOwnArchive() throws IOException, IngestException {
+        Map<String, Compression> servers = new LinkedHashMap<>();
+        servers.put("pg", Compression.ZSTD);
+        servers.put("pg2", Compression.NONE);
+        BarmanStore store = new BarmanStore(home, servers, Duration.ofSeconds(30));
+        byte[] first = segment(SEGMENT, SYSTEM_ID, 1);
+        byte[] second = segment(SEGMENT, OTHER_SYSTEM_ID, 2);
+
+        assertEquals(ReplyCode.STORED, push(store, "pg", SEGMENT, first, first.length, crc(first)).code());
+        assertEquals(ReplyCode.STORED, push(store, "pg2", SEGMENT, second, second.length, crc(second)).code());
+
+        assertArrayEquals(first, plainContent(wals().resolve(HASH_DIR).resolve(SEGMENT)));
+        Path other = home.resolve("pg2").resolve("wals").resolve(HASH_DIR).resolve(SEGMENT);
+        assertArrayEquals(second, Files.readAllBytes(other));
+        assertEquals(List.of(SEGMENT + "\t" + MIB + "\t" + MTIME_REPR + "\tNone"),
+                Files.readAllLines(home.resolve("pg2").resolve("wals").resolve("xlog.db")));
+        assertEquals("{\"systemid\": \"7400000000000000001\", \"version\": \"15\"}\n",
+                Files.readString(home.resolve("pg2").resolve("identity.json")));
+    }
+
+    // ---- the same name again ----
+
+    @Test
+    void identicalContentAgainIsAlreadyStored() throws IOException, IngestException {
+        BarmanStore store = store(Compression.ZSTD);
+        byte[] content = segment(SEGMENT, SYSTEM_ID, 1);
+        push(store, SEGMENT, content);
+        Path stored = wals().resolve(HASH_DIR).resolve(SEGMENT);
+        byte[] storedBefore = Files.readAllBytes(stored);
+        byte[] xlogDbBefore = Files.readAllBytes(xlogDb());
+
+        Outcome outcome = push(store, SEGMENT, content);
+
+        assertEquals(ReplyCode.ALREADY_STORED, outcome.code(), outcome.message());
+        assertArrayEquals(storedBefore, Files.readAllBytes(stored));
+        assertArrayEquals(xlogDbBefore, Files.readAllBytes(xlogDb()), "xlog.db must not gain a second line");
+        assertNoHiddenFiles();
+    }
+
+    @Test
+    void identicalContentStoredWithAnotherCodecIsAlreadyStored() throws IOException, IngestException {
+        byte[] content = segment(SEGMENT, SYSTEM_ID, 1);
+        push(store(Compression.GZIP), SEGMENT, content);
+        Path stored = wals().resolve(HASH_DIR).resolve(SEGMENT);
+        byte[] storedBefore = Files.readAllBytes(stored);
+
+        Outcome outcome = push(store(Compression.ZSTD), SEGMENT, content);
+
+        assertEquals(ReplyCode.ALREADY_STORED, outcome.code(), outcome.message());
+        assertArrayEquals(storedBefore, Files.readAllBytes(stored), "the archived file stays as it was");
+        assertEquals(Compression.GZIP, codecOf(stored));
+        assertEquals(1, xlogDbLines().size());
+    }
+
+    @Test
+    void alreadyStoredButMissingFromXlogDbIsIndexedAgain() throws IOException, IngestException {
+        BarmanStore store = store(Compression.ZSTD);
+        byte[] content = segment(SEGMENT, SYSTEM_ID, 1);
+        push(store, SEGMENT, content);
+        String indexed = Files.readString(xlogDb());
+        Files.writeString(xlogDb(), "");
+
+        Outcome outcome = push(store, SEGMENT, content);
+
+        assertEquals(ReplyCode.ALREADY_STORED, outcome.code(), outcome.message());
+        assertEquals(indexed, Files.readString(xlogDb()));
+    }
+
+    @Test
+    void differentContentUnderTheSameNameIsAConflict() throws IOException, IngestException {
+        BarmanStore store = store(Compression.ZSTD);
+        push(store, SEGMENT, segment(SEGMENT, SYSTEM_ID, 1));
+        Path stored = wals().resolve(HASH_DIR).resolve(SEGMENT);
+        byte[] storedBefore = Files.readAllBytes(stored);
+        byte[] xlogDbBefore = Files.readAllBytes(xlogDb());
+
+        Outcome outcome = push(store, SEGMENT, segment(SEGMENT, SYSTEM_ID, 2));
+
+        assertEquals(ReplyCode.CONFLICT, outcome.code(), outcome.message());
+        assertTrue(outcome.message().contains(SEGMENT), outcome.message());
+        assertArrayEquals(storedBefore, Files.readAllBytes(stored), "the archived file must stay untouched");
+        assertArrayEquals(xlogDbBefore, Files.readAllBytes(xlogDb()));
+        try (Stream<Path> entries = Files.list(wals().resolve(HASH_DIR))) {
+            assertEquals(List.of(stored), entries.toList(), "nothing but the archived file in the hash directory");
+        }
+        assertNoHiddenFiles();
+    }
+
+    @Test
+    void aHistoryFileWithOtherContentIsAConflict() throws IOException, IngestException {
+        BarmanStore store = store(Compression.NONE);
+        byte[] first = "1\t0/3000000\tno recovery target specified\n".getBytes(StandardCharsets.UTF_8);
+        byte[] second = "1\t0/4000000\tno recovery target specified\n".getBytes(StandardCharsets.UTF_8);
+        push(store, "00000002.history", first);
+
+        assertEquals(ReplyCode.CONFLICT, push(store, "00000002.history", second).code());
+        assertEquals(ReplyCode.ALREADY_STORED, push(store, "00000002.history", first).code());
+        assertArrayEquals(first, Files.readAllBytes(wals().resolve("00000002.history")));
+        assertEquals(1, xlogDbLines().size());
+        assertNoHiddenFiles();
+    }
+
+    // ---- refusals ----
+
+    @Test
+    void wrongChecksumIsRejectedAndNothingStored() throws IOException {
+        byte[] content = segment(SEGMENT, SYSTEM_ID, 1);
+
+        assertRejected(() -> push(store(Compression.ZSTD), "pg", SEGMENT, content, content.length, crc(content) ^ 1),
+                SEGMENT, "checksum");
+
+        assertFalse(Files.exists(wals().resolve(HASH_DIR).resolve(SEGMENT)));
+        assertFalse(Files.exists(xlogDb()));
+        assertNoHiddenFiles();
+    }
+
+    @Test
+    void fewerBytesThanAnnouncedIsRejected() throws IOException {
+        byte[] content = segment(SEGMENT, SYSTEM_ID, 1);
+        byte[] truncated = Arrays.copyOf(content, content.length - 10);
+
+        assertRejected(() -> push(store(Compression.ZSTD), "pg", SEGMENT, truncated, content.length, crc(truncated)),
+                SEGMENT, String.valueOf(truncated.length), String.valueOf(content.length));
+
+        assertFalse(Files.exists(wals().resolve(HASH_DIR).resolve(SEGMENT)));
+        assertFalse(Files.exists(xlogDb()));
+        assertNoHiddenFiles();
+    }
+
+    @Test
+    void moreBytesThanAnnouncedIsRejectedOnWrite() throws IOException, IngestException {
+        byte[] content = segment(SEGMENT, SYSTEM_ID, 1);
+        Ingest ingest = store(Compression.ZSTD).begin("pg", WalFileName.parse(SEGMENT), content.length, MTIME);
+        try {
+            ingest.write(ByteBuffer.wrap(content));
+
+            assertRejected(() -> ingest.write(ByteBuffer.wrap(new byte[1])), SEGMENT, String.valueOf(content.length));
+        } finally {
+            ingest.abort();
+        }
+
+        assertFalse(Files.exists(wals().resolve(HASH_DIR).resolve(SEGMENT)));
+        assertFalse(Files.exists(xlogDb()));
+        assertNoHiddenFiles();
+    }
+
+    @Test
+    void oneOversizedChunkIsRejectedOnWrite() throws IOException {
+        byte[] content = segment(SEGMENT, SYSTEM_ID, 1);
+        byte[] longer = Arrays.copyOf(content, content.length + 1);
+
+        assertRejected(() -> push(store(Compression.ZSTD), "pg", SEGMENT, longer, content.length, crc(longer)),
+                "more than");
+
+        assertFalse(Files.exists(wals().resolve(HASH_DIR).resolve(SEGMENT)));
+        assertNoHiddenFiles();
+    }
+
+    @Test
+    void anotherClusterIsRejected() throws IOException, IngestException {
+        BarmanStore store = store(Compression.ZSTD);
+        push(store, SEGMENT, segment(SEGMENT, SYSTEM_ID, 1));
+        String next = "000000010000000000000002";
+
+        assertRejected(() -> push(store, next, segment(next, OTHER_SYSTEM_ID, 2)), "system identifier",
+                String.valueOf(OTHER_SYSTEM_ID), String.valueOf(SYSTEM_ID));
+
+        assertFalse(Files.exists(wals().resolve(HASH_DIR).resolve(next)));
+        assertEquals(1, xlogDbLines().size());
+        assertEquals(IDENTITY, Files.readString(home.resolve("pg").resolve("identity.json")));
+        assertNoHiddenFiles();
+    }
+
+    @Test
+    void anIdentityWrittenByBarmanPinsTheCluster() throws IOException {
+        Files.createDirectories(home.resolve("pg"));
+        Files.writeString(home.resolve("pg").resolve("identity.json"),
+                "{\n  \"systemid\": \"7400000000000000001\",\n  \"version\": \"15\"\n}\n");
+
+        assertRejected(() -> push(store(Compression.ZSTD), SEGMENT, segment(SEGMENT, SYSTEM_ID, 1)),
+                "system identifier", String.valueOf(SYSTEM_ID), "7400000000000000001");
+
+        assertFalse(Files.exists(wals().resolve(HASH_DIR).resolve(SEGMENT)));
+        assertNoHiddenFiles();
+    }
+
+    @Test
+    void aHeaderNotMatchingTheNameIsRejected() throws IOException {
+        byte[] content = segment("000000010000000000000005", SYSTEM_ID, 1);
+
+        assertRejected(() -> push(store(Compression.ZSTD), SEGMENT, content), SEGMENT);
+
+        assertFalse(Files.exists(wals().resolve(HASH_DIR).resolve(SEGMENT)));
+        assertFalse(Files.exists(xlogDb()));
+        assertFalse(Files.exists(home.resolve("pg").resolve("identity.json")),
+                "a rejected header must not pin the cluster");
+        assertNoHiddenFiles();
+    }
+
+    @Test
+    void aFileThatIsNotWalIsRejected() throws IOException {
+        byte[] content = new byte[MIB];
+        new Random(5).nextBytes(content);
+
+        assertRejected(() -> push(store(Compression.ZSTD), SEGMENT, content), "not a PostgreSQL WAL segment");
+
+        assertFalse(Files.exists(wals().resolve(HASH_DIR).resolve(SEGMENT)));
+        assertNoHiddenFiles();
+    }
+
+    @Test
+    void anUnknownServerIsRejected() {
+        byte[] content = segment(SEGMENT, SYSTEM_ID, 1);
+
+        assertRejected(() -> push(store(Compression.ZSTD), "other", SEGMENT, content, content.length, crc(content)),
+                "other");
+
+        assertFalse(Files.exists(home.resolve("other")));
+        assertFalse(Files.exists(home.resolve("pg")));
+    }
+
+    @Test
+    void aSegmentOfImpossibleSizeIsRejectedAtBegin() {
+        BarmanStore store = store(Compression.ZSTD);
+
+        for (long size : new long[] {0, 1000, MIB - 1, MIB + 1, 3L * MIB, 2L << 30}) {
+            assertRejected(() -> store.begin("pg", WalFileName.parse(SEGMENT), size, MTIME), SEGMENT,
+                    String.valueOf(size));
+            assertRejected(() -> store.begin("pg", WalFileName.parse(SEGMENT + ".partial"), size, MTIME));
+        }
+        assertFalse(Files.exists(home.resolve("pg")), "nothing is created for a refused request");
+    }
+
+    @Test
+    void aTextFileOfImpossibleSizeIsRejectedAtBegin() {
+        BarmanStore store = store(Compression.ZSTD);
+
+        assertRejected(() -> store.begin("pg", WalFileName.parse("00000002.history"), 0, MTIME), "00000002.history");
+        assertRejected(() -> store.begin("pg", WalFileName.parse("00000002.history"), BarmanStore.MAX_TEXT_FILE + 1,
+                MTIME), "00000002.history");
+        assertRejected(() -> store.begin("pg", WalFileName.parse("000000010000000000000002.00000028.backup"),
+                BarmanStore.MAX_TEXT_FILE + 1, MTIME), "backup");
+        assertFalse(Files.exists(home.resolve("pg")));
+    }
+
+    @Test
+    void abortDropsTheTempFileAndMayBeRepeated() throws IOException, IngestException {
+        byte[] content = segment(SEGMENT, SYSTEM_ID, 1);
+        Ingest ingest = store(Compression.ZSTD).begin("pg", WalFileName.parse(SEGMENT), content.length, MTIME);
+        ingest.write(ByteBuffer.wrap(content, 0, 4096));
+
+        ingest.abort();
+        ingest.abort();
+
+        assertNoHiddenFiles();
+        assertFalse(Files.exists(wals().resolve(HASH_DIR).resolve(SEGMENT)));
+    }
+
+    // ---- concurrency ----
+
+    @Test
+    void eightAgentsStoringDifferentSegmentsAtOnce() throws Exception {
+        BarmanStore store = store(Compression.ZSTD);
+        int threads = 8;
+        int perThread = 10;
+        CyclicBarrier start = new CyclicBarrier(threads);
+        List<Callable<List<String>>> agents = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int first = t * perThread;
+            agents.add(() -> {
+                start.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                List<String> names = new ArrayList<>();
+                for (int i = first; i < first + perThread; i++) {
+                    String name = String.format("%08X%08X%08X", 1, i % 4, i + 1);
+                    Outcome outcome = push(store, name, segment(name, SYSTEM_ID, i));
+                    assertEquals(ReplyCode.STORED, outcome.code(), outcome.message());
+                    names.add(name);
+                }
+                return names;
+            });
+        }
+
+        List<String> pushed = new ArrayList<>();
+        for (List<String> names : runAll(agents)) {
+            pushed.addAll(names);
+        }
+
+        List<String> lines = xlogDbLines();
+        assertEquals(threads * perThread, lines.size(), "one xlog.db line per segment");
+        List<String> indexed = lines.stream().map(XlogDbLine::nameOf).toList();
+        assertEquals(threads * perThread, new HashSet<>(indexed).size(), "no duplicates in xlog.db");
+        assertEquals(new HashSet<>(pushed), new HashSet<>(indexed));
+        for (String line : lines) {
+            String[] fields = line.split("\t", -1);
+            assertEquals(4, fields.length, line);
+            assertTrue(fields[0].length() == 24 && fields[1].matches("[1-9][0-9]*"), line);
+            assertEquals(MTIME_REPR, fields[2], line);
+            assertEquals("zstd", fields[3], line);
+        }
+        for (int i = 0; i < threads * perThread; i++) {
+            String name = String.format("%08X%08X%08X", 1, i % 4, i + 1);
+            Path stored = wals().resolve(WalFileName.parse(name).hashDir()).resolve(name);
+            assertTrue(Files.isRegularFile(stored), stored + " should exist");
+            assertArrayEquals(segment(name, SYSTEM_ID, i), plainContent(stored), name);
+            assertTrue(lines.contains(line(name, stored, Compression.ZSTD)), name + " indexed with its stored size");
+        }
+        assertNoHiddenFiles();
+    }
+
+    @Test
+    void fourAgentsPushingTheSameSegmentAtOnce() throws Exception {
+        BarmanStore store = store(Compression.ZSTD);
+        byte[] content = segment(SEGMENT, SYSTEM_ID, 1);
+        int agents = 4;
+        CyclicBarrier beforeFinish = new CyclicBarrier(agents);
+        List<Callable<ReplyCode>> pushes = new ArrayList<>();
+        for (int a = 0; a < agents; a++) {
+            pushes.add(() -> {
+                Ingest ingest = store.begin("pg", WalFileName.parse(SEGMENT), content.length, MTIME);
+                try {
+                    ingest.write(ByteBuffer.wrap(content));
+                    beforeFinish.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                    return ingest.finish(crc(content)).code();
+                } finally {
+                    ingest.abort();
+                }
+            });
+        }
+
+        List<ReplyCode> codes = runAll(pushes);
+
+        assertEquals(1, codes.stream().filter(c -> c == ReplyCode.STORED).count(), codes.toString());
+        assertEquals(3, codes.stream().filter(c -> c == ReplyCode.ALREADY_STORED).count(), codes.toString());
+        Path stored = wals().resolve(HASH_DIR).resolve(SEGMENT);
+        assertEquals(List.of(line(SEGMENT, stored, Compression.ZSTD)), xlogDbLines());
+        assertArrayEquals(content, plainContent(stored));
+        assertNoHiddenFiles();
+    }
+
+    /** Runs the tasks on their own threads at once and returns their results, rethrowing any failure. */
+    private static <T> List<T> runAll(List<Callable<T>> tasks) throws Exception {
+        try (ExecutorService executor = Executors.newFixedThreadPool(tasks.size())) {
+            List<Future<T>> futures = new ArrayList<>();
+            for (Callable<T> task : tasks) {
+                futures.add(executor.submit(task));
+            }
+            List<T> results = new ArrayList<>();
+            for (Future<T> future : futures) {
+                results.add(future.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+            }
+            return results;
+        }
+    }
+}
