@@ -59,6 +59,19 @@ public record WalFileName(String name, Kind kind, long timeline, long log, long 
         return segment < 0x1_0000_0000L / segmentSize;
     }
 
+    /** The segment {@code count} segments after this one on the same timeline. */
+    public WalFileName segmentAfter(long segmentSize, long count) {
+        if (!kind.hasWalHeader()) {
+            throw new IllegalStateException(name + " is not a segment");
+        }
+        long segmentsPerLog = 0x1_0000_0000L / segmentSize;
+        long number = log * segmentsPerLog + segment + count;
+        long nextLog = number / segmentsPerLog;
+        long nextSegment = number % segmentsPerLog;
+        return new WalFileName(String.format("%08X%08X%08X", timeline, nextLog, nextSegment), Kind.SEGMENT, timeline,
+                nextLog, nextSegment);
+    }
+
     private static String printable(String name) {
         String shown = name.length() > 80 ? name.substring(0, 80) + "..." : name;
         return shown.replaceAll("\\p{Cntrl}", "?");

@@ -1,5 +1,6 @@
 package io.walship.agent.push;
 
+import io.walship.agent.net.ReceiverFailure;
 import io.walship.protocol.ReplyCode;
 
 /** archive_command exit codes; all within 1..125 so PostgreSQL retries instead of restarting the archiver. */
@@ -15,6 +16,15 @@ public final class ExitCodes {
     public static final int RECEIVER_ERROR = 7;
 
     private ExitCodes() {
+    }
+
+    public static int of(ReceiverFailure.Kind kind) {
+        return switch (kind) {
+            case SETUP -> USAGE;
+            case UNREACHABLE -> UNREACHABLE;
+            case TLS -> TLS;
+            case BROKEN -> RECEIVER_ERROR;
+        };
     }
 
     public static int of(ReplyCode code) {

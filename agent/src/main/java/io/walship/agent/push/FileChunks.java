@@ -40,9 +40,14 @@ final class FileChunks implements ChunkedInput<Message> {
         return ended;
     }
 
+    /** Closing a read-only file cannot lose data, so a failure to close is not worth a failed push. */
     @Override
-    public void close() throws IOException {
-        file.close();
+    public void close() {
+        try {
+            file.close();
+        } catch (IOException e) {
+            java.util.logging.Logger.getLogger(FileChunks.class.getName()).fine("closing " + path + ": " + e);
+        }
     }
 
     @Deprecated

@@ -1,6 +1,8 @@
 package io.walship.agent.push;
 
 import io.walship.agent.config.AgentConfig;
+import io.walship.agent.net.ReceiverClient;
+import io.walship.agent.net.ReceiverFailure;
 import io.walship.config.ConfigException;
 import io.walship.protocol.Put;
 import io.walship.protocol.Reply;
@@ -73,7 +75,19 @@ public final class PushCommand implements Callable<Integer> {
             throw new PushFailure(ExitCodes.USAGE, e.getMessage());
         }
         Put put = new Put(agent.server(), name, attributes.size(), attributes.lastModifiedTime().to(TimeUnit.NANOSECONDS));
-        return new PushClient(agent).push(path, put);
+        FileChunks chunks;
+        try {
+            chunks = new FileChunks(path, put.size());
+        } catch (IOException e) {
+            throw new PushFailure(ExitCodes.FAILURE, "cannot read " + path + ": " + e.getMessage());
+        }
+        try {
+            return new ReceiverClient(agent).run(new PushExchange(put, chunks));
+        } catch (ReceiverFailure e) {
+            throw new PushFailure(ExitCodes.of(e.kind()), e.getMessage());
+        } finally {
+            chunks.close();
+        }
     }
 
     private static int fail(int code, String message) {

@@ -19,7 +19,9 @@ import io.walship.receiver.store.Ingest;
 import io.walship.receiver.store.IngestException;
 import io.walship.receiver.store.Outcome;
 import io.walship.receiver.store.WalStore;
+import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.Map;
 import java.util.logging.Logger;
 
@@ -63,8 +65,7 @@ final class IngestHandler extends SimpleChannelInboundHandler<Message> {
             case Put put -> onPut(ctx, put);
             case Data data -> onData(ctx, data);
             case End end -> onEnd(ctx, end);
-            case Get get -> reply(ctx, new Outcome(ReplyCode.REJECTED, "this receiver does not serve fetch "
-                    + "requests yet"));
+            case Get get -> onGet(ctx, get);
             default -> protocolError(ctx, "unexpected " + message.getClass().getSimpleName() + " message");
         }
     }
@@ -74,19 +75,9 @@ final class IngestHandler extends SimpleChannelInboundHandler<Message> {
             protocolError(ctx, "PUT while another upload is in progress");
             return;
         }
-        String client = client(ctx);
-        current = client + " -> " + put.server() + "/" + put.name();
-        started = System.nanoTime();
-        ServerPolicy policy = policies.get(put.server());
-        if (policy == null) {
-            refuse(ctx, "the receiver has no server '" + put.server() + "'; check the agent's 'server' setting or "
-                    + "add a [" + put.server() + "] section to " + configFile);
-            return;
-        }
-        if (!policy.allows(client)) {
-            refuse(ctx, "certificate '" + client + "' is not authorized for server '" + put.server()
-                    + "'; add it to clients in [" + put.server() + "] of " + configFile
-                    + " or use this server's agent certificate");
+        Optional<String> refusal = authorize(ctx, put.server(), put.name());
+        if (refusal.isPresent()) {
+            refuse(ctx, refusal.get());
             return;
         }
         try {
@@ -97,6 +88,54 @@ final class IngestHandler extends SimpleChannelInboundHandler<Message> {
             discarding = true;
             reply(ctx, new Outcome(e.code(), e.getMessage()));
         }
+    }
+
+    /** Sends a stored file back: FOUND, its plain bytes, END; or NOT_FOUND, or why not. */
+    private void onGet(ChannelHandlerContext ctx, Get get) {
+        if (ingest != null || discarding) {
+            protocolError(ctx, "GET while an upload is in progress");
+            return;
+        }
+        Optional<String> refusal = authorize(ctx, get.server(), get.name());
+        if (refusal.isPresent()) {
+            reply(ctx, new Outcome(ReplyCode.REJECTED, refusal.get()));
+            return;
+        }
+        Optional<InputStream> plain;
+        try {
+            plain = store.openPlain(get.server(), WalFileName.parse(get.name()));
+        } catch (IllegalArgumentException e) {
+            reply(ctx, new Outcome(ReplyCode.REJECTED, e.getMessage()));
+            return;
+        } catch (IngestException e) {
+            reply(ctx, new Outcome(e.code(), e.getMessage()));
+            return;
+        }
+        if (plain.isEmpty()) {
+            reply(ctx, new Outcome(ReplyCode.NOT_FOUND, get.name() + " is not in the archive of server '"
+                    + get.server() + "'"));
+            return;
+        }
+        reply(ctx, new Outcome(ReplyCode.FOUND, "sending " + get.name()));
+        ctx.writeAndFlush(new PlainChunks(get.server() + "/" + get.name(), plain.get()));
+    }
+
+    /** Every request is checked on its own: a connection authorized for one server gets nothing else. */
+    private Optional<String> authorize(ChannelHandlerContext ctx, String server, String name) {
+        String client = client(ctx);
+        current = client + " -> " + server + "/" + name;
+        started = System.nanoTime();
+        ServerPolicy policy = policies.get(server);
+        if (policy == null) {
+            return Optional.of("the receiver has no server '" + server + "'; check the agent's 'server' setting "
+                    + "or add a [" + server + "] section to " + configFile);
+        }
+        if (!policy.allows(client)) {
+            return Optional.of("certificate '" + client + "' is not authorized for server '" + server
+                    + "'; add it to clients in [" + server + "] of " + configFile
+                    + " or use this server's agent certificate");
+        }
+        return Optional.empty();
     }
 
     private void onData(ChannelHandlerContext ctx, Data data) {
@@ -145,7 +184,8 @@ final class IngestHandler extends SimpleChannelInboundHandler<Message> {
     private void reply(ChannelHandlerContext ctx, Outcome outcome) {
         long millis = (System.nanoTime() - started) / 1_000_000;
         String line = outcome.code() + " " + current + " (" + millis + " ms): " + outcome.message();
-        if (outcome.code().isArchived()) {
+        if (outcome.code().isArchived() || outcome.code() == ReplyCode.FOUND
+                || outcome.code() == ReplyCode.NOT_FOUND) {
             LOG.info(line);
         } else {
             LOG.warning(line);

@@ -11,6 +11,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import io.netty.util.concurrent.EventExecutorGroup;
@@ -52,6 +53,8 @@ public final class ReceiverServer implements AutoCloseable {
                         p.addLast("timeout", new ReadTimeoutHandler(READ_TIMEOUT_SECONDS));
                         WireCodec.addTo(p);
                         p.addLast("handshake", new HandshakeHandler());
+                        // Fetches stream stored files; reading and decompressing them is disk work too.
+                        p.addLast(server.ingestPool, "chunks", new ChunkedWriteHandler());
                         p.addLast(server.ingestPool, "ingest", new IngestHandler(store, policies, configFile));
                     }
                 });

@@ -1,10 +1,15 @@
 package io.walship.receiver.store;
 
 import io.walship.protocol.WalFileName;
+import java.io.InputStream;
+import java.util.Optional;
 
 /** Where received WAL files go. One narrow door so the network side knows nothing of the layout. */
 public interface WalStore {
 
     /** Starts receiving {@code name}; refused requests throw before any byte is accepted. */
     Ingest begin(String server, WalFileName name, long size, long mtimeNanos) throws IngestException;
+
+    /** The plain bytes of a stored file, decompressed as they are read; empty when it is not stored. */
+    Optional<InputStream> openPlain(String server, WalFileName name) throws IngestException;
 }

@@ -7,10 +7,14 @@ import io.walship.receiver.store.Ingest;
 import io.walship.receiver.store.IngestException;
 import io.walship.receiver.store.WalStore;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /** Stores WAL the way Barman archives it, under {@code <barman_home>/<server>/wals}. */
 public final class BarmanStore implements WalStore {
@@ -48,13 +52,30 @@ public final class BarmanStore implements WalStore {
 
     private static void checkSize(WalFileName name, long size) throws IngestException {
         if (name.kind().hasWalHeader()) {
-            if (!io.walship.receiver.wal.WalHeaderCheck.isValidSegmentSize(size)) {
+            if (!io.walship.wal.WalHeaderCheck.isValidSegmentSize(size)) {
                 throw IngestException.rejected(name.name() + " is " + size + " bytes; a WAL segment is a power of "
                         + "two between 1 MiB and 1 GiB, so the file is truncated or not a segment");
             }
         } else if (size == 0 || size > MAX_TEXT_FILE) {
             throw IngestException.rejected(name.name() + " is " + size + " bytes; a " + name.kind().name()
                     .toLowerCase(java.util.Locale.ROOT) + " file must be between 1 byte and " + MAX_TEXT_FILE);
+        }
+    }
+
+    @Override
+    public Optional<InputStream> openPlain(String server, WalFileName name) throws IngestException {
+        ServerArchive archive = servers.get(server);
+        if (archive == null) {
+            throw IngestException.rejected("the receiver has no server '" + server + "'");
+        }
+        // The name was parsed as a WAL file name, so the path cannot leave the server's wals directory.
+        Path file = archive.layout().pathOf(name);
+        try {
+            return Optional.of(Compression.openPlain(Files.newInputStream(file)));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new IngestException(ReplyCode.FAILED, "cannot read " + file + ": " + e.getMessage(), e);
         }
     }
 }

@@ -3,7 +3,7 @@ package io.walship.receiver.store.barman;
 import io.walship.protocol.ReplyCode;
 import io.walship.receiver.compress.Compression;
 import io.walship.receiver.store.IngestException;
-import io.walship.receiver.wal.WalPageHeader;
+import io.walship.wal.WalPageHeader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -1,9 +1,9 @@
-package io.walship.receiver.wal;
+package io.walship.wal;
 
-import static io.walship.receiver.wal.WalPageHeaderTest.MAGIC_15;
-import static io.walship.receiver.wal.WalPageHeaderTest.SIXTEEN_MIB;
-import static io.walship.receiver.wal.WalPageHeaderTest.SYSTEM_ID;
-import static io.walship.receiver.wal.WalPageHeaderTest.header;
+import static io.walship.wal.WalPageHeaderTest.MAGIC_15;
+import static io.walship.wal.WalPageHeaderTest.SIXTEEN_MIB;
+import static io.walship.wal.WalPageHeaderTest.SYSTEM_ID;
+import static io.walship.wal.WalPageHeaderTest.header;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

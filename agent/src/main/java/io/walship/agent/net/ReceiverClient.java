@@ -1,4 +1,4 @@
-package io.walship.agent.push;
+package io.walship.agent.net;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelInitializer;
@@ -14,48 +14,36 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.walship.agent.config.AgentConfig;
-import io.walship.protocol.Put;
-import io.walship.protocol.Reply;
 import io.walship.protocol.TlsContexts;
 import io.walship.protocol.WireCodec;
-import java.io.IOException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.nio.channels.UnresolvedAddressException;
-import java.nio.file.Path;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 
-/** Sends one file to the receiver over a fresh TLS connection and returns its reply. */
-public final class PushClient {
+/** Runs one {@link Exchange} over a fresh mutual-TLS connection to the configured receiver. */
+public final class ReceiverClient {
 
     private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
     /** Neither a byte in nor a byte out for this long means the receiver is stuck. */
     private static final int IDLE_SECONDS = 120;
 
     private final AgentConfig config;
+    private final SslContext tls;
 
-    public PushClient(AgentConfig config) {
+    public ReceiverClient(AgentConfig config) throws ReceiverFailure {
         this.config = config;
+        try {
+            this.tls = TlsContexts.agent(config.certFile(), config.keyFile(), config.caFile());
+        } catch (SSLException | IllegalArgumentException e) {
+            throw new ReceiverFailure(ReceiverFailure.Kind.SETUP, "cannot load the TLS files named in "
+                    + config.file() + " (cert_file, key_file, ca_file): " + e.getMessage());
+        }
     }
 
-    public Reply push(Path file, Put put) throws PushFailure {
-        SslContext tls;
-        try {
-            tls = TlsContexts.agent(config.certFile(), config.keyFile(), config.caFile());
-        } catch (SSLException | IllegalArgumentException e) {
-            throw new PushFailure(ExitCodes.USAGE, "cannot load the TLS files named in " + config.file()
-                    + " (cert_file, key_file, ca_file): " + e.getMessage());
-        }
-        FileChunks chunks;
-        try {
-            chunks = new FileChunks(file, put.size());
-        } catch (IOException e) {
-            throw new PushFailure(ExitCodes.FAILURE, "cannot read " + file + ": " + e.getMessage());
-        }
-        CompletableFuture<Reply> result = new CompletableFuture<>();
+    public <T> T run(Exchange<T> exchange) throws ReceiverFailure {
         String host = config.receiver().getHostString();
         int port = config.receiver().getPort();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -71,48 +59,45 @@ public final class PushClient {
                             p.addLast("idle", new IdleStateHandler(0, 0, IDLE_SECONDS));
                             WireCodec.addTo(p);
                             p.addLast("chunks", new ChunkedWriteHandler());
-                            p.addLast("push", new PushHandler(put, chunks, result));
+                            p.addLast("exchange", exchange);
                         }
                     })
                     .connect(host, port)
                     .addListener(f -> {
                         if (!f.isSuccess()) {
-                            result.completeExceptionally(f.cause());
+                            exchange.result.completeExceptionally(f.cause());
                         }
                     });
-            return result.get();
+            return exchange.result.get();
         } catch (ExecutionException e) {
             throw describe(e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new PushFailure(ExitCodes.FAILURE, "interrupted while sending " + put.name());
+            throw new ReceiverFailure(ReceiverFailure.Kind.BROKEN, "interrupted");
         } finally {
-            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-            try {
-                chunks.close();
-            } catch (IOException e) {
-                // the outcome is already decided; a close error on a read-only file changes nothing
-            }
+            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).syncUninterruptibly();
+            exchange.cleanUp();
         }
     }
 
-    private PushFailure describe(Throwable cause) {
+    private ReceiverFailure describe(Throwable cause) {
         Throwable root = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
         String receiver = "receiver " + config.receiverText();
         if (root instanceof ConnectException || root instanceof UnknownHostException
                 || root instanceof UnresolvedAddressException
                 || root instanceof io.netty.channel.ConnectTimeoutException) {
-            return new PushFailure(ExitCodes.UNREACHABLE, "cannot connect to " + receiver + " ("
-                    + message(root) + "); check that 'walship receiver' runs there and the 'receiver' "
-                    + "setting in " + config.file());
+            return new ReceiverFailure(ReceiverFailure.Kind.UNREACHABLE, "cannot connect to " + receiver + " ("
+                    + message(root) + "); check that 'walship receiver' runs there and the 'receiver' setting in "
+                    + config.file());
         }
         if (root instanceof SSLException) {
-            return new PushFailure(ExitCodes.TLS, "TLS with " + receiver + " failed (" + message(root)
-                    + "); check that cert_file and key_file in " + config.file() + " were issued by the "
-                    + "receiver's CA and that ca_file is the CA that issued the receiver's certificate for this host");
+            return new ReceiverFailure(ReceiverFailure.Kind.TLS, "TLS with " + receiver + " failed ("
+                    + message(root) + "); check that cert_file and key_file in " + config.file() + " were issued "
+                    + "by the receiver's CA and that ca_file is the CA that issued the receiver's certificate for "
+                    + "this host");
         }
-        return new PushFailure(ExitCodes.RECEIVER_ERROR, "transfer to " + receiver + " failed: " + message(root)
-                + "; see the receiver's log");
+        return new ReceiverFailure(ReceiverFailure.Kind.BROKEN, "the exchange with " + receiver + " failed: "
+                + message(root) + "; see the receiver's log");
     }
 
     private static String message(Throwable t) {

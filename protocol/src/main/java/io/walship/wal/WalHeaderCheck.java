@@ -1,4 +1,4 @@
-package io.walship.receiver.wal;
+package io.walship.wal;
 
 import io.walship.protocol.WalFileName;
 import java.util.Optional;

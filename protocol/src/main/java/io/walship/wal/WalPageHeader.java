@@ -1,4 +1,4 @@
-package io.walship.receiver.wal;
+package io.walship.wal;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -1,0 +1,63 @@
+package io.walship.agent.fetch;
+
+import io.walship.agent.net.ReceiverClient;
+import io.walship.agent.net.ReceiverFailure;
+import io.walship.protocol.Get;
+import io.walship.protocol.WalFileName;
+import io.walship.wal.WalHeaderCheck;
+import io.walship.wal.WalPageHeader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Fetches one archived file to a destination, all or nothing: into a temp file beside it, verified
+ * (transfer checksum; for segments the WAL page header against name and size), then renamed.
+ */
+final class Fetcher {
+
+    private final ReceiverClient client;
+    private final String server;
+
+    Fetcher(ReceiverClient client, String server) {
+        this.client = client;
+        this.server = server;
+    }
+
+    FetchResult fetch(WalFileName name, Path destination) throws ReceiverFailure, IOException {
+        Path temp = destination.resolveSibling("." + destination.getFileName() + "." + UUID.randomUUID()
+                + ".walship-tmp");
+        try {
+            FetchResult result = client.run(new FetchExchange(new Get(server, name.name()), temp));
+            if (result.status() != FetchResult.Status.FETCHED) {
+                return result;
+            }
+            long segmentSize = 0;
+            if (name.kind().hasWalHeader()) {
+                Optional<String> problem;
+                WalPageHeader header;
+                try (InputStream in = Files.newInputStream(temp)) {
+                    byte[] head = in.readNBytes(WalPageHeader.SIZE);
+                    if (head.length < WalPageHeader.SIZE) {
+                        return FetchResult.of(FetchResult.Status.DAMAGED, name.name() + " arrived with only "
+                                + head.length + " bytes");
+                    }
+                    header = WalPageHeader.parse(head);
+                }
+                problem = WalHeaderCheck.problem(name, Files.size(temp), header);
+                if (problem.isPresent()) {
+                    return FetchResult.of(FetchResult.Status.DAMAGED, "the archived " + problem.get());
+                }
+                segmentSize = header.segmentSize();
+            }
+            Files.move(temp, destination, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            return new FetchResult(FetchResult.Status.FETCHED, result.message(), segmentSize);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package io.walship.agent.fetch;
+
+import io.walship.agent.config.AgentConfig;
+import io.walship.agent.net.ReceiverClient;
+import io.walship.agent.net.ReceiverFailure;
+import io.walship.config.ConfigException;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The background read-ahead that {@code walship fetch} starts; not meant to be typed. */
+@Command(name = "prefetch", hidden = true, description = "Reads segments ahead for walship fetch.")
+public final class PrefetchCommand implements Callable<Integer> {
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", required = true)
+    Path config;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        AgentConfig agent;
+        ReceiverClient client;
+        try {
+            agent = AgentConfig.load(config);
+            client = new ReceiverClient(agent);
+        } catch (ConfigException | ReceiverFailure e) {
+            System.err.println("walship prefetch: " + e.getMessage());
+            return 2;
+        }
+        try (FileChannel channel = PrefetchLauncher.openLock(agent.spoolDirectory());
+                FileLock lock = channel.tryLock()) {
+            if (lock == null) {
+                return 0;
+            }
+            new Prefetcher(new Spool(agent.spoolDirectory()), new Fetcher(client, agent.server()),
+                    agent.prefetch()).run();
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,75 @@
+package io.walship.agent.net;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.walship.protocol.Hello;
+import io.walship.protocol.Message;
+import io.walship.protocol.Welcome;
+import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One conversation with the receiver on a fresh connection: HELLO once TLS is up, then the request
+ * once the receiver says WELCOME. Subclasses say what to send and what the answers mean.
+ */
+public abstract class Exchange<T> extends SimpleChannelInboundHandler<Message> {
+
+    final CompletableFuture<T> result = new CompletableFuture<>();
+
+    /** Sends the request; the protocol version is agreed. */
+    protected abstract void start(ChannelHandlerContext ctx);
+
+    /** Handles every message after WELCOME; must end with {@link #complete} or {@link #fail}. */
+    protected abstract void receive(ChannelHandlerContext ctx, Message message) throws IOException;
+
+    /** Releases whatever the exchange holds; called once, whatever the outcome. */
+    protected void cleanUp() {
+    }
+
+    protected final void complete(ChannelHandlerContext ctx, T value) {
+        result.complete(value);
+        ctx.close();
+    }
+
+    protected final void fail(ChannelHandlerContext ctx, Throwable cause) {
+        result.completeExceptionally(cause);
+        ctx.close();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof SslHandshakeCompletionEvent handshake) {
+            if (handshake.isSuccess()) {
+                ctx.writeAndFlush(Hello.current());
+            } else {
+                fail(ctx, handshake.cause());
+            }
+        } else if (event instanceof IdleStateEvent) {
+            fail(ctx, new IOException("the receiver did not answer for too long"));
+        } else {
+            ctx.fireUserEventTriggered(event);
+        }
+    }
+
+    @Override
+    protected final void channelRead0(ChannelHandlerContext ctx, Message message) throws IOException {
+        if (message instanceof Welcome) {
+            start(ctx);
+        } else {
+            receive(ctx, message);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        result.completeExceptionally(new IOException("the receiver closed the connection without an answer"));
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        fail(ctx, cause);
+    }
+}

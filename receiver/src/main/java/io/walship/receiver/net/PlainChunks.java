@@ -1,0 +1,85 @@
+package io.walship.receiver.net;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.stream.ChunkedInput;
+import io.walship.protocol.Data;
+import io.walship.protocol.End;
+import io.walship.protocol.Message;
+import io.walship.protocol.Reply;
+import io.walship.protocol.ReplyCode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.logging.Logger;
+import java.util.zip.CRC32C;
+
+/**
+ * A stored file's plain bytes as {@link Data} frames, then {@link End} with their CRC-32C. If the stored
+ * copy turns out damaged halfway (a codec checksum fails), the stream ends with a FAILED {@link Reply}
+ * instead, so the agent never mistakes a truncated file for a whole one.
+ */
+final class PlainChunks implements ChunkedInput<Message> {
+
+    private static final Logger LOG = Logger.getLogger(PlainChunks.class.getName());
+    private static final int CHUNK = 128 * 1024;
+
+    private final String what;
+    private final InputStream in;
+    private final CRC32C crc = new CRC32C();
+    private long sent;
+    private boolean ended;
+
+    PlainChunks(String what, InputStream in) {
+        this.what = what;
+        this.in = in;
+    }
+
+    @Override
+    public boolean isEndOfInput() {
+        return ended;
+    }
+
+    @Override
+    public void close() throws IOException {
+        in.close();
+    }
+
+    @Deprecated
+    @Override
+    public Message readChunk(ChannelHandlerContext ctx) {
+        return readChunk(ctx.alloc());
+    }
+
+    @Override
+    public Message readChunk(ByteBufAllocator allocator) {
+        if (ended) {
+            return null;
+        }
+        byte[] chunk;
+        try {
+            chunk = in.readNBytes(CHUNK);
+        } catch (IOException e) {
+            ended = true;
+            LOG.warning("FAILED " + what + ": the stored copy is damaged after " + sent + " bytes: " + e.getMessage());
+            return new Reply(ReplyCode.FAILED, "the archived copy of " + what + " is damaged (" + e.getMessage()
+                    + "); restore it from another copy of the archive");
+        }
+        if (chunk.length == 0) {
+            ended = true;
+            return new End((int) crc.getValue());
+        }
+        crc.update(chunk);
+        sent += chunk.length;
+        return new Data(allocator.buffer(chunk.length).writeBytes(chunk));
+    }
+
+    @Override
+    public long length() {
+        return -1;
+    }
+
+    @Override
+    public long progress() {
+        return sent;
+    }
+}
