@@ -33,6 +33,7 @@ public final class FetchCommand implements Callable<Integer> {
     public static final int NOT_IN_ARCHIVE = 1;
     public static final int DAMAGED = 150;
     public static final int UNAVAILABLE = 151;
+    private static final long DEFAULT_SEGMENT_SIZE = 16L << 20;
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE",
             description = "Agent configuration (default: $WALSHIP_CONFIG, else /etc/walship/walship.conf).")
@@ -60,7 +61,7 @@ public final class FetchCommand implements Callable<Integer> {
         Spool spool = spoolFor(agent, wal);
         try {
             if (spool != null && spool.take(wal, path)) {
-                keepReadingAhead(spool, agent, wal, segmentSizeOf(spool));
+                keepReadingAhead(spool, agent, wal, 0);
                 return RESTORED;
             }
             FetchResult result = new Fetcher(new ReceiverClient(agent), agent.server()).fetch(wal, path);
@@ -97,14 +98,15 @@ public final class FetchCommand implements Callable<Integer> {
         }
     }
 
-    private static long segmentSizeOf(Spool spool) throws IOException {
-        return spool.wanted().map(Spool.Wanted::segmentSize).orElse(16L << 20);
-    }
-
-    /** Read-ahead is an optimisation: its failure must not fail the restore. */
+    /**
+     * Read-ahead is an optimisation: its failure must not fail the restore. A segment taken from the spool
+     * ({@code segmentSize} 0) keeps the segment size the read-ahead already knows.
+     */
     private static void keepReadingAhead(Spool spool, AgentConfig agent, WalFileName wal, long segmentSize) {
         try {
-            spool.want(wal, segmentSize);
+            long size = segmentSize > 0 ? segmentSize
+                    : spool.wanted().map(Spool.Wanted::segmentSize).orElse(DEFAULT_SEGMENT_SIZE);
+            spool.want(wal, size);
             PrefetchLauncher.ensureRunning(spool.dir(), agent.file());
         } catch (IOException e) {
             System.err.println("walship fetch: read-ahead could not start: " + e.getMessage());

@@ -1,6 +1,7 @@
 package io.walship.agent.fetch;
 
 import io.walship.protocol.WalFileName;
+import io.walship.wal.WalHeaderCheck;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -62,18 +63,24 @@ final class Spool {
     record Wanted(WalFileName name, long segmentSize) {
     }
 
+    /** The last segment asked for; empty when there is none or the file makes no sense. */
     Optional<Wanted> wanted() throws IOException {
-        String line;
+        byte[] bytes;
         try {
-            line = Files.readString(dir.resolve(WANTED), StandardCharsets.US_ASCII).strip();
+            bytes = Files.readAllBytes(dir.resolve(WANTED));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         }
-        String[] fields = line.split(" ");
+        String[] fields = new String(bytes, StandardCharsets.US_ASCII).strip().split(" ");
         if (fields.length != 2 || !WalFileName.isValid(fields[0]) || !fields[1].matches("[0-9]{1,10}")) {
             return Optional.empty();
         }
-        return Optional.of(new Wanted(WalFileName.parse(fields[0]), Long.parseLong(fields[1])));
+        WalFileName name = WalFileName.parse(fields[0]);
+        long segmentSize = Long.parseLong(fields[1]);
+        if (name.kind() != WalFileName.Kind.SEGMENT || !WalHeaderCheck.isValidSegmentSize(segmentSize)) {
+            return Optional.empty();
+        }
+        return Optional.of(new Wanted(name, segmentSize));
     }
 
     /** Deletes spooled segments recovery will not ask for (another timeline, already replayed, too far). */

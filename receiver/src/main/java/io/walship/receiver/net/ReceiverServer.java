@@ -80,8 +80,9 @@ public final class ReceiverServer implements AutoCloseable {
         if (channel != null) {
             channel.close().syncUninterruptibly();
         }
-        boss.shutdownGracefully(0, 5, TimeUnit.SECONDS);
-        workers.shutdownGracefully(0, 5, TimeUnit.SECONDS);
-        ingestPool.shutdownGracefully(0, 30, TimeUnit.SECONDS);
+        // Network first, and wait: open connections still hand their clean-up to the ingest pool.
+        boss.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
+        workers.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
+        ingestPool.shutdownGracefully(0, 30, TimeUnit.SECONDS).syncUninterruptibly();
     }
 }
