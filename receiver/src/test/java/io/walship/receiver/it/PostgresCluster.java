@@ -26,7 +26,6 @@ final class PostgresCluster implements AutoCloseable {
     private static final Path BIN = Path.of("/usr/lib/postgresql/15/bin");
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration POLL = Duration.ofMillis(100);
-    private static final Pattern SYSTEM_ID = Pattern.compile("Database system identifier:\\s+(\\d+)");
 
     private final Path base;
     private final Path dataDir;
@@ -71,12 +70,87 @@ final class PostgresCluster implements AutoCloseable {
     }
 
     void start() throws IOException {
-        Proc.Result result = pgUnchecked(List.of(bin("pg_ctl"), "start", "-D", dataDir.toString(), "-l", log.toString(),
-                "-w", "-t", "60"), COMMAND_TIMEOUT);
-        started = true;
+        Proc.Result result = tryStart();
         if (result.exitCode() != 0) {
             fail("PostgreSQL did not start: " + result.describe() + "\n--- server log ---\n" + logTail());
         }
+    }
+
+    /**
+     * {@code pg_ctl start -w}, leaving the verdict to the caller: a server in archive recovery may stop before
+     * or after pg_ctl sees it accept connections.
+     */
+    Proc.Result tryStart() throws IOException {
+        Proc.Result result = pgUnchecked(List.of(bin("pg_ctl"), "start", "-D", dataDir.toString(), "-l", log.toString(),
+                "-w", "-t", "60"), COMMAND_TIMEOUT);
+        started = true;
+        return result;
+    }
+
+    /** Whether a server runs on this data directory ({@code pg_ctl status} exits 0 only then). */
+    boolean running() throws IOException {
+        return pgUnchecked(List.of(bin("pg_ctl"), "status", "-D", dataDir.toString()), COMMAND_TIMEOUT).exitCode() == 0;
+    }
+
+    /**
+     * Makes this (not yet initialised) cluster a copy of {@code baseBackup}, a directory written by
+     * {@link #baseBackupWithoutWal}, listening on its own port and socket directory.
+     */
+    void copyBaseBackup(Path baseBackup) throws IOException {
+        pg(List.of("cp", "-a", baseBackup.toString(), dataDir.toString()), COMMAND_TIMEOUT);
+        pg(List.of("chmod", "0700", dataDir.toString()), COMMAND_TIMEOUT);
+        configure(Map.of(
+                "listen_addresses", "127.0.0.1",
+                "port", Integer.toString(port),
+                "unix_socket_directories", base.toString()));
+    }
+
+    /**
+     * {@code pg_basebackup -X none} into {@code target} (whose parent the postgres user may write to): the backup
+     * holds no WAL, so a restore needs every segment from the archive. pg_basebackup waits until the backup's
+     * last segment is archived.
+     */
+    void baseBackupWithoutWal(Path target) throws IOException {
+        pg(List.of(bin("pg_basebackup"), "-D", target.toString(), "-X", "none", "-c", "fast", "--no-sync",
+                "-h", base.toString(), "-p", Integer.toString(port), "-U", "postgres"), COMMAND_TIMEOUT);
+    }
+
+    /**
+     * Waits until the server has left recovery (promoted); fails at once with the log when the server stops
+     * instead.
+     */
+    void waitOutOfRecovery(Duration timeout) throws IOException {
+        String[] inRecovery = {""};
+        boolean promoted = poll(timeout, () -> {
+            if (!running()) {
+                fail("the server stopped while in recovery (pg_is_in_recovery = " + inRecovery[0] + ")"
+                        + "\n--- server log ---\n" + logTail());
+            }
+            Proc.Result result = tryPsql("select pg_is_in_recovery();", COMMAND_TIMEOUT);
+            inRecovery[0] = result.exitCode() == 0 ? result.stdout().strip() : result.stderr().strip();
+            return inRecovery[0].equals("f");
+        });
+        if (!promoted) {
+            fail("server still in recovery after " + timeout + " (pg_is_in_recovery = " + inRecovery[0] + ")"
+                    + "\n--- server log ---\n" + logTail());
+        }
+    }
+
+    /** Something {@link #poll} checks. */
+    interface Probe {
+        boolean holds() throws IOException;
+    }
+
+    /** Checks {@code probe} every 100 ms until it holds (true) or {@code timeout} has passed (false). */
+    static boolean poll(Duration timeout, Probe probe) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!probe.holds()) {
+            if (System.nanoTime() - deadline >= 0) {
+                return false;
+            }
+            pause();
+        }
+        return true;
     }
 
     void stop() throws IOException {
@@ -91,10 +165,7 @@ final class PostgresCluster implements AutoCloseable {
     }
 
     String psql(String sql, Duration timeout) throws IOException {
-        Proc.Result result = Proc.run(RunAs.postgres(List.of(bin("psql"), "-X", "-q", "-A", "-t",
-                        "-v", "ON_ERROR_STOP=1", "-h", base.toString(), "-p", Integer.toString(port),
-                        "-U", "postgres", "-d", "postgres")),
-                base, sql, timeout);
+        Proc.Result result = tryPsql(sql, timeout);
         if (result.exitCode() != 0) {
             fail("psql failed for <" + sql + ">: " + result.describe() + "\n--- server log ---\n" + logTail());
         }
@@ -157,12 +228,30 @@ final class PostgresCluster implements AutoCloseable {
 
     /** Read with pg_controldata, so it works whether or not the server runs. */
     String systemIdentifier() throws IOException {
+        return controlData("Database system identifier");
+    }
+
+    /** Like {@link #psql(String, Duration)}, leaving a failure (say, a server not accepting connections yet) to the caller. */
+    Proc.Result tryPsql(String sql, Duration timeout) throws IOException {
+        return Proc.run(RunAs.postgres(List.of(bin("psql"), "-X", "-q", "-A", "-t",
+                        "-v", "ON_ERROR_STOP=1", "-h", base.toString(), "-p", Integer.toString(port),
+                        "-U", "postgres", "-d", "postgres")),
+                base, sql, timeout);
+    }
+
+    /** The whole server log (empty before the first start). */
+    String serverLog() throws IOException {
+        return Files.exists(log) ? Files.readString(log) : "";
+    }
+
+    /** One field of pg_controldata's output, e.g. {@code Latest checkpoint's TimeLineID}; works with the server down. */
+    String controlData(String field) throws IOException {
         Proc.Result result = pg(List.of(bin("pg_controldata"), "-D", dataDir.toString()), COMMAND_TIMEOUT);
-        Matcher m = SYSTEM_ID.matcher(result.stdout());
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(field) + ":\\s+(.*)$").matcher(result.stdout());
         if (!m.find()) {
-            fail("no system identifier in pg_controldata output: " + result.describe());
+            fail("no '" + field + "' in pg_controldata output: " + result.describe());
         }
-        return m.group(1);
+        return m.group(1).strip();
     }
 
     /** The last lines of the server log, for failure messages. */
@@ -189,17 +278,7 @@ final class PostgresCluster implements AutoCloseable {
         Path signal = Files.createFile(dataDir.resolve("recovery.signal"));
         RunAs.giveToPostgres(signal);
         start();
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        String inRecovery = "";
-        while (System.nanoTime() < deadline) {
-            inRecovery = psql("select pg_is_in_recovery();");
-            if (inRecovery.equals("f")) {
-                return;
-            }
-            pause();
-        }
-        fail("server still in recovery after 60 s (pg_is_in_recovery = " + inRecovery + ")\n--- server log ---\n"
-                + logTail());
+        waitOutOfRecovery(Duration.ofSeconds(60));
     }
 
     /** Stops the server without a checkpoint (its data is thrown away anyway) and deletes everything. */
@@ -207,8 +286,7 @@ final class PostgresCluster implements AutoCloseable {
     public void close() throws IOException {
         try {
             // pg_ctl status exits 0 only while a server runs on this data directory
-            if (started && pgUnchecked(List.of(bin("pg_ctl"), "status", "-D", dataDir.toString()), COMMAND_TIMEOUT)
-                    .exitCode() == 0) {
+            if (started && running()) {
                 pg(List.of(bin("pg_ctl"), "stop", "-D", dataDir.toString(), "-m", "immediate", "-w", "-t", "60"),
                         COMMAND_TIMEOUT);
             }

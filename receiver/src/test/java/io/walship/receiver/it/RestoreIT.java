@@ -1,0 +1,640 @@
+package io.walship.receiver.it;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Restores with real processes: a PostgreSQL 15 primary archives through {@code walship push} into a
+ * {@code walship receiver}; copies of a base backup taken without WAL ({@code pg_basebackup -X none}) then recover
+ * with {@code restore_command = 'walship fetch %f %p'}, so every WAL file they replay comes back through the
+ * receiver.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RestoreIT {
+
+    private static final String SERVER = "pg";
+    private static final Duration ARCHIVE_TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration RECOVERY_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration SPOOL_TIMEOUT = Duration.ofSeconds(15);
+    private static final Duration FETCH_TIMEOUT = Duration.ofSeconds(60);
+    private static final int ROWS_PER_BATCH = 20;
+    private static final List<String> BATCHES_BEFORE_TARGET = List.of("a", "b", "c");
+    private static final List<String> BATCHES_AFTER_TARGET = List.of("d", "e");
+    private static final List<String> TIMELINE_2_BATCHES = List.of("t2-a", "t2-b");
+
+    private static final int EXIT_NOT_IN_ARCHIVE = 1;
+    private static final int EXIT_CORRUPT = 150;
+    private static final int EXIT_UNAVAILABLE = 151;
+
+    private static final Pattern SEGMENT = Pattern.compile("[0-9A-F]{24}");
+    private static final Pattern RESTORED =
+            Pattern.compile("restored log file \"([0-9A-F]{24}|[0-9A-F]{8}\\.history)\" from archive");
+    private static final Pattern BACKUP_START = Pattern.compile("START WAL LOCATION: \\S+ \\(file ([0-9A-F]{24})\\)");
+
+    private final Deque<AutoCloseable> cleanup = new ArrayDeque<>();
+    private Walship walship;
+    private Path work;
+    private Path certs;
+    private Path agentDir;
+    private Path launcher;
+    private BarmanStore store;
+    private ReceiverProcess receiver;
+    private PostgresCluster primary;
+    private Path baseBackup;
+    /** The segment each workload batch after the base backup was written to, by batch name. */
+    private final Map<String, String> batchSegments = new LinkedHashMap<>();
+    /** A time strictly between the commits of batch c and those of batch d. */
+    private String targetTime;
+    /** The primary's rows committed before {@link #targetTime}, by id. */
+    private List<Long> rowsBeforeTarget;
+    /** The point-in-time restore of the first test, promoted to timeline 2; the timeline test goes on from it. */
+    private PostgresCluster pitr;
+    private Path pitrConfig;
+
+    @BeforeAll
+    void archiveAPrimaryAndTakeABaseBackupWithoutWal() throws IOException {
+        walship = Walship.locate();
+        work = RunAs.tempDir("walship-restore-it-");
+        cleanup.push(() -> RunAs.deleteTree(work));
+        cleanup.push(this::stopReadAhead);
+        issueCertificates();
+        startReceiver();
+        launcher = walship.launcherForPostgres(work.resolve("postgres-install"));
+        startArchivingPrimary();
+        produceWalAroundATargetTime();
+    }
+
+    @AfterAll
+    void stopEverything() throws Exception {
+        Exception failure = null;
+        while (!cleanup.isEmpty()) {
+            try {
+                cleanup.pop().close();
+            } catch (Exception e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    @Test
+    @Order(1)
+    void pointInTimeRecoveryRestoresExactlyTheRowsCommittedBeforeTheTarget() throws IOException {
+        pitrConfig = fetchConfig("fetch-prefetch-0.conf", receiver.port(), "prefetch = 0", spoolDirectory("spool-0"));
+        pitr = restoredCluster(pitrConfig, Map.of(
+                "recovery_target_time", targetTime,
+                "recovery_target_action", "promote"));
+
+        Replay replay = replay(pitr, "point in time, prefetch 0");
+
+        assertSameRows(rowsBeforeTarget, pitr, "the rows committed before " + targetTime);
+        String backupStart = backupStartSegment();
+        assertTrue(replay.restored().contains(backupStart), "expected the backup's first segment " + backupStart
+                + " to be restored from the archive (the backup has no WAL), restored: " + replay.restored()
+                + "\n--- server log ---\n" + pitr.logTail());
+        for (String batch : BATCHES_BEFORE_TARGET) {
+            String segment = batchSegments.get(batch);
+            assertTrue(replay.restored().contains(segment), "expected segment " + segment + " (batch " + batch
+                    + ") to be restored from the archive, restored: " + replay.restored());
+        }
+        assertEquals("2", checkpointTimeline(pitr), "expected the point-in-time restore to promote to timeline 2"
+                + "\n--- server log ---\n" + pitr.logTail());
+    }
+
+    @Test
+    @Order(2)
+    void prefetchRestoresTheSameRowsAndLeavesNoStaleFilesInTheSpool() throws IOException {
+        Path spool = spoolDirectory("spool-4");
+        Path config = fetchConfig("fetch-prefetch-4.conf", receiver.port(), "prefetch = 4", spool);
+        PostgresCluster restored = restoredCluster(config, Map.of(
+                "recovery_target_time", targetTime,
+                "recovery_target_action", "promote"));
+
+        Replay replay = replay(restored, "point in time, prefetch 4");
+
+        assertSameRows(rowsBeforeTarget, restored, "the rows committed before " + targetTime + " (prefetch 4)");
+        String lastRestored = replay.segments().getLast();
+        List<String> stale = new ArrayList<>();
+        boolean clean = PostgresCluster.poll(SPOOL_TIMEOUT, () -> {
+            stale.clear();
+            stale.addAll(spoolFilesUpTo(spool, lastRestored));
+            return stale.isEmpty();
+        });
+        assertTrue(clean, "expected no file for a segment up to the last restored one (" + lastRestored
+                + ") left in the spool " + spool + " after " + SPOOL_TIMEOUT + ", found " + stale
+                + "; whole spool: " + listTree(spool));
+
+        // Read-ahead did happen: the archived segment after the last one asked for waits, complete, in the spool.
+        String next = nextSegment(lastRestored);
+        Path archivedNext = store.walPath(SERVER, next);
+        assertTrue(Files.isRegularFile(archivedNext), "expected " + next + " archived at " + archivedNext);
+        Path[] spooled = {null};
+        boolean readAhead = PostgresCluster.poll(SPOOL_TIMEOUT, () -> {
+            try (Stream<Path> files = Files.walk(spool)) {
+                spooled[0] = files.filter(f -> f.getFileName().toString().equals(next)).findFirst().orElse(null);
+            }
+            return spooled[0] != null;
+        });
+        assertTrue(readAhead, "expected " + next + ", the archived segment after the last restored one, read ahead"
+                + " into " + spool + " within " + SPOOL_TIMEOUT + "; whole spool: " + listTree(spool));
+        assertArrayEquals(Compression.decompress(Files.readAllBytes(archivedNext)), Files.readAllBytes(spooled[0]),
+                "expected the read-ahead " + spooled[0] + " to hold the plain bytes of archived " + next);
+        restored.stop();
+    }
+
+    @Test
+    @Order(3)
+    void restoreToTheEndOfTheArchiveFollowsTheLatestTimelineAndNeverTakesHistoryFromTheSpool() throws IOException {
+        assertNotNull(pitr, "expected the point-in-time restore of the first test to be there to go on from");
+        archiveWorkOnTimeline2();
+        List<Long> expected = ids(pitr);
+        byte[] history = Files.readAllBytes(pitr.dataDir().resolve("pg_wal/00000002.history"));
+
+        Path spool = spoolDirectory("spool-8");
+        // Where fetch spools this server's segments. Were it to take history files from there, PostgreSQL
+        // would stop on this one's syntax error.
+        Path serverSpool = Files.createDirectories(spool.resolve(SERVER));
+        Files.writeString(serverSpool.resolve("00000002.history"), "not a timeline history file\n");
+        RunAs.giveToPostgres(serverSpool);
+        Path config = fetchConfig("fetch-prefetch-8.conf", receiver.port(), "prefetch = 8", spool);
+        PostgresCluster latest = restoredCluster(config, Map.of("recovery_target_timeline", "latest"));
+
+        Replay replay = replay(latest, "end of archive, latest timeline, prefetch 8");
+
+        assertSameRows(expected, latest, "the timeline-2 rows of the promoted point-in-time restore");
+        assertTrue(replay.restored().contains("00000002.history"), "expected 00000002.history to be restored,"
+                + " restored: " + replay.restored() + "\n--- server log ---\n" + latest.logTail());
+        assertArrayEquals(history, Files.readAllBytes(latest.dataDir().resolve("pg_wal/00000002.history")),
+                "expected the restored 00000002.history to be the archived one, not the bogus file in the spool");
+        assertTrue(replay.segments().stream().anyMatch(s -> s.startsWith("00000002")),
+                "expected timeline-2 segments to be restored, restored: " + replay.restored());
+        assertEquals("3", checkpointTimeline(latest), "expected the restore to promote to timeline 3"
+                + "\n--- server log ---\n" + latest.logTail());
+        assertTrue(receiver.stderr().contains(" FOUND pg-agent -> " + SERVER + "/00000002.history "),
+                "expected the receiver log to list the fetch of 00000002.history (FOUND pg-agent -> " + SERVER
+                        + "/00000002.history):\n" + receiver.stderr());
+    }
+
+    @Test
+    @Order(4)
+    void fetchExitCodesTellMissingFilesFromAnUnavailableArchive() throws IOException {
+        Path config = fetchConfig("fetch-cli.conf", receiver.port(), "prefetch = 0", spoolDirectory("spool-cli"));
+        Path dataDir = Files.createDirectories(work.resolve("fetch-cli/pg_wal")).getParent();
+        RunAs.giveToPostgres(dataDir);
+        Path target = dataDir.resolve("pg_wal/RECOVERYXLOG");
+
+        String archived = batchSegments.get("a");
+        Proc.Result ok = fetch(config, dataDir, archived);
+        assertEquals(0, ok.exitCode(), "expected fetching archived " + archived + " to succeed: " + withReceiverLog(ok));
+        assertArrayEquals(Compression.decompress(Files.readAllBytes(store.walPath(SERVER, archived))),
+                Files.readAllBytes(target), "expected " + target + " to hold the plain bytes of archived " + archived);
+        Files.delete(target);
+
+        Path recoverySignal = signal(dataDir, "recovery.signal");
+        for (String missing : List.of("0000000100000000000000FF", "0000000A.history")) {
+            // The normal end of recovery: a message is allowed, not required.
+            assertFailedFetch(fetch(config, dataDir, missing), EXIT_NOT_IN_ARCHIVE, false, target,
+                    missing + ", which the archive does not have");
+        }
+
+        Path unreachable = fetchConfig("fetch-unreachable.conf", closedPort(), "prefetch = 0",
+                spoolDirectory("spool-unreachable"));
+        assertFailedFetch(fetch(unreachable, dataDir, archived), EXIT_UNAVAILABLE, true, target,
+                "an unreachable receiver with recovery.signal in the data directory");
+        Files.delete(recoverySignal);
+        assertFailedFetch(fetch(unreachable, dataDir, archived), EXIT_UNAVAILABLE, true, target,
+                "an unreachable receiver without a signal file in the data directory");
+        signal(dataDir, "standby.signal");
+        assertFailedFetch(fetch(unreachable, dataDir, archived), EXIT_NOT_IN_ARCHIVE, true, target,
+                "an unreachable receiver with standby.signal in the data directory");
+    }
+
+    @Test
+    @Order(5)
+    void aCorruptArchivedSegmentStopsRecoveryInsteadOfPromoting() throws IOException {
+        // After the base backup's end and before the target: without it recovery would "succeed" on less data.
+        String victim = batchSegments.get("b");
+        Path stored = store.walPath(SERVER, victim);
+        byte[] original = Files.readAllBytes(stored);
+        byte[] corrupt = original.clone();
+        for (int i = corrupt.length / 2; i < corrupt.length / 2 + 16; i++) {
+            corrupt[i] ^= (byte) 0x5a;
+        }
+        Files.write(stored, corrupt);
+        try {
+            Path fetchDir = Files.createDirectories(work.resolve("fetch-corrupt/pg_wal")).getParent();
+            RunAs.giveToPostgres(fetchDir);
+            signal(fetchDir, "recovery.signal");
+            Path cliConfig = fetchConfig("fetch-corrupt.conf", receiver.port(), "prefetch = 0",
+                    spoolDirectory("spool-corrupt"));
+            assertFailedFetch(fetch(cliConfig, fetchDir, victim), EXIT_CORRUPT, true,
+                    fetchDir.resolve("pg_wal/RECOVERYXLOG"), "archived " + victim + " with 16 bytes flipped");
+
+            // No prefetch setting: the default read-ahead must not hide the corruption either.
+            Path config = fetchConfig("fetch-default.conf", receiver.port(), "", spoolDirectory("spool-default"));
+            PostgresCluster broken = restoredCluster(config, Map.of("recovery_target_timeline", "latest"));
+
+            Proc.Result start = broken.tryStart();
+            boolean stopped = PostgresCluster.poll(RECOVERY_TIMEOUT, () -> !broken.running());
+
+            String log = broken.serverLog();
+            assertTrue(stopped, "expected the server to stop on the corrupt " + victim + " within " + RECOVERY_TIMEOUT
+                    + ", it still runs (pg_ctl start: exit " + start.exitCode() + ")\n--- server log ---\n"
+                    + broken.logTail());
+            assertTrue(log.lines().anyMatch(l -> l.contains("FATAL") && l.contains("could not restore file \""
+                            + victim + "\"") && l.contains("exit code " + EXIT_CORRUPT)),
+                    "expected a FATAL 'could not restore file \"" + victim + "\" ... exit code " + EXIT_CORRUPT
+                            + "' in the server log\n--- server log ---\n" + broken.logTail());
+            assertTrue(log.lines().anyMatch(l -> l.startsWith("walship fetch: ")),
+                    "expected walship fetch's 'walship fetch: ' line in the server log\n--- server log ---\n"
+                            + broken.logTail());
+            for (String promotion : List.of("selected new timeline ID", "archive recovery complete")) {
+                assertFalse(log.contains(promotion), "expected no '" + promotion + "' in the server log of a"
+                        + " recovery that hit a corrupt segment\n--- server log ---\n" + broken.logTail());
+            }
+            assertTrue(Files.exists(broken.dataDir().resolve("recovery.signal")),
+                    "expected recovery.signal to stay in " + broken.dataDir());
+            assertFalse(Files.exists(broken.dataDir().resolve("pg_wal/00000003.history")),
+                    "expected no new timeline (00000003.history) in " + broken.dataDir().resolve("pg_wal"));
+            assertEquals("1", broken.controlData("Latest checkpoint's TimeLineID"),
+                    "expected the stopped restore's control file to stay on the base backup's timeline 1");
+        } finally {
+            Files.write(stored, original);
+        }
+    }
+
+    private void issueCertificates() throws IOException {
+        certs = work.resolve("certs");
+        walshipOk("ca", "init", "--dir", certs.toString());
+        walshipOk("ca", "issue", "--dir", certs.toString(), "--name", "receiver",
+                "--host", "127.0.0.1", "--host", "localhost");
+        walshipOk("ca", "issue", "--dir", certs.toString(), "--name", "pg-agent");
+        // Everything walship push and fetch read must belong to the postgres user when the test runs as root.
+        agentDir = Files.createDirectories(work.resolve("pg-agent"));
+        for (String file : List.of("ca.crt", "pg-agent.crt", "pg-agent.key")) {
+            Files.copy(certs.resolve(file), agentDir.resolve(file), StandardCopyOption.COPY_ATTRIBUTES);
+        }
+        Files.setPosixFilePermissions(agentDir.resolve("pg-agent.key"), PosixFilePermissions.fromString("rw-------"));
+        RunAs.giveToPostgres(agentDir);
+    }
+
+    private void startReceiver() throws IOException {
+        Path barmanHome = Files.createDirectories(work.resolve("barman"));
+        store = new BarmanStore(barmanHome);
+        Path config = work.resolve("receiver.conf");
+        Files.writeString(config, """
+                [receiver]
+                listen = 127.0.0.1:0
+                barman_home = %s
+                ca_file = %s
+                cert_file = %s
+                key_file = %s
+                compression = zstd
+
+                [%s]
+                clients = pg-agent
+                """.formatted(barmanHome, certs.resolve("ca.crt"), certs.resolve("receiver.crt"),
+                certs.resolve("receiver.key"), SERVER));
+        receiver = walship.startReceiver(config, work.resolve("receiver.stderr"));
+        cleanup.push(receiver);
+    }
+
+    private void startArchivingPrimary() throws IOException {
+        Path pushConfig = writeAgentConfig("push.conf", receiver.port(), "");
+        primary = new PostgresCluster();
+        cleanup.push(primary);
+        primary.initdb();
+        primary.configure(Map.of(
+                "archive_mode", "on",
+                "archive_command", shellQuote(launcher) + " push --config " + shellQuote(pushConfig) + " %p %f",
+                "archive_timeout", "0",
+                "wal_level", "replica",
+                // durability of a throw-away cluster buys nothing here and costs a flush per new segment
+                "fsync", "off"));
+        primary.start();
+    }
+
+    /**
+     * One batch before the base backup, then three batches, the target time, two more batches: each batch is
+     * {@value #ROWS_PER_BATCH} transactions of one row and closes its segment, so the rows span several segments.
+     */
+    private void produceWalAroundATargetTime() throws IOException {
+        primary.psql("""
+                create table walship_restore (
+                    id bigint generated always as identity primary key,
+                    batch text not null,
+                    written_at timestamptz not null);
+                """);
+        insertBatchAndSwitch(primary, "before-backup");
+        Path backupParent = Files.createDirectories(work.resolve("backup"));
+        RunAs.giveToPostgres(backupParent);
+        baseBackup = backupParent.resolve("base");
+        primary.baseBackupWithoutWal(baseBackup);
+        try (Stream<Path> wal = Files.list(baseBackup.resolve("pg_wal"))) {
+            List<String> segments = wal.map(p -> p.getFileName().toString())
+                    .filter(n -> SEGMENT.matcher(n).matches()).toList();
+            assertEquals(List.of(), segments, "expected a base backup taken with -X none to hold no WAL segment");
+        }
+
+        for (String batch : BATCHES_BEFORE_TARGET) {
+            batchSegments.put(batch, insertBatchAndSwitch(primary, batch));
+        }
+        // Every commit so far ends before this statement starts; every later row is written after it.
+        targetTime = primary.psql("""
+                select pg_sleep(0.01);
+                select clock_timestamp()::text;
+                select pg_sleep(0.01);
+                """);
+        for (String batch : BATCHES_AFTER_TARGET) {
+            batchSegments.put(batch, insertBatchAndSwitch(primary, batch));
+        }
+        primary.waitArchived(batchSegments.get(BATCHES_AFTER_TARGET.getLast()), ARCHIVE_TIMEOUT);
+        primary.waitAllArchived(ARCHIVE_TIMEOUT);
+
+        rowsBeforeTarget = idList(primary.psql("select coalesce(string_agg(id::text, ',' order by id), '')"
+                + " from walship_restore where written_at < '" + targetTime + "'"));
+        List<Long> batchesBefore = idList(primary.psql("select coalesce(string_agg(id::text, ',' order by id), '')"
+                + " from walship_restore where batch in ('before-backup', 'a', 'b', 'c')"));
+        assertEquals(batchesBefore, rowsBeforeTarget, "expected the target time " + targetTime
+                + " to fall between batch c and batch d");
+        assertEquals(ROWS_PER_BATCH * (1 + BATCHES_BEFORE_TARGET.size()), rowsBeforeTarget.size(),
+                "expected every batch before the target to have " + ROWS_PER_BATCH + " rows");
+    }
+
+    /** One row per transaction, then closes the segment; returns the name of the segment the rows went to. */
+    private static String insertBatchAndSwitch(PostgresCluster cluster, String batch) throws IOException {
+        String segment = cluster.psql("""
+                do $$
+                begin
+                    for i in 1..%d loop
+                        insert into walship_restore (batch, written_at) values ('%s', clock_timestamp());
+                        commit;
+                    end loop;
+                end
+                $$;
+                select pg_walfile_name(pg_current_wal_lsn());
+                """.formatted(ROWS_PER_BATCH, batch));
+        cluster.psql("select pg_switch_wal();");
+        return segment;
+    }
+
+    /**
+     * The promoted point-in-time restore starts archiving into the same Barman server (same system identifier)
+     * and writes two batches on timeline 2. Its 00000002.history was written while archiving was off, so nothing
+     * marked it ready for the archiver: that is marked by hand, as an operator turning archiving on would.
+     */
+    private void archiveWorkOnTimeline2() throws IOException {
+        pitr.stop();
+        pitr.configure(Map.of(
+                "archive_mode", "on",
+                // the restore's own agent file: one file serves push and fetch
+                "archive_command", shellQuote(launcher) + " push --config " + shellQuote(pitrConfig) + " %p %f"));
+        Path ready = pitr.dataDir().resolve("pg_wal/archive_status/00000002.history.ready");
+        if (!Files.exists(ready)) {
+            Files.createFile(ready);
+            RunAs.giveToPostgres(ready);
+        }
+        pitr.start();
+        List<String> segments = new ArrayList<>();
+        for (String batch : TIMELINE_2_BATCHES) {
+            segments.add(insertBatchAndSwitch(pitr, batch));
+        }
+        pitr.waitArchived("00000002.history", ARCHIVE_TIMEOUT);
+        for (String segment : segments) {
+            assertTrue(segment.startsWith("00000002"), "expected timeline-2 segments, found " + segments);
+            pitr.waitArchived(segment, ARCHIVE_TIMEOUT);
+        }
+        pitr.waitAllArchived(ARCHIVE_TIMEOUT);
+        Path history = store.walPath(SERVER, "00000002.history");
+        assertTrue(Files.isRegularFile(history), "expected 00000002.history archived at " + history);
+    }
+
+    /** A copy of the base backup set up for archive recovery through {@code walship fetch}, not started. */
+    private PostgresCluster restoredCluster(Path fetchConfig, Map<String, String> recoverySettings) throws IOException {
+        PostgresCluster restored = new PostgresCluster();
+        cleanup.push(restored);
+        restored.copyBaseBackup(baseBackup);
+        Map<String, String> settings = new HashMap<>(recoverySettings);
+        settings.put("restore_command", shellQuote(launcher) + " fetch --config " + shellQuote(fetchConfig) + " %f %p");
+        settings.put("archive_mode", "off");
+        restored.configure(settings);
+        signal(restored.dataDir(), "recovery.signal");
+        return restored;
+    }
+
+    /** What a finished recovery restored, in order, and how long it took from pg_ctl start to promotion. */
+    private record Replay(Duration wallTime, List<String> restored) {
+
+        List<String> segments() {
+            return restored.stream().filter(n -> SEGMENT.matcher(n).matches()).toList();
+        }
+    }
+
+    private Replay replay(PostgresCluster cluster, String what) throws IOException {
+        long start = System.nanoTime();
+        cluster.start();
+        cluster.waitOutOfRecovery(RECOVERY_TIMEOUT);
+        Duration wallTime = Duration.ofNanos(System.nanoTime() - start);
+        List<String> restored = new ArrayList<>();
+        Matcher m = RESTORED.matcher(cluster.serverLog());
+        while (m.find()) {
+            restored.add(m.group(1));
+        }
+        Replay replay = new Replay(wallTime, restored);
+        System.out.printf("restore (%s): %d segments and %d history files restored, %d ms from pg_ctl start to"
+                        + " promotion%n", what, replay.segments().size(), restored.size() - replay.segments().size(),
+                wallTime.toMillis());
+        return replay;
+    }
+
+    /** Files in the spool whose name holds a segment name at or before {@code lastRestored}. */
+    private static List<String> spoolFilesUpTo(Path spool, String lastRestored) throws IOException {
+        List<String> stale = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(spool)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                Matcher m = SEGMENT.matcher(file.getFileName().toString());
+                if (m.find() && m.group().compareTo(lastRestored) <= 0) {
+                    stale.add(spool.relativize(file).toString());
+                }
+            }
+        }
+        return stale;
+    }
+
+    /** The name of the segment after {@code segment}, for 16 MiB segments (256 to a log file). */
+    private static String nextSegment(String segment) {
+        long timeline = Long.parseLong(segment.substring(0, 8), 16);
+        long number = Long.parseLong(segment.substring(8, 16), 16) * 0x100 + Long.parseLong(segment.substring(16), 16)
+                + 1;
+        return "%08X%08X%08X".formatted(timeline, number / 0x100, number % 0x100);
+    }
+
+    private static String listTree(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(p -> !p.equals(dir)).map(p -> dir.relativize(p).toString()).sorted().toList().toString();
+        }
+    }
+
+    private String backupStartSegment() throws IOException {
+        String label = Files.readString(baseBackup.resolve("backup_label"));
+        Matcher m = BACKUP_START.matcher(label);
+        return m.find() ? m.group(1) : fail("expected a START WAL LOCATION line in backup_label:\n" + label);
+    }
+
+    private static String checkpointTimeline(PostgresCluster cluster) throws IOException {
+        // the checkpoint after promotion is requested, not awaited: force one so the control file shows the timeline
+        cluster.psql("checkpoint;");
+        return cluster.psql("select timeline_id from pg_control_checkpoint();");
+    }
+
+    private static List<Long> ids(PostgresCluster cluster) throws IOException {
+        return idList(cluster.psql("select coalesce(string_agg(id::text, ',' order by id), '') from walship_restore"));
+    }
+
+    private static List<Long> idList(String commaSeparated) {
+        return commaSeparated.isEmpty() ? List.of()
+                : Stream.of(commaSeparated.split(",")).map(Long::valueOf).toList();
+    }
+
+    private static void assertSameRows(List<Long> expected, PostgresCluster cluster, String what) throws IOException {
+        List<Long> found = ids(cluster);
+        if (!expected.equals(found)) {
+            TreeSet<Long> missing = new TreeSet<>(expected);
+            found.forEach(missing::remove);
+            TreeSet<Long> extra = new TreeSet<>(found);
+            expected.forEach(extra::remove);
+            fail("expected the restored rows to be " + what + " (" + expected.size() + " ids), found " + found.size()
+                    + " ids; missing " + missing + ", unexpected " + extra + "\n--- server log ---\n"
+                    + cluster.logTail());
+        }
+    }
+
+    private Path fetchConfig(String fileName, int port, String prefetchLine, Path spool) throws IOException {
+        return writeAgentConfig(fileName, port, prefetchLine + "\nspool_directory = " + spool + "\n");
+    }
+
+    /** An agent file in the postgres user's agent directory, certificates relative to it. */
+    private Path writeAgentConfig(String fileName, int port, String extra) throws IOException {
+        Path config = agentDir.resolve(fileName);
+        Files.writeString(config, """
+                [agent]
+                receiver = 127.0.0.1:%d
+                server = %s
+                ca_file = ca.crt
+                cert_file = pg-agent.crt
+                key_file = pg-agent.key
+                %s""".formatted(port, SERVER, extra));
+        RunAs.giveToPostgres(config);
+        return config;
+    }
+
+    /** A spool directory only the postgres user may use. */
+    private Path spoolDirectory(String name) throws IOException {
+        Path spool = Files.createDirectories(work.resolve(name));
+        Files.setPosixFilePermissions(spool, PosixFilePermissions.fromString("rwx------"));
+        RunAs.giveToPostgres(spool);
+        return spool;
+    }
+
+    private static Path signal(Path dataDir, String name) throws IOException {
+        Path signal = Files.createFile(dataDir.resolve(name));
+        RunAs.giveToPostgres(signal);
+        return signal;
+    }
+
+    /** {@code walship fetch NAME pg_wal/RECOVERYXLOG} as PostgreSQL runs it: as its user, in the data directory. */
+    private Proc.Result fetch(Path config, Path dataDir, String name) throws IOException {
+        return Proc.run(RunAs.postgres(List.of(launcher.toString(), "fetch", "--config", config.toString(), name,
+                "pg_wal/RECOVERYXLOG")), dataDir, null, FETCH_TIMEOUT);
+    }
+
+    /** The exit code, nothing at {@code target}, and on stderr one 'walship fetch: ' line (or, if allowed, none). */
+    private void assertFailedFetch(Proc.Result result, int expectedExit, boolean messageRequired, Path target,
+            String what) {
+        assertEquals(expectedExit, result.exitCode(),
+                "expected exit code " + expectedExit + " for " + what + ": " + withReceiverLog(result));
+        List<String> lines = result.stderr().lines().filter(l -> !l.isBlank()).toList();
+        boolean oneLine = lines.size() == 1 && lines.getFirst().startsWith("walship fetch: ");
+        assertTrue(oneLine || !messageRequired && lines.isEmpty(), "expected " + (messageRequired ? "" : "nothing or ")
+                + "one stderr line starting with 'walship fetch: ' for " + what + ": " + result.describe());
+        assertFalse(Files.exists(target), "expected nothing at " + target + " after " + what);
+    }
+
+    private String withReceiverLog(Proc.Result result) {
+        List<String> lines = receiver.stderr().lines().toList();
+        return result.describe() + "\n--- receiver log (tail) ---\n"
+                + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    }
+
+    private void walshipOk(String... args) throws IOException {
+        walship.run(args).assertSuccess("walship " + String.join(" ", args));
+    }
+
+    /**
+     * fetch leaves a read-ahead process behind that quits 30 s after recovery stops asking; the ones reading
+     * into this test's spool directories are ended before those are deleted.
+     */
+    private void stopReadAhead() throws IOException {
+        if (agentDir == null) {
+            return;
+        }
+        String mine = agentDir.toString() + "/";
+        List<ProcessHandle> readAhead = ProcessHandle.allProcesses()
+                .filter(p -> p.info().arguments().map(args -> List.of(args).contains("prefetch")
+                        && Stream.of(args).anyMatch(a -> a.startsWith(mine))).orElse(false))
+                .toList();
+        readAhead.forEach(ProcessHandle::destroy);
+        boolean ended = PostgresCluster.poll(Duration.ofSeconds(15),
+                () -> readAhead.stream().noneMatch(ProcessHandle::isAlive));
+        assertTrue(ended, "expected the read-ahead processes " + readAhead + " to end on SIGTERM");
+    }
+
+    /** A loopback port nothing listens on. */
+    private static int closedPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static String shellQuote(Path path) {
+        return "'" + path.toString().replace("'", "'\\''") + "'";
+    }
+}
