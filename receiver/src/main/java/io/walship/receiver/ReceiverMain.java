@@ -3,16 +3,23 @@ package io.walship.receiver;
 import io.netty.handler.ssl.SslContext;
 import io.walship.config.ConfigException;
 import io.walship.protocol.TlsContexts;
-import io.walship.receiver.compress.Compression;
+import io.walship.receiver.config.BarmanVersion;
 import io.walship.receiver.config.ReceiverConfig;
 import io.walship.receiver.config.ServerPolicy;
+import io.walship.receiver.config.ServerStorage;
 import io.walship.receiver.net.ReceiverServer;
+import io.walship.receiver.store.barman.BarmanServer;
 import io.walship.receiver.store.barman.BarmanStore;
+import io.walship.receiver.store.barman.XlogDbGeneration;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -21,12 +28,16 @@ import picocli.CommandLine.Option;
 @Command(name = "walship receiver", mixinStandardHelpOptions = true, versionProvider = ReceiverMain.Version.class,
         description = {"Runs the walship receiver on the backup host.", "",
             "Receives WAL files from walship agents over mutual TLS, verifies them and stores them in Barman's "
-                + "layout (<barman_home>/<server>/wals/<hash>/<name> plus xlog.db). Runs in the foreground; "
-                + "logs go to stderr, one line per file."},
+                + "layout (<barman_home>/<server>/wals/<hash>/<name> plus xlog.db). With barman_config it takes "
+                + "barman_home and the servers' directories and compression from Barman's configuration. Runs in "
+                + "the foreground; logs go to stderr, one line per file."},
         footer = {"", "Example:", "  walship receiver --config /etc/walship/receiver.conf"})
 public final class ReceiverMain implements Callable<Integer> {
 
     private static final Logger LOG = Logger.getLogger(ReceiverMain.class.getName());
+
+    /** {@code barman --version} starts Python and nothing else: well under a second, unless the host is stuck. */
+    private static final Duration DETECT_TIMEOUT = Duration.ofSeconds(30);
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE", defaultValue = "/etc/walship/receiver.conf",
             description = "Receiver configuration file (default: ${DEFAULT-VALUE}).")
@@ -54,11 +65,35 @@ public final class ReceiverMain implements Callable<Integer> {
                     + ", key_file " + cfg.keyFile() + ", ca_file " + cfg.caFile() + "): " + e.getMessage());
             return 2;
         }
-        Map<String, Compression> compression = new LinkedHashMap<>();
-        for (ServerPolicy policy : cfg.servers().values()) {
-            compression.put(policy.name(), policy.compression());
+        Optional<BarmanVersion> barman = cfg.barmanVersion();
+        String barmanSource = "barman_version in " + cfg.file();
+        if (barman.isEmpty()) {
+            BarmanVersion.Detected detected = BarmanVersion.detect(List.of("barman", "--version"), DETECT_TIMEOUT);
+            barman = detected.version();
+            barmanSource = detected.how();
+            if (barman.isEmpty() && cfg.barmanConfig().isPresent()) {
+                System.err.println("walship receiver: " + cfg.file() + ": with barman_config walship must know which "
+                        + "Barman release reads the archive, but " + barmanSource + "; set barman_version in "
+                        + "[receiver], e.g. barman_version = 3.4");
+                return 2;
+            }
         }
-        BarmanStore store = new BarmanStore(cfg.barmanHome(), compression, cfg.lockTimeout());
+        List<String> warnings;
+        try {
+            warnings = cfg.checkReadableBy(barman);
+        } catch (ConfigException e) {
+            System.err.println("walship receiver: " + e.getMessage());
+            return 2;
+        }
+        XlogDbGeneration generation = barman.isPresent() && !barman.get().readsServerXlogDb()
+                ? XlogDbGeneration.WALS_XLOG_DB : XlogDbGeneration.SERVER_XLOG_DB_WHEN_PRESENT;
+        List<BarmanServer> barmanServers = new ArrayList<>();
+        for (ServerPolicy policy : cfg.servers().values()) {
+            ServerStorage where = cfg.storage().get(policy.name());
+            barmanServers.add(new BarmanServer(policy.name(), where.backupDirectory(), where.walsDirectory(),
+                    where.xlogdbDirectory(), where.lockDirectory(), policy.compression(), generation));
+        }
+        BarmanStore store = new BarmanStore(barmanServers, cfg.lockTimeout());
         int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
         ReceiverServer server;
         try {
@@ -69,14 +104,28 @@ public final class ReceiverMain implements Callable<Integer> {
             return 3;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "walship-shutdown"));
-        for (ServerPolicy policy : cfg.servers().values()) {
-            LOG.info("server '" + policy.name() + "': " + cfg.barmanHome().resolve(policy.name()).resolve("wals")
-                    + ", compression " + policy.compression().configName + ", clients " + policy.clients());
+        LOG.info(barman.map(v -> "Barman " + v).orElse("Barman's version unknown") + " (" + barmanSource + "); "
+                + cfg.barmanConfig().map(b -> "servers as configured in " + b.files().stream().map(Path::toString)
+                .collect(Collectors.joining(", "))).orElse("barman_home " + cfg.barmanHome()));
+        for (BarmanServer archive : barmanServers) {
+            LOG.info("server '" + archive.name() + "': " + archive.walsDirectory() + ", xlog.db " + xlogDb(archive)
+                    + ", lock " + archive.lockFile() + ", compression " + archive.compression().configName + " ("
+                    + cfg.storage().get(archive.name()).compressionSource() + "), clients "
+                    + cfg.servers().get(archive.name()).clients());
         }
+        warnings.forEach(LOG::warning);
         System.out.println("walship receiver listening on " + cfg.listen().getHostString() + ":" + server.port());
         System.out.flush();
         server.awaitClose();
         return 0;
+    }
+
+    private static String xlogDb(BarmanServer server) {
+        if (server.generation() == XlogDbGeneration.WALS_XLOG_DB) {
+            return server.walsXlogDb().toString();
+        }
+        return (Files.exists(server.serverXlogDb()) ? server.serverXlogDb() : server.walsXlogDb()) + " (Barman 3.13 and"
+                + " later: " + server.serverXlogDb() + " once it exists)";
     }
 
     static final class Version implements CommandLine.IVersionProvider {

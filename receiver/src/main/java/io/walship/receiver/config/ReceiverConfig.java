@@ -9,20 +9,33 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
-/** The receiver's configuration file: a [receiver] section and one section per Barman server. */
+/**
+ * The receiver's configuration file: a [receiver] section and one section per Barman server. With
+ * {@code barman_config}, barman_home, each server's directories and compression come from Barman's own
+ * configuration instead, so that a server is configured once; walship's file then only says who may use it.
+ *
+ * @param barmanConfig Barman's configuration file, when walship follows it
+ * @param barmanVersion the Barman release that reads the archive, when set; empty means ask the installed Barman
+ */
 public record ReceiverConfig(Path file, InetSocketAddress listen, Path barmanHome, Path caFile, Path certFile,
-        Path keyFile, Duration lockTimeout, Map<String, ServerPolicy> servers) {
+        Path keyFile, Duration lockTimeout, Map<String, ServerPolicy> servers, Map<String, ServerStorage> storage,
+        Optional<BarmanConfig> barmanConfig, Optional<BarmanVersion> barmanVersion) {
 
     public static final String SECTION = "receiver";
-    private static final Set<String> RECEIVER_KEYS = Set.of("listen", "barman_home", "ca_file", "cert_file",
-            "key_file", "compression", "lock_timeout");
+    private static final Set<String> RECEIVER_KEYS = Set.of("listen", "barman_home", "barman_config",
+            "barman_version", "ca_file", "cert_file", "key_file", "compression", "lock_timeout");
     private static final Set<String> SERVER_KEYS = Set.of("clients", "compression");
+    private static final Set<String> BARMAN_SERVER_KEYS = Set.of("clients");
     /** Barman server names become directory names: nothing that could climb out of barman_home. */
     private static final Pattern SERVER_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
 
@@ -33,40 +46,143 @@ public record ReceiverConfig(Path file, InetSocketAddress listen, Path barmanHom
         InetSocketAddress listen = receiver.optional("listen").isPresent()
                 ? receiver.hostPort("listen", Defaults.PORT)
                 : InetSocketAddress.createUnresolved("0.0.0.0", Defaults.PORT);
-        Path barmanHome = receiver.path(receiver.optional("barman_home").orElse("/var/lib/barman"));
-        if (!Files.isDirectory(barmanHome)) {
-            throw new ConfigException(receiver.where("barman_home") + ": [receiver] barman_home = " + barmanHome
-                    + " is not a directory; create it (owned by the barman user) or fix the path");
+        Optional<BarmanVersion> barmanVersion = barmanVersion(receiver);
+        Optional<BarmanConfig> barman = Optional.empty();
+        Path barmanHome;
+        if (receiver.optional("barman_config").isPresent()) {
+            Path barmanFile = receiver.path(receiver.optional("barman_config").get());
+            for (String key : List.of("barman_home", "compression")) {
+                if (receiver.optional(key).isPresent()) {
+                    throw new ConfigException(receiver.where(key) + ": [receiver] " + key + " comes from Barman's "
+                            + "configuration (barman_config = " + barmanFile + "); remove it here");
+                }
+            }
+            barman = Optional.of(BarmanConfig.load(barmanFile));
+            barmanHome = barman.get().barmanHome();
+            if (!Files.isDirectory(barmanHome)) {
+                throw new ConfigException(barmanFile + ": Barman's barman_home = " + barmanHome + " is not a directory;"
+                        + " create it (owned by the barman user) or fix the path");
+            }
+        } else {
+            barmanHome = receiver.path(receiver.optional("barman_home").orElse("/var/lib/barman"));
+            if (!Files.isDirectory(barmanHome)) {
+                throw new ConfigException(receiver.where("barman_home") + ": [receiver] barman_home = " + barmanHome
+                        + " is not a directory; create it (owned by the barman user) or fix the path");
+            }
         }
         Compression defaultCompression = compression(receiver, Compression.ZSTD);
         Duration lockTimeout = Duration.ofSeconds(seconds(receiver, "lock_timeout", 60));
         Map<String, ServerPolicy> servers = new LinkedHashMap<>();
+        Map<String, ServerStorage> storage = new LinkedHashMap<>();
         for (IniSection section : ini.sections()) {
             if (section.name().equals(SECTION)) {
                 continue;
             }
-            servers.put(section.name(), server(section, defaultCompression));
+            checkName(section);
+            if (barman.isPresent()) {
+                BarmanServerConfig server = barmanServer(section, barman.get());
+                section.allowOnly(BARMAN_SERVER_KEYS);
+                Compression compression = BarmanCompression.of(server.compression(), server.compressionSource());
+                servers.put(section.name(), new ServerPolicy(section.name(), clients(section), compression));
+                storage.put(section.name(), new ServerStorage(server.backupDirectory(), server.walsDirectory(),
+                        server.xlogdbDirectory(), barman.get().lockDirectory(), server.compressionSource()));
+            } else {
+                section.allowOnly(SERVER_KEYS);
+                servers.put(section.name(), new ServerPolicy(section.name(), clients(section),
+                        compression(section, defaultCompression)));
+                storage.put(section.name(), ServerStorage.defaults(barmanHome, section.name(),
+                        compressionSource(receiver, section)));
+            }
         }
         if (servers.isEmpty()) {
             throw new ConfigException(file + ": no server section; add one per Barman server, e.g. [pg] with "
                     + "clients = <agent certificate name>");
         }
         return new ReceiverConfig(file, listen, barmanHome, receiver.readableFile("ca_file"),
-                receiver.readableFile("cert_file"), receiver.readableFile("key_file"), lockTimeout, servers);
+                receiver.readableFile("cert_file"), receiver.readableFile("key_file"), lockTimeout, servers, storage,
+                barman, barmanVersion);
     }
 
-    private static ServerPolicy server(IniSection section, Compression defaultCompression) throws ConfigException {
+    /**
+     * Checks the codecs against the Barman release that reads the archive. A codec Barman's own configuration
+     * asks for and the release cannot read stops the start; walship's own choice only earns a warning (walship
+     * fetch reads every codec), which is returned for the log.
+     */
+    public List<String> checkReadableBy(Optional<BarmanVersion> barman) throws ConfigException {
+        List<String> warnings = new ArrayList<>();
+        if (barman.isEmpty()) {
+            return warnings;
+        }
+        for (ServerPolicy policy : servers.values()) {
+            if (BarmanCompression.readable(policy.compression(), barman.get())) {
+                continue;
+            }
+            String source = storage.get(policy.name()).compressionSource();
+            String problem = "Barman " + barman.get() + " cannot read " + policy.compression().configName
+                    + "-compressed WAL (that needs Barman " + BarmanVersion.READS_ZSTD + " or later)";
+            if (barmanConfig.isPresent()) {
+                throw new ConfigException(source + ": " + problem + "; set compression = gzip, bzip2 or none for ["
+                        + policy.name() + "] in Barman's configuration, or upgrade Barman");
+            }
+            warnings.add("server '" + policy.name() + "': " + problem + ", yet " + source + " selects it; barman "
+                    + "get-wal and barman recover would hand out compressed bytes. Use gzip, bzip2 or none unless "
+                    + "only walship fetch restores from this archive");
+        }
+        return warnings;
+    }
+
+    private static BarmanServerConfig barmanServer(IniSection section, BarmanConfig barman) throws ConfigException {
+        BarmanServerConfig server = barman.servers().get(section.name());
+        if (server == null) {
+            throw new ConfigException(section.where("clients") + ": [" + section.name() + "] is not a server in "
+                    + "Barman's configuration (" + barman.files().stream().map(Path::toString)
+                    .collect(Collectors.joining(", ")) + "), which has " + (barman.servers().isEmpty() ? "none"
+                    : String.join(", ", barman.servers().keySet())) + "; configure the server in Barman first");
+        }
+        if (section.optional("compression").isPresent()) {
+            throw new ConfigException(section.where("compression") + ": [" + section.name() + "] compression comes "
+                    + "from Barman's configuration (" + server.compressionSource() + "); remove it here");
+        }
+        return server;
+    }
+
+    private static void checkName(IniSection section) throws ConfigException {
         if (!SERVER_NAME.matcher(section.name()).matches()) {
             throw new ConfigException(section.where("clients") + ": [" + section.name() + "] is not a usable "
                     + "server name; use letters, digits, '.', '_' and '-'");
         }
-        section.allowOnly(SERVER_KEYS);
+    }
+
+    private static Set<String> clients(IniSection section) throws ConfigException {
         Set<String> clients = new LinkedHashSet<>(section.list("clients"));
         if (clients.isEmpty()) {
             throw new ConfigException(section.where("clients") + ": [" + section.name() + "] needs clients = "
                     + "the certificate names (CN) allowed to push and fetch for this server");
         }
-        return new ServerPolicy(section.name(), Set.copyOf(clients), compression(section, defaultCompression));
+        return Set.copyOf(clients);
+    }
+
+    private static String compressionSource(IniSection receiver, IniSection server) {
+        if (server.optional("compression").isPresent()) {
+            return server.where("compression") + ": [" + server.name() + "] compression";
+        }
+        if (receiver.optional("compression").isPresent()) {
+            return receiver.where("compression") + ": [receiver] compression";
+        }
+        return "walship's default compression (zstd)";
+    }
+
+    private static Optional<BarmanVersion> barmanVersion(IniSection receiver) throws ConfigException {
+        Optional<String> value = receiver.optional("barman_version");
+        if (value.isEmpty() || value.get().equalsIgnoreCase("auto")) {
+            return Optional.empty();
+        }
+        Optional<BarmanVersion> version = BarmanVersion.parse(value.get());
+        if (version.isEmpty() || !value.get().matches("\\d+\\.\\d+(\\.\\d+)?")) {
+            throw receiver.invalid("barman_version", "auto, or the Barman release that reads the archive, "
+                    + "e.g. 3.4 or 3.13.1");
+        }
+        return version;
     }
 
     private static Compression compression(IniSection section, Compression fallback) throws ConfigException {

@@ -15,10 +15,13 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32C;
 
 /**
@@ -55,11 +58,27 @@ final class BarmanIngest implements Ingest {
         this.directory = archive.layout().directoryOf(name);
         this.destination = archive.layout().pathOf(name);
         this.head = name.kind().hasWalHeader() ? new byte[WalPageHeader.SIZE] : new byte[0];
-        Durable.createDirectories(directory);
         this.temp = directory.resolve("." + name.name() + "." + UUID.randomUUID() + ".walship-tmp");
-        this.channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        this.channel = createTemp(directory, temp);
         this.out = archive.compression().compress(
                 new BufferedOutputStream(new KeepOpenOutputStream(Channels.newOutputStream(channel)), BUFFER));
+    }
+
+    /**
+     * Barman removes a hash directory once it deleted the last file in it (barman delete, retention), without
+     * the xlog.db lock; if that happens between creating the directory and the file, create both again.
+     */
+    private static FileChannel createTemp(Path directory, Path temp) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            Durable.createDirectories(directory);
+            try {
+                return FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            } catch (NoSuchFileException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
+        }
     }
 
     @Override
@@ -115,6 +134,9 @@ final class BarmanIngest implements Ingest {
             }
             try {
                 out.close();
+                // The stored file keeps the source's modification time, as Barman's archiver does (copystat), so
+                // that barman rebuild-xlogdb finds the time xlog.db says; set before the fsync that persists it.
+                Files.setLastModifiedTime(temp, FileTime.from(mtimeNanos, TimeUnit.NANOSECONDS));
                 channel.force(true);
                 channel.close();
                 closed = true;
@@ -137,24 +159,26 @@ final class BarmanIngest implements Ingest {
                             + "Check that only one cluster archives to this server");
                 }
                 if (!xlogDb.contains(name.name())) {
-                    xlogDb.append(lineFor(destination));
+                    // Indexed the way barman rebuild-xlogdb would: with the stored file's own time.
+                    long storedTime = Files.getLastModifiedTime(destination).to(TimeUnit.NANOSECONDS);
+                    xlogDb.append(lineFor(destination, storedTime));
                 }
                 return new Outcome(ReplyCode.ALREADY_STORED, name.name() + " was already archived with "
                         + "identical content");
             }
             Files.move(temp, destination);
             Durable.syncDirectory(directory);
-            xlogDb.append(lineFor(destination));
+            xlogDb.append(lineFor(destination, mtimeNanos));
             return new Outcome(ReplyCode.STORED, name.name() + " stored");
         }
     }
 
-    private XlogDbLine lineFor(Path stored) throws IOException {
+    private XlogDbLine lineFor(Path stored, long timeNanos) throws IOException {
         byte[] magic;
         try (var in = Files.newInputStream(stored)) {
             magic = in.readNBytes(8);
         }
-        return new XlogDbLine(name.name(), Files.size(stored), mtimeNanos, Compression.sniff(magic, magic.length));
+        return new XlogDbLine(name.name(), Files.size(stored), timeNanos, Compression.sniff(magic, magic.length));
     }
 
     @Override

@@ -12,11 +12,12 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
-/** Stores WAL the way Barman archives it, under {@code <barman_home>/<server>/wals}. */
+/** Stores WAL the way Barman archives it, in each server's wals_directory (by default {@code <barman_home>/<server>/wals}). */
 public final class BarmanStore implements WalStore {
 
     /** Text files (.history, .backup) are a few hundred bytes; this bounds a hostile upload. */
@@ -24,14 +25,23 @@ public final class BarmanStore implements WalStore {
 
     private final Map<String, ServerArchive> servers = new LinkedHashMap<>();
 
+    /**
+     * Servers with Barman's default directories under {@code barmanHome}, indexed in {@code wals/xlog.db} unless
+     * a Barman 3.13 or later has created {@code <server>-xlog.db} there.
+     */
     public BarmanStore(Path barmanHome, Map<String, Compression> serverCompression, Duration lockTimeout) {
-        serverCompression.forEach((server, compression) -> {
-            Path serverDir = barmanHome.resolve(server);
-            HashDirLayout layout = new HashDirLayout(serverDir.resolve("wals"));
-            XlogDb xlogDb = new XlogDb(layout.xlogDb(), barmanHome.resolve("." + server + "-xlogdb.lock"),
-                    lockTimeout);
-            servers.put(server, new ServerArchive(server, serverDir, layout, xlogDb, compression));
-        });
+        this(serverCompression.entrySet().stream().map(e -> BarmanServer.standard(barmanHome, e.getKey(),
+                e.getValue(), XlogDbGeneration.SERVER_XLOG_DB_WHEN_PRESENT)).toList(), lockTimeout);
+    }
+
+    public BarmanStore(Collection<BarmanServer> servers, Duration lockTimeout) {
+        for (BarmanServer server : servers) {
+            HashDirLayout layout = new HashDirLayout(server.walsDirectory());
+            XlogDb xlogDb = new XlogDb(server.walsXlogDb(), server.serverXlogDb(), server.lockFile(), lockTimeout,
+                    server.generation());
+            this.servers.put(server.name(), new ServerArchive(server.name(), server.backupDirectory(), layout, xlogDb,
+                    server.compression()));
+        }
     }
 
     @Override

@@ -13,24 +13,46 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Logger;
 
-/** Barman's WAL index of one server, and the flock that every reader and writer of it holds. */
+/**
+ * Barman's WAL index of one server, and the flock that every reader and writer of it holds. Which file that is
+ * depends on the Barman release (see {@link XlogDbGeneration}) and, for Barman 3.13 and later, on whether Barman
+ * has created its per-server file yet; so it is decided anew under the lock on every access.
+ */
 public final class XlogDb {
 
     private static final Logger LOG = Logger.getLogger(XlogDb.class.getName());
 
-    private final Path file;
+    private final Path walsFile;
+    private final Path serverFile;
     private final Path lockFile;
     private final Duration lockTimeout;
+    private final XlogDbGeneration generation;
     private final ReentrantLock local = new ReentrantLock();
+    /** Guarded by {@link #local}. */
+    private boolean onServerFile;
 
-    public XlogDb(Path file, Path lockFile, Duration lockTimeout) {
-        this.file = file;
+    /**
+     * @param walsFile {@code <wals_directory>/xlog.db}
+     * @param serverFile {@code <xlogdb_directory>/<server>-xlog.db}
+     */
+    public XlogDb(Path walsFile, Path serverFile, Path lockFile, Duration lockTimeout, XlogDbGeneration generation) {
+        this.walsFile = walsFile;
+        this.serverFile = serverFile;
         this.lockFile = lockFile;
         this.lockTimeout = lockTimeout;
+        this.generation = generation;
     }
 
+    /** The file Barman reads now; call it while holding the lock, since Barman may create or delete files. */
     public Path file() {
-        return file;
+        if (generation == XlogDbGeneration.SERVER_XLOG_DB_WHEN_PRESENT && Files.exists(serverFile)) {
+            if (!onServerFile) {
+                onServerFile = true;
+                LOG.info("indexing in " + serverFile + " (Barman 3.13 or later created it) instead of " + walsFile);
+            }
+            return serverFile;
+        }
+        return walsFile;
     }
 
     /** A held lock; closing it releases it. */
@@ -47,11 +69,11 @@ public final class XlogDb {
         try {
             if (!local.tryLock(lockTimeout.toNanos(), TimeUnit.NANOSECONDS)) {
                 throw new IOException("timed out after " + lockTimeout.toSeconds() + " s waiting for other uploads "
-                        + "to " + file);
+                        + "to the same server (lock " + lockFile + ")");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IOException("interrupted while waiting for the lock on " + file, e);
+            throw new IOException("interrupted while waiting for the lock on " + lockFile, e);
         }
         try {
             Flock flock = Flock.acquire(lockFile, lockTimeout, () -> LOG.info("waiting up to "
@@ -71,6 +93,7 @@ public final class XlogDb {
     }
 
     public boolean contains(String name) throws IOException {
+        Path file = file();
         if (!Files.exists(file)) {
             return false;
         }
@@ -87,6 +110,7 @@ public final class XlogDb {
 
     /** Appends and fsyncs one line; a new xlog.db also gets its directory entry synced. */
     public void append(XlogDbLine line) throws IOException {
+        Path file = file();
         boolean created = !Files.exists(file);
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND)) {
