@@ -34,6 +34,8 @@ public final class FetchCommand implements Callable<Integer> {
     public static final int DAMAGED = 150;
     public static final int UNAVAILABLE = 151;
     private static final long DEFAULT_SEGMENT_SIZE = 16L << 20;
+    /** How long to wait for a read-ahead download of the very segment asked for, rather than fetch it twice. */
+    private static final java.time.Duration IN_FLIGHT_WAIT = java.time.Duration.ofSeconds(30);
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE",
             description = "Agent configuration (default: $WALSHIP_CONFIG, else /etc/walship/walship.conf).")
@@ -60,9 +62,14 @@ public final class FetchCommand implements Callable<Integer> {
         }
         Spool spool = spoolFor(agent, wal);
         try {
-            if (spool != null && spool.take(wal, path)) {
+            if (spool != null) {
+                boolean spooled = spool.take(wal, path)
+                        || spool.awaitDownload(wal, IN_FLIGHT_WAIT) && spool.take(wal, path);
+                // Either way, move the read-ahead window past this segment before anything else.
                 keepReadingAhead(spool, agent, wal, 0);
-                return RESTORED;
+                if (spooled) {
+                    return RESTORED;
+                }
             }
             FetchResult result = new Fetcher(new ReceiverClient(agent), agent.server()).fetch(wal, path);
             return switch (result.status()) {

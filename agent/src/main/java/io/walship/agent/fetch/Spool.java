@@ -54,6 +54,29 @@ final class Spool {
         }
     }
 
+    /**
+     * Waits while the read-ahead is downloading {@code name}; true once it is spooled, false when no
+     * download of it is under way (or the wait ran out).
+     */
+    boolean awaitDownload(WalFileName name, java.time.Duration timeout) throws IOException {
+        String prefix = "." + name.name() + ".";
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() - deadline < 0) {
+            if (Files.exists(pathOf(name))) {
+                return true;
+            }
+            boolean downloading;
+            try (DirectoryStream<Path> temps = Files.newDirectoryStream(dir, prefix + "*.walship-tmp")) {
+                downloading = temps.iterator().hasNext();
+            }
+            if (!downloading) {
+                return Files.exists(pathOf(name));
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(5_000_000L);
+        }
+        return false;
+    }
+
     void want(WalFileName name, long segmentSize) throws IOException {
         Path temp = dir.resolve(WANTED + ".tmp");
         Files.writeString(temp, name.name() + " " + segmentSize + "\n", StandardCharsets.US_ASCII);
