@@ -112,6 +112,34 @@ public final class IniSection {
         return InetSocketAddress.createUnresolved(host, port);
     }
 
+    /** A whole number within bounds; {@code fallback} when the key is absent. */
+    public int intInRange(String key, int fallback, int min, int max, String meaning) throws ConfigException {
+        Optional<String> raw = optional(key);
+        if (raw.isEmpty()) {
+            return fallback;
+        }
+        if (raw.get().matches("-?[0-9]{1,9}")) {
+            int value = Integer.parseInt(raw.get());
+            if (value >= min && value <= max) {
+                return value;
+            }
+        }
+        throw invalid(key, meaning + ", " + min + " to " + max);
+    }
+
+    /** yes/no, on/off, true/false, 1/0 as Barman accepts them; {@code fallback} when absent. */
+    public boolean bool(String key, boolean fallback) throws ConfigException {
+        Optional<String> raw = optional(key);
+        if (raw.isEmpty()) {
+            return fallback;
+        }
+        return switch (raw.get().toLowerCase(java.util.Locale.ROOT)) {
+            case "yes", "on", "true", "1" -> true;
+            case "no", "off", "false", "0" -> false;
+            default -> throw invalid(key, "yes or no");
+        };
+    }
+
     /** A comma- or space-separated list, empty entries dropped. */
     public List<String> list(String key) {
         return optional(key)

@@ -10,15 +10,17 @@ import java.util.Set;
 
 /** The agent's configuration: which receiver, which Barman server, which certificates. */
 public record AgentConfig(Path file, InetSocketAddress receiver, String server, Path caFile, Path certFile,
-        Path keyFile, int prefetch, Path spoolDirectory) {
+        Path keyFile, int prefetch, Path spoolDirectory, int pushConcurrency, boolean startAgent) {
 
     public static final Path DEFAULT_FILE = Path.of("/etc/walship/walship.conf");
     public static final String ENVIRONMENT = "WALSHIP_CONFIG";
     private static final Set<String> KEYS = Set.of("receiver", "server", "ca_file", "cert_file", "key_file",
-            "prefetch", "spool_directory");
+            "prefetch", "spool_directory", "push_concurrency", "start_agent");
     /** Eight 16 MiB segments: enough to hide the round trips, small enough for any spool. */
     public static final int DEFAULT_PREFETCH = 8;
     private static final int MAX_PREFETCH = 256;
+    /** Parallel uploads of the read-ahead agent: enough to keep a receiver's cores busy. */
+    public static final int DEFAULT_PUSH_CONCURRENCY = 4;
     public static final Path DEFAULT_SPOOL = Path.of("/var/spool/walship");
 
     /** --config, else $WALSHIP_CONFIG, else the system-wide file. */
@@ -35,17 +37,14 @@ public record AgentConfig(Path file, InetSocketAddress receiver, String server, 
         agent.allowOnly(KEYS);
         InetSocketAddress receiver = agent.hostPort("receiver", Defaults.PORT);
         String server = agent.require("server", "the Barman server name this PostgreSQL archives to");
-        int prefetch = DEFAULT_PREFETCH;
-        if (agent.optional("prefetch").isPresent()) {
-            String raw = agent.optional("prefetch").get();
-            if (!raw.matches("[0-9]{1,3}") || Integer.parseInt(raw) > MAX_PREFETCH) {
-                throw agent.invalid("prefetch", "the number of segments to read ahead, 0 (off) to " + MAX_PREFETCH);
-            }
-            prefetch = Integer.parseInt(raw);
-        }
+        int prefetch = agent.intInRange("prefetch", DEFAULT_PREFETCH, 0, MAX_PREFETCH,
+                "the number of segments to read ahead (0 = off)");
+        int pushConcurrency = agent.intInRange("push_concurrency", DEFAULT_PUSH_CONCURRENCY, 1, 32,
+                "the number of parallel uploads of the read-ahead agent");
         Path spool = agent.path(agent.optional("spool_directory").orElse(DEFAULT_SPOOL.toString()));
         return new AgentConfig(file, receiver, server, agent.readableFile("ca_file"), agent.readableFile("cert_file"),
-                agent.readableFile("key_file"), prefetch, spool.resolve(server));
+                agent.readableFile("key_file"), prefetch, spool.resolve(server), pushConcurrency,
+                agent.bool("start_agent", false));
     }
 
     public String receiverText() {

@@ -71,7 +71,10 @@ public final class FetchCommand implements Callable<Integer> {
                     return RESTORED;
                 }
             }
-            FetchResult result = new Fetcher(new ReceiverClient(agent), agent.server()).fetch(wal, path);
+            FetchResult result;
+            try (ReceiverClient client = new ReceiverClient(agent)) {
+                result = new Fetcher(client, agent.server()).fetch(wal, path);
+            }
             return switch (result.status()) {
                 case FETCHED -> {
                     if (spool != null) {

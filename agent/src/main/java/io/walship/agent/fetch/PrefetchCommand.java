@@ -22,21 +22,23 @@ public final class PrefetchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         AgentConfig agent;
-        ReceiverClient client;
         try {
             agent = AgentConfig.load(config);
-            client = new ReceiverClient(agent);
-        } catch (ConfigException | ReceiverFailure e) {
+        } catch (ConfigException e) {
             System.err.println("walship prefetch: " + e.getMessage());
             return 2;
         }
         try (FileChannel channel = PrefetchLauncher.openLock(agent.spoolDirectory());
-                FileLock lock = channel.tryLock()) {
+                FileLock lock = channel.tryLock();
+                ReceiverClient client = new ReceiverClient(agent, Prefetcher.PARALLEL)) {
             if (lock == null) {
                 return 0;
             }
             new Prefetcher(new Spool(agent.spoolDirectory()), new Fetcher(client, agent.server()),
                     agent.prefetch()).run();
+        } catch (ReceiverFailure e) {
+            System.err.println("walship prefetch: " + e.getMessage());
+            return 2;
         }
         return 0;
     }

@@ -1,17 +1,12 @@
 package io.walship.agent.fetch;
 
-import java.io.File;
+import io.walship.agent.BackgroundProcess;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 
-/**
- * Starts the background prefetcher unless one runs already. restore_command is one short process per
- * file, so the read-ahead has to outlive it; one prefetcher per spool, told apart by a lock file.
- */
+/** Starts the background prefetcher of a spool unless one runs already. */
 final class PrefetchLauncher {
 
     static final String LOCK = ".prefetch.lock";
@@ -21,24 +16,12 @@ final class PrefetchLauncher {
     }
 
     static void ensureRunning(Path spoolDir, Path configFile) throws IOException {
-        try (FileChannel channel = openLock(spoolDir); FileLock lock = channel.tryLock()) {
-            if (lock == null) {
-                return;
-            }
-        }
-        String java = ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> command = List.of(java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                io.walship.agent.Walship.class.getName(), "prefetch", "--config", configFile.toAbsolutePath().toString());
-        new ProcessBuilder(command)
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(spoolDir.resolve(LOG).toFile()))
-                .start();
+        BackgroundProcess.ensureRunning(spoolDir.resolve(LOCK), spoolDir.resolve(LOG),
+                List.of("prefetch", "--config", configFile.toAbsolutePath().toString()),
+                List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
     }
 
     static FileChannel openLock(Path spoolDir) throws IOException {
-        return FileChannel.open(spoolDir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        return BackgroundProcess.openLock(spoolDir.resolve(LOCK));
     }
 }

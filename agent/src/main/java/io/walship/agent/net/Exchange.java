@@ -2,17 +2,14 @@ package io.walship.agent.net;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.ssl.SslHandshakeCompletionEvent;
-import io.netty.handler.timeout.IdleStateEvent;
-import io.walship.protocol.Hello;
 import io.walship.protocol.Message;
 import io.walship.protocol.Welcome;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * One conversation with the receiver on a fresh connection: HELLO once TLS is up, then the request
- * once the receiver says WELCOME. Subclasses say what to send and what the answers mean.
+ * One conversation with the receiver on a fresh connection: the request once the receiver says
+ * WELCOME, then the answers. Subclasses say what to send and what the answers mean.
  */
 public abstract class Exchange<T> extends SimpleChannelInboundHandler<Message> {
 
@@ -36,21 +33,6 @@ public abstract class Exchange<T> extends SimpleChannelInboundHandler<Message> {
     protected final void fail(ChannelHandlerContext ctx, Throwable cause) {
         result.completeExceptionally(cause);
         ctx.close();
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-        if (event instanceof SslHandshakeCompletionEvent handshake) {
-            if (handshake.isSuccess()) {
-                ctx.writeAndFlush(Hello.current());
-            } else {
-                fail(ctx, handshake.cause());
-            }
-        } else if (event instanceof IdleStateEvent) {
-            fail(ctx, new IOException("the receiver did not answer for too long"));
-        } else {
-            ctx.fireUserEventTriggered(event);
-        }
     }
 
     @Override

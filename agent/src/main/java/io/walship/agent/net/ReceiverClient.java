@@ -1,6 +1,8 @@
 package io.walship.agent.net;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
@@ -13,18 +15,20 @@ import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.Future;
 import io.walship.agent.config.AgentConfig;
 import io.walship.protocol.TlsContexts;
 import io.walship.protocol.WireCodec;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.nio.channels.UnresolvedAddressException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 
-/** Runs one {@link Exchange} over a fresh mutual-TLS connection to the configured receiver. */
-public final class ReceiverClient {
+/** Mutual-TLS connections to the configured receiver: one-off {@link Exchange}s or long-lived sessions. */
+public final class ReceiverClient implements AutoCloseable {
 
     private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
     /** Neither a byte in nor a byte out for this long means the receiver is stuck. */
@@ -32,8 +36,9 @@ public final class ReceiverClient {
 
     private final AgentConfig config;
     private final SslContext tls;
+    private final EventLoopGroup group;
 
-    public ReceiverClient(AgentConfig config) throws ReceiverFailure {
+    public ReceiverClient(AgentConfig config, int threads) throws ReceiverFailure {
         this.config = config;
         try {
             this.tls = TlsContexts.agent(config.certFile(), config.keyFile(), config.caFile());
@@ -41,33 +46,17 @@ public final class ReceiverClient {
             throw new ReceiverFailure(ReceiverFailure.Kind.SETUP, "cannot load the TLS files named in "
                     + config.file() + " (cert_file, key_file, ca_file): " + e.getMessage());
         }
+        this.group = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
     }
 
+    public ReceiverClient(AgentConfig config) throws ReceiverFailure {
+        this(config, 1);
+    }
+
+    /** Runs one exchange on its own connection and returns its result. */
     public <T> T run(Exchange<T> exchange) throws ReceiverFailure {
-        String host = config.receiver().getHostString();
-        int port = config.receiver().getPort();
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         try {
-            new Bootstrap().group(group)
-                    .channel(NioSocketChannel.class)
-                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
-                    .handler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel ch) {
-                            ChannelPipeline p = ch.pipeline();
-                            p.addLast("tls", tls.newHandler(ch.alloc(), host, port));
-                            p.addLast("idle", new IdleStateHandler(0, 0, IDLE_SECONDS));
-                            WireCodec.addTo(p);
-                            p.addLast("chunks", new ChunkedWriteHandler());
-                            p.addLast("exchange", exchange);
-                        }
-                    })
-                    .connect(host, port)
-                    .addListener(f -> {
-                        if (!f.isSuccess()) {
-                            exchange.result.completeExceptionally(f.cause());
-                        }
-                    });
+            connect(exchange, exchange.result);
             return exchange.result.get();
         } catch (ExecutionException e) {
             throw describe(e.getCause());
@@ -75,12 +64,46 @@ public final class ReceiverClient {
             Thread.currentThread().interrupt();
             throw new ReceiverFailure(ReceiverFailure.Kind.BROKEN, "interrupted");
         } finally {
-            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).syncUninterruptibly();
             exchange.cleanUp();
         }
     }
 
-    private ReceiverFailure describe(Throwable cause) {
+    /** Opens a connection for many requests, one after another. */
+    public ReceiverSession openSession() throws ReceiverFailure {
+        ReceiverSession session = new ReceiverSession(this);
+        session.attach(connect(session.handler(), session.ready()));
+        session.awaitReady();
+        return session;
+    }
+
+    private Channel connect(ChannelHandler handler, CompletableFuture<?> failures) {
+        String host = config.receiver().getHostString();
+        int port = config.receiver().getPort();
+        return new Bootstrap().group(group)
+                .channel(NioSocketChannel.class)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ChannelPipeline p = ch.pipeline();
+                        p.addLast("tls", tls.newHandler(ch.alloc(), host, port));
+                        p.addLast("idle", new IdleStateHandler(0, 0, IDLE_SECONDS));
+                        WireCodec.addTo(p);
+                        p.addLast("chunks", new ChunkedWriteHandler());
+                        p.addLast("greeting", new GreetingHandler());
+                        p.addLast("exchange", handler);
+                    }
+                })
+                .connect(host, port)
+                .addListener(f -> {
+                    if (!f.isSuccess()) {
+                        failures.completeExceptionally(f.cause());
+                    }
+                })
+                .channel();
+    }
+
+    ReceiverFailure describe(Throwable cause) {
         Throwable root = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
         String receiver = "receiver " + config.receiverText();
         if (root instanceof ConnectException || root instanceof UnknownHostException
@@ -102,5 +125,11 @@ public final class ReceiverClient {
 
     private static String message(Throwable t) {
         return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+
+    @Override
+    public void close() {
+        Future<?> done = group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+        done.syncUninterruptibly();
     }
 }

@@ -18,7 +18,7 @@ import java.util.zip.CRC32C;
  * A file as a stream of {@link Data} frames followed by {@link End} with the CRC-32C of what was sent.
  * Reads each byte once, and only as fast as the connection drains (ChunkedWriteHandler pulls chunks).
  */
-final class FileChunks implements ChunkedInput<Message> {
+public final class FileChunks implements ChunkedInput<Message>, AutoCloseable {
 
     static final int CHUNK = 128 * 1024;
 
@@ -29,7 +29,7 @@ final class FileChunks implements ChunkedInput<Message> {
     private long position;
     private boolean ended;
 
-    FileChunks(Path path, long size) throws IOException {
+    public FileChunks(Path path, long size) throws IOException {
         this.path = path;
         this.file = FileChannel.open(path, StandardOpenOption.READ);
         this.size = size;

@@ -1,11 +1,13 @@
 package io.walship.agent.push;
 
 import io.walship.agent.config.AgentConfig;
+import io.walship.agent.daemon.AgentCommand;
 import io.walship.agent.net.ReceiverClient;
 import io.walship.agent.net.ReceiverFailure;
 import io.walship.config.ConfigException;
 import io.walship.protocol.Put;
 import io.walship.protocol.Reply;
+import io.walship.protocol.ReplyCode;
 import io.walship.protocol.WalFileName;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -53,6 +55,8 @@ public final class PushCommand implements Callable<Integer> {
         }
     }
 
+    private static final Reply SHIPPED_AHEAD = new Reply(ReplyCode.ALREADY_STORED, "shipped ahead by the agent");
+
     private Reply push() throws PushFailure {
         if (!WalFileName.isValid(name)) {
             throw new PushFailure(ExitCodes.REJECTED, WalFileNameMessage.of(name));
@@ -74,6 +78,12 @@ public final class PushCommand implements Callable<Integer> {
         } catch (ConfigException e) {
             throw new PushFailure(ExitCodes.USAGE, e.getMessage());
         }
+        if (agent.startAgent()) {
+            startAgent(agent);
+        }
+        if (shippedAhead(agent, attributes)) {
+            return SHIPPED_AHEAD;
+        }
         Put put = new Put(agent.server(), name, attributes.size(), attributes.lastModifiedTime().to(TimeUnit.NANOSECONDS));
         FileChunks chunks;
         try {
@@ -81,12 +91,37 @@ public final class PushCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new PushFailure(ExitCodes.FAILURE, "cannot read " + path + ": " + e.getMessage());
         }
-        try {
-            return new ReceiverClient(agent).run(new PushExchange(put, chunks));
+        try (ReceiverClient client = new ReceiverClient(agent)) {
+            return client.run(new PushExchange(put, chunks));
         } catch (ReceiverFailure e) {
             throw new PushFailure(ExitCodes.of(e.kind()), e.getMessage());
         } finally {
             chunks.close();
+        }
+    }
+
+    /** The agent's record of this very file (name, size, time), written after the receiver's acknowledgement. */
+    private boolean shippedAhead(AgentConfig agent, BasicFileAttributes attributes) {
+        try {
+            return AgentCommand.records(agent).matches(name, attributes);
+        } catch (IOException e) {
+            System.err.println("walship push: cannot read the agent's record of " + name + " (" + e.getMessage()
+                    + "); sending the file");
+            return false;
+        }
+    }
+
+    /** archive_command runs in the data directory; an agent started from here watches it. */
+    private static void startAgent(AgentConfig agent) {
+        Path pgdata = Path.of("").toAbsolutePath();
+        if (!Files.isDirectory(pgdata.resolve("pg_wal").resolve("archive_status"))) {
+            return;
+        }
+        try {
+            AgentCommand.ensureRunning(agent, pgdata);
+        } catch (IOException e) {
+            System.err.println("walship push: cannot start the read-ahead agent (" + e.getMessage()
+                    + "); sending the file myself");
         }
     }
 

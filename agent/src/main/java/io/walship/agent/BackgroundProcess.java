@@ -1,0 +1,49 @@
+package io.walship.agent;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Starts a walship command in the background unless one already holds its lock file. archive_command
+ * and restore_command are short processes; the read-ahead they trigger has to outlive them.
+ */
+public final class BackgroundProcess {
+
+    private BackgroundProcess() {
+    }
+
+    public static FileChannel openLock(Path lockFile) throws IOException {
+        Files.createDirectories(lockFile.getParent());
+        return FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    }
+
+    /** Runs {@code walship <arguments>} detached, output appended to {@code log}, if {@code lockFile} is free. */
+    public static void ensureRunning(Path lockFile, Path log, List<String> arguments, List<String> jvmOptions)
+            throws IOException {
+        try (FileChannel channel = openLock(lockFile); FileLock lock = channel.tryLock()) {
+            if (lock == null) {
+                return;
+            }
+        }
+        String java = ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        List<String> command = new ArrayList<>();
+        command.add(java);
+        command.addAll(jvmOptions);
+        command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                Walship.class.getName()));
+        command.addAll(arguments);
+        new ProcessBuilder(command)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
+    }
+}

@@ -1,0 +1,104 @@
+package io.walship.agent.daemon;
+
+import io.walship.agent.BackgroundProcess;
+import io.walship.agent.config.AgentConfig;
+import io.walship.agent.net.ReceiverClient;
+import io.walship.agent.net.ReceiverFailure;
+import io.walship.agent.push.ShippedRecords;
+import io.walship.config.ConfigException;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code walship agent}: the long-running read-ahead shipper beside PostgreSQL. */
+@Command(name = "agent", mixinStandardHelpOptions = true,
+        description = {"Ships WAL ahead of PostgreSQL's archiver (optional, long-running).", "",
+            "Watches <pgdata>/pg_wal/archive_status for files marked .ready, uploads them oldest first over warm "
+                + "connections (push_concurrency at a time) and records each acknowledgement durably in "
+                + "<spool_directory>/<server>/shipped. walship push then answers for a shipped file from that "
+                + "record in milliseconds; without a running agent it ships the file itself. The agent never "
+                + "ships past a file that fails: it retries that one and holds back what follows.",
+            "", "It runs in the foreground, logging to stderr; 'start_agent = yes' in [agent] lets walship push "
+                + "start it in the background on demand (log: <spool_directory>/<server>/agent.log)."},
+        footer = {"", "systemd (/etc/systemd/system/walship-agent.service):", "  [Service]", "  User=postgres",
+            "  ExecStart=/opt/walship/bin/walship agent --config /etc/walship/walship.conf "
+                + "--pgdata /var/lib/postgresql/15/main", "  Restart=always"})
+public final class AgentCommand implements Callable<Integer> {
+
+    static final String LOCK = ".agent.lock";
+    static final String LOG = "agent.log";
+    private static final String RECORDS = "shipped";
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+            description = "Agent configuration (default: $WALSHIP_CONFIG, else /etc/walship/walship.conf).")
+    Path config;
+
+    @Option(names = {"-D", "--pgdata"}, paramLabel = "DIR", required = true,
+            description = "PostgreSQL's data directory.")
+    Path pgdata;
+
+    public static ShippedRecords records(AgentConfig agent) {
+        return new ShippedRecords(agent.spoolDirectory().resolve(RECORDS));
+    }
+
+    /** Starts an agent for {@code pgdata} in the background unless one runs for this server already. */
+    public static void ensureRunning(AgentConfig agent, Path pgdata) throws IOException {
+        BackgroundProcess.ensureRunning(agent.spoolDirectory().resolve(LOCK), agent.spoolDirectory().resolve(LOG),
+                List.of("agent", "--config", agent.file().toAbsolutePath().toString(), "--pgdata",
+                        pgdata.toAbsolutePath().toString()),
+                List.of("-XX:+UseSerialGC"));
+    }
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        AgentConfig agent;
+        try {
+            agent = AgentConfig.load(AgentConfig.locate(config));
+        } catch (ConfigException e) {
+            System.err.println("walship agent: " + e.getMessage());
+            return 2;
+        }
+        if (!Files.isDirectory(pgdata.resolve("pg_wal").resolve("archive_status"))) {
+            System.err.println("walship agent: " + pgdata + " has no pg_wal/archive_status; --pgdata must be "
+                    + "PostgreSQL's data directory");
+            return 2;
+        }
+        try (FileChannel channel = BackgroundProcess.openLock(agent.spoolDirectory().resolve(LOCK));
+                FileLock lock = channel.tryLock();
+                ReceiverClient client = new ReceiverClient(agent, agent.pushConcurrency())) {
+            if (lock == null) {
+                System.err.println("walship agent: another agent already ships for server '" + agent.server()
+                        + "' (it holds " + agent.spoolDirectory().resolve(LOCK) + ")");
+                return 2;
+            }
+            ShippingAgent shipping = new ShippingAgent(agent, pgdata, records(agent), client);
+            CountDownLatch finished = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                shipping.stop();
+                try {
+                    finished.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "walship-agent-stop"));
+            System.err.println("walship agent: shipping ready WAL of " + pgdata + " to " + agent.receiverText()
+                    + " for server '" + agent.server() + "', " + agent.pushConcurrency() + " at a time");
+            try {
+                shipping.run();
+            } finally {
+                finished.countDown();
+            }
+        } catch (ReceiverFailure e) {
+            System.err.println("walship agent: " + e.getMessage());
+            return 2;
+        }
+        return 0;
+    }
+}

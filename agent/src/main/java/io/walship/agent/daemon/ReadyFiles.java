@@ -1,0 +1,41 @@
+package io.walship.agent.daemon;
+
+import io.walship.protocol.WalFileName;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/** The files PostgreSQL has marked ready to archive, in the order its archiver takes them. */
+final class ReadyFiles {
+
+    private static final String SUFFIX = ".ready";
+    /** History files first, then oldest first, as pgarch.c does. */
+    static final Comparator<String> ARCHIVER_ORDER = Comparator
+            .comparing((String name) -> !name.endsWith(".history"))
+            .thenComparing(Comparator.naturalOrder());
+
+    private final Path statusDir;
+
+    ReadyFiles(Path walDir) {
+        this.statusDir = walDir.resolve("archive_status");
+    }
+
+    List<String> list() throws IOException {
+        List<String> names = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(statusDir, "*" + SUFFIX)) {
+            for (Path entry : entries) {
+                String file = entry.getFileName().toString();
+                String name = file.substring(0, file.length() - SUFFIX.length());
+                if (WalFileName.isValid(name)) {
+                    names.add(name);
+                }
+            }
+        }
+        names.sort(ARCHIVER_ORDER);
+        return names;
+    }
+}

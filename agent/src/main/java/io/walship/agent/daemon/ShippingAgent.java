@@ -1,0 +1,173 @@
+package io.walship.agent.daemon;
+
+import io.walship.agent.config.AgentConfig;
+import io.walship.agent.net.ReceiverClient;
+import io.walship.agent.net.ReceiverFailure;
+import io.walship.agent.net.ReceiverSession;
+import io.walship.agent.push.FileChunks;
+import io.walship.agent.push.ShippedRecords;
+import io.walship.protocol.Put;
+import io.walship.protocol.Reply;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.logging.Logger;
+
+/**
+ * Ships what PostgreSQL has marked ready before the archiver asks for it, over warm connections and in
+ * parallel, and records each acknowledgement so that {@code walship push} can answer at once. Never
+ * runs ahead of a failing file: until it is stored, nothing after it in archiver order is started.
+ */
+final class ShippingAgent {
+
+    private static final Logger LOG = Logger.getLogger(ShippingAgent.class.getName());
+    private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    private static final long CLEANUP_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private static final long FIRST_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long MAX_RETRY_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+    private record Failure(long retryAt, long backoff) {
+    }
+
+    private final AgentConfig config;
+    private final Path walDir;
+    private final ReadyFiles ready;
+    private final ShippedRecords records;
+    private final ReceiverClient client;
+    private final Set<String> inflight = ConcurrentHashMap.newKeySet();
+    private final Map<String, Failure> failures = new ConcurrentHashMap<>();
+    private final ThreadLocal<ReceiverSession> sessions = new ThreadLocal<>();
+    private volatile boolean stopped;
+
+    ShippingAgent(AgentConfig config, Path pgdata, ShippedRecords records, ReceiverClient client) {
+        this.config = config;
+        this.walDir = pgdata.resolve("pg_wal");
+        this.ready = new ReadyFiles(walDir);
+        this.records = records;
+        this.client = client;
+    }
+
+    void stop() {
+        stopped = true;
+    }
+
+    void run() throws IOException, InterruptedException {
+        ExecutorService workers = Executors.newFixedThreadPool(config.pushConcurrency());
+        long nextCleanup = System.nanoTime();
+        try {
+            while (!stopped) {
+                dispatch(ready.list(), workers);
+                if (System.nanoTime() - nextCleanup > 0) {
+                    forgetRecycled();
+                    nextCleanup = System.nanoTime() + CLEANUP_NANOS;
+                }
+                LockSupport.parkNanos(POLL_NANOS);
+            }
+        } finally {
+            workers.shutdown();
+            workers.awaitTermination(5, TimeUnit.MINUTES);
+        }
+    }
+
+    /** Starts the oldest ready files not yet shipped, up to the concurrency, stopping at a failing one. */
+    private void dispatch(List<String> names, ExecutorService workers) throws IOException {
+        for (String name : names) {
+            if (inflight.size() >= config.pushConcurrency()) {
+                return;
+            }
+            if (inflight.contains(name)) {
+                continue;
+            }
+            Failure failure = failures.get(name);
+            if (failure != null && System.nanoTime() - failure.retryAt() < 0) {
+                return;
+            }
+            Path file = walDir.resolve(name);
+            BasicFileAttributes attributes;
+            try {
+                attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            } catch (NoSuchFileException e) {
+                continue;
+            }
+            if (records.matches(name, attributes)) {
+                continue;
+            }
+            inflight.add(name);
+            workers.execute(() -> ship(name, file));
+            if (failure != null) {
+                return;
+            }
+        }
+    }
+
+    private void ship(String name, Path file) {
+        long started = System.nanoTime();
+        try {
+            BasicFileAttributes before = Files.readAttributes(file, BasicFileAttributes.class,
+                    LinkOption.NOFOLLOW_LINKS);
+            Put put = new Put(config.server(), name, before.size(),
+                    before.lastModifiedTime().to(TimeUnit.NANOSECONDS));
+            Reply reply;
+            try (FileChunks chunks = new FileChunks(file, before.size())) {
+                reply = session().put(put, chunks);
+            }
+            String stamp = ShippedRecords.stamp(before);
+            if (!stamp.equals(ShippedRecords.stamp(file))) {
+                failed(name, "it changed while it was being sent");
+            } else if (reply.code().isArchived()) {
+                records.record(name, stamp);
+                failures.remove(name);
+                LOG.info("shipped " + name + " (" + reply.code() + ", " + (System.nanoTime() - started) / 1_000_000
+                        + " ms)");
+            } else {
+                failed(name, reply.code() + ": " + reply.message());
+            }
+        } catch (NoSuchFileException e) {
+            failures.remove(name);
+        } catch (ReceiverFailure e) {
+            sessions.remove();
+            failed(name, e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            failed(name, e.toString());
+        } finally {
+            inflight.remove(name);
+        }
+    }
+
+    private ReceiverSession session() throws ReceiverFailure {
+        ReceiverSession session = sessions.get();
+        if (session == null || !session.isOpen()) {
+            session = client.openSession();
+            sessions.set(session);
+        }
+        return session;
+    }
+
+    private void failed(String name, String why) {
+        Failure previous = failures.get(name);
+        long backoff = previous == null ? FIRST_RETRY_NANOS : Math.min(previous.backoff() * 2, MAX_RETRY_NANOS);
+        failures.put(name, new Failure(System.nanoTime() + backoff, backoff));
+        LOG.warning("could not ship " + name + ", holding back what follows it; retry in "
+                + TimeUnit.NANOSECONDS.toSeconds(backoff) + " s: " + why);
+    }
+
+    /** Records of files PostgreSQL has since recycled or removed are of no use any more. */
+    private void forgetRecycled() throws IOException {
+        for (String name : records.names()) {
+            if (!Files.exists(walDir.resolve(name))) {
+                records.forget(name);
+            }
+        }
+    }
+}
