@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 
 /** The {@code walship} command on a PostgreSQL host. */
 @Command(name = "walship", mixinStandardHelpOptions = true, versionProvider = Walship.Version.class,
-        subcommands = {PushCommand.class, FetchCommand.class, CaCommand.class, PrefetchCommand.class},
+        subcommands = {PushCommand.class, FetchCommand.class, CaCommand.class, PrefetchCommand.class,
+            io.walship.agent.aot.AotTrainingCommand.class},
         description = {"Archives PostgreSQL WAL over mutual TLS into a Barman-compatible store."},
         footer = {"", "Also: walship receiver --config FILE   runs the receiver on the backup host",
             "(see walship receiver --help).", "",

@@ -1,0 +1,112 @@
+package io.walship.agent.aot;
+
+import io.walship.agent.Walship;
+import io.walship.agent.ca.CertificateAuthority;
+import io.walship.protocol.TlsContexts;
+import io.walship.protocol.WalFileName;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The training run behind {@code bin/walship aot-cache}: runs the real {@code push} and {@code fetch}
+ * commands in this JVM, so that the AOT cache written at its exit holds the classes (and their linking)
+ * that archive_command and restore_command load. Everything is throwaway and local: a CA and
+ * certificates in a temp directory, a {@link TrainingPeer} on a loopback port, a fake 16 MiB segment.
+ */
+@Command(name = "aot-training", hidden = true,
+        description = "Exercises push and fetch in-process so that bin/walship aot-cache can write an AOT cache.")
+public final class AotTrainingCommand implements Callable<Integer> {
+
+    static final String SERVER = "training";
+    static final String SEGMENT = "000000010000000000000001";
+
+    @Override
+    public Integer call() {
+        long started = System.nanoTime();
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory("walship-aot-training-");
+            train(dir);
+        } catch (Exception e) {
+            System.err.println("walship aot-training: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            return 1;
+        } finally {
+            deleteTree(dir);
+        }
+        System.out.printf("walship aot-training: pushed and fetched a 16 MiB segment over mutual TLS through an "
+                + "in-process training peer and ran push and fetch --help (%d ms)%n",
+                (System.nanoTime() - started) / 1_000_000);
+        return 0;
+    }
+
+    private static void train(Path dir) throws Exception {
+        Path ca = dir.resolve("ca");
+        CertificateAuthority authority = new CertificateAuthority();
+        authority.init(ca);
+        authority.issue(ca, "receiver", List.of("127.0.0.1", "localhost"));
+        authority.issue(ca, "agent", List.of());
+
+        Path walDir = Files.createDirectory(dir.resolve("pg_wal"));
+        Path segment = walDir.resolve(SEGMENT);
+        TrainingSegment.write(WalFileName.parse(SEGMENT), segment);
+
+        try (TrainingPeer peer = TrainingPeer.start(TlsContexts.receiver(ca.resolve("receiver.crt"),
+                ca.resolve("receiver.key"), ca.resolve(CertificateAuthority.CA_CERTIFICATE)), SEGMENT, segment)) {
+            Path config = dir.resolve("walship.conf");
+            Files.writeString(config, String.join("\n",
+                    "[agent]",
+                    "receiver = 127.0.0.1:" + peer.port(),
+                    "server = " + SERVER,
+                    "ca_file = ca/" + CertificateAuthority.CA_CERTIFICATE,
+                    "cert_file = ca/agent.crt",
+                    "key_file = ca/agent.key",
+                    "prefetch = 0",
+                    "spool_directory = spool",
+                    ""), StandardCharsets.US_ASCII);
+            String cfg = config.toString();
+            Path restored = Files.createDirectory(dir.resolve("restore")).resolve("RECOVERYXLOG");
+
+            expectSuccess("push", "push", "--config", cfg, segment.toString(), SEGMENT);
+            expectSuccess("fetch", "fetch", "--config", cfg, SEGMENT, restored.toString());
+            if (Files.mismatch(segment, restored) != -1) {
+                throw new IOException("fetch restored different bytes than push sent");
+            }
+            expectSuccess("push --help", "push", "--help");
+            expectSuccess("fetch --help", "fetch", "--help");
+            expectSuccess("--version", "--version");
+        }
+    }
+
+    /** Runs {@code walship ARGS} in this JVM as {@link Walship#main} would, with help and version output dropped. */
+    private static void expectSuccess(String what, String... args) throws IOException {
+        CommandLine commandLine = new CommandLine(new Walship());
+        commandLine.setOut(new PrintWriter(Writer.nullWriter()));
+        int code = commandLine.execute(args);
+        if (code != 0) {
+            throw new IOException("walship " + what + " exited " + code + " against the training peer");
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            System.err.println("walship aot-training: could not remove " + dir + ": " + e.getMessage());
+        }
+    }
+}
