@@ -85,8 +85,8 @@ public final class ReceiverMain implements Callable<Integer> {
             System.err.println("walship receiver: " + e.getMessage());
             return 2;
         }
-        XlogDbGeneration generation = barman.isPresent() && !barman.get().readsServerXlogDb()
-                ? XlogDbGeneration.WALS_XLOG_DB : XlogDbGeneration.SERVER_XLOG_DB_WHEN_PRESENT;
+        XlogDbGeneration generation = barman.isEmpty() ? XlogDbGeneration.SERVER_XLOG_DB_WHEN_PRESENT
+                : barman.get().readsServerXlogDb() ? XlogDbGeneration.SERVER_XLOG_DB : XlogDbGeneration.WALS_XLOG_DB;
         List<BarmanServer> barmanServers = new ArrayList<>();
         for (ServerPolicy policy : cfg.servers().values()) {
             ServerStorage where = cfg.storage().get(policy.name());
@@ -121,11 +121,13 @@ public final class ReceiverMain implements Callable<Integer> {
     }
 
     private static String xlogDb(BarmanServer server) {
-        if (server.generation() == XlogDbGeneration.WALS_XLOG_DB) {
-            return server.walsXlogDb().toString();
-        }
-        return (Files.exists(server.serverXlogDb()) ? server.serverXlogDb() : server.walsXlogDb()) + " (Barman 3.13 and"
-                + " later: " + server.serverXlogDb() + " once it exists)";
+        return switch (server.generation()) {
+            case WALS_XLOG_DB -> server.walsXlogDb().toString();
+            case SERVER_XLOG_DB -> server.serverXlogDb() + (Files.exists(server.serverXlogDb()) ? ""
+                    : " (created from the files under " + server.walsDirectory() + " on the first upload)");
+            case SERVER_XLOG_DB_WHEN_PRESENT -> (Files.exists(server.serverXlogDb()) ? server.serverXlogDb()
+                    : server.walsXlogDb()) + " (" + server.serverXlogDb() + " once a Barman 3.13 or later creates it)";
+        };
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -17,7 +17,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
-/** Stores WAL the way Barman archives it, in each server's wals_directory (by default {@code <barman_home>/<server>/wals}). */
+/**
+ * Stores WAL the way Barman archives it, in each server's wals_directory (by default
+ * {@code <barman_home>/<server>/wals}).
+ */
 public final class BarmanStore implements WalStore {
 
     /** Text files (.history, .backup) are a few hundred bytes; this bounds a hostile upload. */

@@ -1,5 +1,7 @@
 package io.walship.receiver.store.barman;
 
+import io.walship.protocol.WalFileName;
+import io.walship.receiver.compress.Compression;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -9,9 +11,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Logger;
+import java.util.stream.Stream;
 
 /**
  * Barman's WAL index of one server, and the flock that every reader and writer of it holds. Which file that is
@@ -30,6 +36,8 @@ public final class XlogDb {
     private final ReentrantLock local = new ReentrantLock();
     /** Guarded by {@link #local}. */
     private boolean onServerFile;
+    /** The index file while the lock is held; guarded by {@link #local}. */
+    private Path current;
 
     /**
      * @param walsFile {@code <wals_directory>/xlog.db}
@@ -43,16 +51,86 @@ public final class XlogDb {
         this.generation = generation;
     }
 
-    /** The file Barman reads now; call it while holding the lock, since Barman may create or delete files. */
-    public Path file() {
-        if (generation == XlogDbGeneration.SERVER_XLOG_DB_WHEN_PRESENT && Files.exists(serverFile)) {
-            if (!onServerFile) {
-                onServerFile = true;
-                LOG.info("indexing in " + serverFile + " (Barman 3.13 or later created it) instead of " + walsFile);
+    /**
+     * The file Barman reads now; call it while holding the lock, since Barman may create or delete files (and
+     * for Barman 3.13 and later this creates {@code <server>-xlog.db} when it is missing).
+     */
+    private Path file() throws IOException {
+        switch (generation) {
+            case WALS_XLOG_DB -> {
+                return walsFile;
             }
-            return serverFile;
+            case SERVER_XLOG_DB -> {
+                if (!Files.exists(serverFile)) {
+                    create();
+                }
+                return serverFile;
+            }
+            default -> {
+                if (!Files.exists(serverFile)) {
+                    return walsFile;
+                }
+                if (!onServerFile) {
+                    onServerFile = true;
+                    LOG.info("indexing in " + serverFile + " (Barman 3.13 or later created it) instead of "
+                            + walsFile);
+                }
+                return serverFile;
+            }
         }
-        return walsFile;
+    }
+
+    /**
+     * What Barman 3.13 and later do when their index is missing: list every WAL file stored under wals/ (hash
+     * directories in name order, history files directly in wals/) with its stored size, time and codec, then
+     * remove the xlog.db of older Barman releases. Hidden files (walship's uploads in progress) are no WAL.
+     */
+    private void create() throws IOException {
+        Path walsDir = walsFile.getParent();
+        List<XlogDbLine> lines = new ArrayList<>();
+        if (Files.isDirectory(walsDir)) {
+            for (Path entry : sortedList(walsDir)) {
+                String name = entry.getFileName().toString();
+                if (Files.isDirectory(entry)) {
+                    for (Path file : sortedList(entry)) {
+                        String fileName = file.getFileName().toString();
+                        if (Files.isRegularFile(file) && WalFileName.isValid(fileName)
+                                && WalFileName.parse(fileName).kind() != WalFileName.Kind.HISTORY) {
+                            lines.add(lineOf(file));
+                        }
+                    }
+                } else if (Files.isRegularFile(entry) && WalFileName.isValid(name)
+                        && WalFileName.parse(name).kind() == WalFileName.Kind.HISTORY) {
+                    lines.add(lineOf(entry));
+                }
+            }
+        }
+        StringBuilder text = new StringBuilder();
+        lines.forEach(line -> text.append(line.format()));
+        Durable.createDirectories(serverFile.getParent());
+        Durable.writeFile(serverFile, text.toString().getBytes(StandardCharsets.UTF_8));
+        boolean removed = Files.deleteIfExists(walsFile);
+        if (removed) {
+            Durable.syncDirectory(walsDir);
+        }
+        onServerFile = true;
+        LOG.info("created " + serverFile + " for Barman 3.13 or later, indexing the " + lines.size() + " files under "
+                + walsDir + (removed ? "; removed the older " + walsFile : ""));
+    }
+
+    private static List<Path> sortedList(Path dir) throws IOException {
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.sorted(Comparator.comparing(p -> p.getFileName().toString())).toList();
+        }
+    }
+
+    private static XlogDbLine lineOf(Path stored) throws IOException {
+        byte[] magic;
+        try (var in = Files.newInputStream(stored)) {
+            magic = in.readNBytes(8);
+        }
+        return new XlogDbLine(stored.getFileName().toString(), Files.size(stored),
+                Files.getLastModifiedTime(stored).to(TimeUnit.NANOSECONDS), Compression.sniff(magic, magic.length));
     }
 
     /** A held lock; closing it releases it. */
@@ -79,7 +157,15 @@ public final class XlogDb {
             Flock flock = Flock.acquire(lockFile, lockTimeout, () -> LOG.info("waiting up to "
                     + lockTimeout.toSeconds() + " s for " + lockFile + ", held by another process (a barman "
                     + "command?)"));
+            try {
+                // Decided before the caller stores anything, so that a new index never lists a file twice.
+                current = file();
+            } catch (IOException | RuntimeException e) {
+                flock.close();
+                throw e;
+            }
             return () -> {
+                current = null;
                 try {
                     flock.close();
                 } finally {
@@ -92,8 +178,16 @@ public final class XlogDb {
         }
     }
 
+    private Path locked() {
+        if (current == null || !local.isHeldByCurrentThread()) {
+            throw new IllegalStateException("xlog.db used without holding its lock");
+        }
+        return current;
+    }
+
+    /** Whether the index lists {@code name}; only while holding {@link #lock()}. */
     public boolean contains(String name) throws IOException {
-        Path file = file();
+        Path file = locked();
         if (!Files.exists(file)) {
             return false;
         }
@@ -108,9 +202,9 @@ public final class XlogDb {
         return false;
     }
 
-    /** Appends and fsyncs one line; a new xlog.db also gets its directory entry synced. */
+    /** Appends and fsyncs one line, only while holding {@link #lock()}; a new file gets its directory synced. */
     public void append(XlogDbLine line) throws IOException {
-        Path file = file();
+        Path file = locked();
         boolean created = !Files.exists(file);
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND)) {

@@ -2,8 +2,10 @@ package io.walship.receiver.store.barman;
 
 /**
  * Which xlog.db file Barman reads. Barman 3.12 and older read {@code <wals_directory>/xlog.db}. Barman 3.13 and
- * later read {@code <xlogdb_directory>/<server>-xlog.db}; when that file is missing they create it by rebuilding
- * the index from the files under {@code wals/} and delete the old {@code wals/xlog.db}.
+ * later read {@code <xlogdb_directory>/<server>-xlog.db}; when that file is missing they create it by indexing
+ * the files under {@code wals/} anew and delete the old {@code wals/xlog.db}, but only once something opens the
+ * index: a {@code barman check} run before that finds no index and fails its WAL archive check, and so does the
+ * check that {@code barman backup} runs first.
  */
 public enum XlogDbGeneration {
 
@@ -11,10 +13,16 @@ public enum XlogDbGeneration {
     WALS_XLOG_DB,
 
     /**
-     * Barman 3.13 or later, or a Barman whose version is unknown: {@code <server>-xlog.db} once it exists, and
-     * {@code wals/xlog.db} until then. Writing the old file is safe with a new Barman, which folds everything
-     * stored under {@code wals/} into the new file the first time it opens it; writing the new file first would
-     * hide every older entry from it, and an old Barman never reads it.
+     * Barman 3.13 or later: {@code <server>-xlog.db}. When it is missing, walship creates it the way Barman
+     * would, from the files under {@code wals/}, and removes the old {@code wals/xlog.db}.
+     */
+    SERVER_XLOG_DB,
+
+    /**
+     * A Barman whose version is unknown: {@code <server>-xlog.db} once it exists, and {@code wals/xlog.db} until
+     * then. Safe with both: an old Barman reads {@code wals/xlog.db}, a new one folds everything stored under
+     * {@code wals/} into its own file the first time it opens it. Creating the new file could hide every entry
+     * from an old Barman.
      */
     SERVER_XLOG_DB_WHEN_PRESENT
 }

@@ -118,7 +118,8 @@ class BarmanLayoutTest {
     }
 
     @Test
-    void barman313WritesWalsXlogDbUntilBarmanCreatesItsOwnFileThenThatOne() throws IOException, IngestException {
+    void anUnknownBarmanGetsWalsXlogDbUntilABarman313CreatesItsOwnFileThenThatOne() throws IOException,
+            IngestException {
         BarmanStore store = new BarmanStore(List.of(server(XlogDbGeneration.SERVER_XLOG_DB_WHEN_PRESENT)), TIMEOUT);
         Path legacy = home.resolve("pg/wals/xlog.db");
         Path serverFile = home.resolve("pg/wals/pg-xlog.db");
@@ -126,7 +127,7 @@ class BarmanLayoutTest {
         push(store, "000000010000000000000001");
         assertEquals(List.of("000000010000000000000001"), names(legacy),
                 "before Barman 3.13 has touched the server, the old file (which it folds in when it does)");
-        assertFalse(Files.exists(serverFile), "walship must not create pg-xlog.db: Barman would then skip its rebuild");
+        assertFalse(Files.exists(serverFile), "pg-xlog.db would hide everything from a Barman 3.12");
 
         // What Barman 3.13 does on its first access: a new file rebuilt from the tree, the old one deleted.
         Files.writeString(serverFile, Files.readString(legacy));
@@ -138,14 +139,47 @@ class BarmanLayoutTest {
     }
 
     @Test
+    void barman313OnAFreshServerGetsItsOwnFileFromTheFirstUpload() throws IOException, IngestException {
+        BarmanStore store = new BarmanStore(List.of(server(XlogDbGeneration.SERVER_XLOG_DB)), TIMEOUT);
+
+        push(store, "000000010000000000000001");
+
+        assertEquals(List.of("000000010000000000000001"), names(home.resolve("pg/wals/pg-xlog.db")));
+        assertFalse(Files.exists(home.resolve("pg/wals/xlog.db")));
+    }
+
+    @Test
+    void barman313AfterAnUpgradeGetsItsOwnFileIndexingEverythingStored() throws IOException, IngestException {
+        // An archive written for Barman 3.12: wals/xlog.db, plus a file stored but never indexed.
+        push(new BarmanStore(List.of(server(XlogDbGeneration.WALS_XLOG_DB)), TIMEOUT), "000000010000000000000002");
+        push(new BarmanStore(List.of(server(XlogDbGeneration.WALS_XLOG_DB)), TIMEOUT), "000000010000000000000001");
+        Path legacy = home.resolve("pg/wals/xlog.db");
+        String lineOfFirst = Files.readAllLines(legacy).get(1) + "\n";
+        Files.writeString(legacy, Files.readAllLines(legacy).getFirst() + "\n");
+        Files.writeString(home.resolve("pg/wals/00000002.history"), "1\t0/3000000\tno recovery target specified\n");
+        Files.setLastModifiedTime(home.resolve("pg/wals/00000002.history"),
+                java.nio.file.attribute.FileTime.from(1700000000_000000000L, TimeUnit.NANOSECONDS));
+        Files.writeString(home.resolve("pg/wals/0000000100000000/.000000010000000000000003.x.walship-tmp"), "");
+
+        push(new BarmanStore(List.of(server(XlogDbGeneration.SERVER_XLOG_DB)), TIMEOUT), "000000010000000000000003");
+
+        List<String> lines = Files.readAllLines(home.resolve("pg/wals/pg-xlog.db"));
+        assertEquals(List.of("000000010000000000000001", "000000010000000000000002", "00000002.history",
+                "000000010000000000000003"), lines.stream().map(XlogDbLine::nameOf).toList(),
+                "every stored file in Barman's rebuild order (not the hidden upload), then the new one");
+        assertEquals(lineOfFirst, lines.getFirst() + "\n", "indexed with the stored size, time and codec");
+        assertEquals("00000002.history\t41\t1700000000.0\tNone", lines.get(2));
+        assertFalse(Files.exists(legacy), "the old index goes, as Barman 3.13 removes it");
+    }
+
+    @Test
     void barman313WithAnXlogdbDirectoryAndAMovedLockDirectory() throws IOException, IngestException {
         Path xlogdbDir = Files.createDirectories(home.resolve("xlogdb"));
         Path lockDir = Files.createDirectories(home.resolve("locks"));
         Path backupDir = home.resolve("backup/pg");
         Path wals = home.resolve("archive/pg");
         BarmanServer server = new BarmanServer("pg", backupDir, wals, xlogdbDir, lockDir, Compression.BZIP2,
-                XlogDbGeneration.SERVER_XLOG_DB_WHEN_PRESENT);
-        Files.writeString(xlogdbDir.resolve("pg-xlog.db"), "");
+                XlogDbGeneration.SERVER_XLOG_DB);
         BarmanStore store = new BarmanStore(List.of(server), TIMEOUT);
 
         push(store, "000000010000000000000001");
