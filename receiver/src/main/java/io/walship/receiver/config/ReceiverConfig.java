@@ -63,6 +63,11 @@ public record ReceiverConfig(Path file, InetSocketAddress listen, Path barmanHom
                 throw new ConfigException(barmanFile + ": Barman's barman_home = " + barmanHome + " is not a directory;"
                         + " create it (owned by the barman user) or fix the path");
             }
+            if (!Files.isDirectory(barman.get().lockDirectory())) {
+                throw new ConfigException(barmanFile + ": Barman's barman_lock_directory = "
+                        + barman.get().lockDirectory() + " is not a directory; Barman and walship keep their locks "
+                        + "there, so create it (owned by the barman user) or fix the path");
+            }
         } else {
             barmanHome = receiver.path(receiver.optional("barman_home").orElse("/var/lib/barman"));
             if (!Files.isDirectory(barmanHome)) {

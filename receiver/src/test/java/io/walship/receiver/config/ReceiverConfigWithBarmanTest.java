@@ -35,6 +35,7 @@ class ReceiverConfigWithBarmanTest {
         file = dir.resolve("receiver.conf");
         barmanConf = dir.resolve("barman.conf");
         home = Files.createDirectory(dir.resolve("barman"));
+        Files.createDirectory(dir.resolve("locks"));
         for (String name : List.of("ca.crt", "receiver.crt", "receiver.key")) {
             Files.writeString(dir.resolve(name), "placeholder\n");
         }
@@ -193,6 +194,14 @@ class ReceiverConfigWithBarmanTest {
         Files.delete(home);
 
         loadFails(RECEIVER + "[pg]\nclients = a\n", barmanConf.toString(), home.toString(), "not a directory");
+    }
+
+    @Test
+    void barmansLockDirectoryMustExist() throws IOException {
+        Files.delete(dir.resolve("locks"));
+
+        loadFails(RECEIVER + "[pg]\nclients = a\n", barmanConf.toString(), "barman_lock_directory",
+                dir.resolve("locks").toString(), "not a directory");
     }
 
     @Test

@@ -36,6 +36,8 @@ public final class XlogDb {
     private final ReentrantLock local = new ReentrantLock();
     /** Guarded by {@link #local}. */
     private boolean onServerFile;
+    /** A {@code <server>-xlog.db} left by a newer Barman is no reason to leave wals/xlog.db for an older one. */
+    private final boolean serverFileAtStart;
     /** The index file while the lock is held; guarded by {@link #local}. */
     private Path current;
 
@@ -49,6 +51,7 @@ public final class XlogDb {
         this.lockFile = lockFile;
         this.lockTimeout = lockTimeout;
         this.generation = generation;
+        this.serverFileAtStart = Files.exists(serverFile);
     }
 
     /**
@@ -58,6 +61,15 @@ public final class XlogDb {
     private Path file() throws IOException {
         switch (generation) {
             case WALS_XLOG_DB -> {
+                // Barman upgraded to 3.13 or later while the receiver runs: it has just moved the index.
+                if (!serverFileAtStart && Files.exists(serverFile)) {
+                    if (!onServerFile) {
+                        onServerFile = true;
+                        LOG.warning("indexing in " + serverFile + ", which Barman 3.13 or later created, instead of "
+                                + walsFile + "; Barman was upgraded: restart the receiver so that it knows");
+                    }
+                    return serverFile;
+                }
                 return walsFile;
             }
             case SERVER_XLOG_DB -> {

@@ -118,6 +118,22 @@ class BarmanLayoutTest {
     }
 
     @Test
+    void aBarmanUpgradedTo313WhileTheReceiverRunsGetsItsNewFile() throws IOException, IngestException {
+        BarmanStore store = new BarmanStore(List.of(server(XlogDbGeneration.WALS_XLOG_DB)), TIMEOUT);
+        Path legacy = home.resolve("pg/wals/xlog.db");
+        Path serverFile = home.resolve("pg/wals/pg-xlog.db");
+        push(store, "000000010000000000000001");
+
+        // The upgraded Barman's first access: its own file rebuilt from the tree, the old one deleted.
+        Files.writeString(serverFile, Files.readString(legacy));
+        Files.delete(legacy);
+        push(store, "000000010000000000000002");
+
+        assertEquals(List.of("000000010000000000000001", "000000010000000000000002"), names(serverFile));
+        assertFalse(Files.exists(legacy));
+    }
+
+    @Test
     void anUnknownBarmanGetsWalsXlogDbUntilABarman313CreatesItsOwnFileThenThatOne() throws IOException,
             IngestException {
         BarmanStore store = new BarmanStore(List.of(server(XlogDbGeneration.SERVER_XLOG_DB_WHEN_PRESENT)), TIMEOUT);
