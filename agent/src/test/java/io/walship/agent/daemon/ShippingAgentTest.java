@@ -1,0 +1,516 @@
+package io.walship.agent.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.walship.agent.ca.CertificateAuthority;
+import io.walship.agent.config.AgentConfig;
+import io.walship.agent.net.ReceiverClient;
+import io.walship.agent.push.ShippedRecords;
+import io.walship.protocol.Data;
+import io.walship.protocol.End;
+import io.walship.protocol.Hello;
+import io.walship.protocol.Message;
+import io.walship.protocol.ProtocolVersion;
+import io.walship.protocol.Put;
+import io.walship.protocol.Reply;
+import io.walship.protocol.ReplyCode;
+import io.walship.protocol.TlsContexts;
+import io.walship.protocol.Welcome;
+import io.walship.protocol.WireCodec;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The read-ahead agent against an in-process receiver that answers what each test scripts: what it ships, in
+ * which order, how many at a time, what it records, and that it never ships past a file that fails.
+ */
+class ShippingAgentTest {
+
+    private static final String SERVER = "pg";
+    private static final int CONCURRENCY = 3;
+    private static final Duration DEADLINE = Duration.ofSeconds(30);
+
+    @TempDir
+    static Path certs;
+
+    @TempDir
+    Path dir;
+    private Path pgdata;
+    private Path walDir;
+    private ShippedRecords records;
+    private final Deque<AutoCloseable> cleanup = new ArrayDeque<>();
+    private final List<String> log = new ArrayList<>();
+    /** Held here so that the logger, and the handler added to it, outlive any garbage collection. */
+    private final Logger agentLogger = Logger.getLogger(ShippingAgent.class.getName());
+    private final Handler logCapture = new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+            synchronized (log) {
+                log.add(record.getLevel() + " " + record.getMessage());
+            }
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    @BeforeAll
+    static void issueCertificates() throws Exception {
+        CertificateAuthority ca = new CertificateAuthority();
+        ca.init(certs);
+        ca.issue(certs, "receiver", List.of("127.0.0.1", "localhost"));
+        ca.issue(certs, "agent1", List.of());
+    }
+
+    @BeforeEach
+    void dataDirectory() throws Exception {
+        pgdata = dir.resolve("data");
+        walDir = Files.createDirectories(pgdata.resolve("pg_wal/archive_status")).getParent();
+        records = new ShippedRecords(dir.resolve("spool/pg/shipped"));
+        agentLogger.addHandler(logCapture);
+    }
+
+    @AfterEach
+    void stopEverything() throws Exception {
+        agentLogger.removeHandler(logCapture);
+        Exception failure = null;
+        while (!cleanup.isEmpty()) {
+            try {
+                cleanup.pop().close();
+            } catch (Exception e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    @Test
+    void shipsEveryReadyFileOnceInArchiverOrderAtMostConcurrencyAtATimeAndRecordsIt() throws Exception {
+        FakeReceiver receiver = receiver(0);
+        // Long enough that the first uploads are all under way before any slot frees up.
+        receiver.delay.set(Duration.ofMillis(600));
+        List<String> names = List.of("00000002.history", "000000010000000000000001", "000000010000000000000002",
+                "000000010000000000000002.00000028.backup", "000000010000000000000003", "000000010000000000000004",
+                "000000010000000000000005", "000000020000000000000005.partial");
+        for (String name : names.reversed()) {
+            ready(name, 4096 + name.length());
+        }
+
+        startAgent(receiver.port());
+        awaitTrue("every file recorded", () -> recorded(names));
+
+        List<String> puts = receiver.puts();
+        assertEquals(names.size(), puts.size(), "expected each file shipped exactly once: " + puts);
+        assertEquals(Set.copyOf(names), Set.copyOf(puts));
+        assertEquals(Set.copyOf(names.subList(0, CONCURRENCY)), Set.copyOf(puts.subList(0, CONCURRENCY)),
+                "expected the first " + CONCURRENCY + " in archiver order to go first: " + puts);
+        assertTrue(receiver.maxInFlight.get() <= CONCURRENCY,
+                "expected at most " + CONCURRENCY + " uploads at a time, saw " + receiver.maxInFlight.get());
+        for (String name : names) {
+            assertTrue(records.matches(name, attributes(name)), "expected a matching record of " + name);
+            assertEquals(Files.size(walDir.resolve(name)), receiver.sizes.get(name),
+                    "expected all of " + name + " to arrive");
+        }
+        assertTrue(logged("INFO shipped 000000010000000000000001 (STORED"), "expected a shipped line: " + log());
+
+        // Nothing new: a later pass finds every ready file recorded and sends nothing.
+        int before = receiver.puts().size();
+        ready("000000010000000000000006", 4096);
+        awaitTrue("the new file recorded", () -> recorded(List.of("000000010000000000000006")));
+        assertEquals(before + 1, receiver.puts().size(), "expected only the new file shipped: " + receiver.puts());
+    }
+
+    @Test
+    void aFileWithAMatchingRecordIsNotShippedAgainAndOneWithAStaleRecordIs() throws Exception {
+        FakeReceiver receiver = receiver(0);
+        ready("000000010000000000000001", 4096);
+        ready("000000010000000000000002", 4096);
+        ready("000000010000000000000003", 4096);
+        records.record("000000010000000000000001", ShippedRecords.stamp(walDir.resolve("000000010000000000000001")));
+        records.record("000000010000000000000002", "4096 1.000000000");
+
+        startAgent(receiver.port());
+        awaitTrue("all recorded", () -> recorded(List.of("000000010000000000000001", "000000010000000000000002",
+                "000000010000000000000003")));
+
+        assertEquals(List.of("000000010000000000000002", "000000010000000000000003"), receiver.puts().stream().sorted()
+                .toList(), "expected the matching record to spare its upload, and the stale one to be replaced");
+    }
+
+    @Test
+    void alreadyStoredCountsAsShippedAndOtherRepliesAreNotRecorded() throws Exception {
+        FakeReceiver receiver = receiver(0);
+        receiver.script.put("000000010000000000000001", ReplyCode.ALREADY_STORED);
+        receiver.script.put("000000010000000000000002", ReplyCode.REJECTED);
+        ready("000000010000000000000001", 4096);
+        ready("000000010000000000000002", 4096);
+
+        startAgent(receiver.port());
+        awaitTrue("the identical copy recorded", () -> recorded(List.of("000000010000000000000001")));
+        awaitTrue("the rejection logged", () -> logged("WARNING could not ship 000000010000000000000002"));
+
+        assertFalse(Files.exists(records.dir().resolve("000000010000000000000002")), "a rejected file has no record");
+        assertTrue(logged("REJECTED"), "expected the reply code in the log: " + log());
+    }
+
+    /**
+     * The contract of the agent: until a failing file is stored, nothing after it in archiver order is started, not
+     * even while that file's retry is on its way.
+     */
+    @Test
+    void nothingAfterAFailingFileIsStartedUntilItIsStored() throws Exception {
+        String a = "000000010000000000000001";
+        String b = "000000010000000000000002";
+        String failing = "000000010000000000000003";
+        String d = "000000010000000000000004";
+        String e = "000000010000000000000005";
+        FakeReceiver receiver = receiver(0);
+        receiver.script.put(failing, ReplyCode.CONFLICT);
+        // Each retry of the failing file stays in flight for a while, as a real 16 MiB upload does.
+        receiver.delays.put(failing, Duration.ofMillis(400));
+        ready(a, 4096);
+        ready(b, 4096);
+        ready(failing, 4096);
+
+        startAgent(receiver.port());
+        awaitTrue("the first failure logged", () -> logged("WARNING could not ship " + failing));
+        // PostgreSQL marks later segments ready while the failing one waits for its retry.
+        ready(d, 4096);
+        ready(e, 4096);
+        awaitTrue("two failed attempts", () -> receiver.replies(failing, ReplyCode.CONFLICT) >= 2);
+
+        List<String> held = receiver.puts();
+        assertTrue(recorded(List.of(a, b)), "expected the files before the failing one shipped");
+        assertFalse(held.contains(d) || held.contains(e), "expected nothing after " + failing + " to be started "
+                + "while it fails (also not during its retry), but the receiver saw " + held);
+
+        receiver.script.put(failing, ReplyCode.STORED);
+        awaitTrue("everything recorded after the failing file is stored", () -> recorded(List.of(failing, d, e)));
+        List<String> events = receiver.events();
+        int stored = events.indexOf("STORED " + failing);
+        assertTrue(stored >= 0 && events.indexOf("PUT " + d) > stored && events.indexOf("PUT " + e) > stored,
+                "expected " + d + " and " + e + " to start only after " + failing + " was stored: " + events);
+    }
+
+    @Test
+    void aFailingFileIsRetriedWithGrowingPauses() throws Exception {
+        String failing = "000000010000000000000001";
+        FakeReceiver receiver = receiver(0);
+        receiver.script.put(failing, ReplyCode.FAILED);
+        ready(failing, 4096);
+
+        startAgent(receiver.port());
+        awaitTrue("three attempts", () -> receiver.replies(failing, ReplyCode.FAILED) >= 3);
+
+        List<Long> at = receiver.putTimes(failing);
+        long first = at.get(1) - at.get(0);
+        long second = at.get(2) - at.get(1);
+        assertTrue(first >= TimeUnit.MILLISECONDS.toNanos(900), "expected about 1 s before the first retry, "
+                + TimeUnit.NANOSECONDS.toMillis(first) + " ms");
+        assertTrue(second >= TimeUnit.MILLISECONDS.toNanos(1800), "expected about 2 s before the second retry, "
+                + TimeUnit.NANOSECONDS.toMillis(second) + " ms");
+        assertTrue(logged("retry in 1 s") && logged("retry in 2 s"), "expected the pauses in the log: " + log());
+        assertFalse(Files.exists(records.dir().resolve(failing)));
+    }
+
+    @Test
+    void recordsOfFilesNoLongerInPgWalAreForgotten() throws Exception {
+        FakeReceiver receiver = receiver(0);
+        ready("000000010000000000000007", 4096);
+        records.record("000000010000000000000003", "4096 1.000000000");
+        records.record("000000010000000000000007", ShippedRecords.stamp(walDir.resolve("000000010000000000000007")));
+
+        startAgent(receiver.port());
+        awaitTrue("the recycled file's record forgotten", () -> !Files.exists(records.dir()
+                .resolve("000000010000000000000003")));
+
+        assertEquals(Set.of("000000010000000000000007"), records.names());
+        assertEquals(List.of(), receiver.puts());
+    }
+
+    @Test
+    void anUnreachableReceiverIsRetriedAndARestartedOneIsReconnected() throws Exception {
+        int port = freePort();
+        ready("000000010000000000000001", 4096);
+        startAgent(port);
+        awaitTrue("the failure logged", () -> logged("WARNING could not ship 000000010000000000000001"));
+        assertFalse(Files.exists(records.dir().resolve("000000010000000000000001")));
+
+        FakeReceiver first = receiver(port);
+        awaitTrue("shipped once the receiver listens", () -> recorded(List.of("000000010000000000000001")));
+
+        first.close();
+        FakeReceiver second = receiver(port);
+        ready("000000010000000000000002", 4096);
+        awaitTrue("shipped to the restarted receiver", () -> recorded(List.of("000000010000000000000002")));
+        assertEquals(List.of("000000010000000000000002"), second.puts());
+    }
+
+    @Test
+    void aReadyFileThatIsGoneIsSkipped() throws Exception {
+        FakeReceiver receiver = receiver(0);
+        Files.createFile(walDir.resolve("archive_status/000000010000000000000001.ready"));
+        ready("000000010000000000000002", 4096);
+
+        startAgent(receiver.port());
+        awaitTrue("the next file recorded", () -> recorded(List.of("000000010000000000000002")));
+
+        assertEquals(List.of("000000010000000000000002"), receiver.puts());
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+
+    private void startAgent(int port) throws Exception {
+        AgentConfig config = new AgentConfig(dir.resolve("walship.conf"),
+                InetSocketAddress.createUnresolved("127.0.0.1", port), SERVER, certs.resolve("ca.crt"),
+                certs.resolve("agent1.crt"), certs.resolve("agent1.key"), 0, dir.resolve("spool/pg"), CONCURRENCY, false);
+        ReceiverClient client = new ReceiverClient(config, CONCURRENCY);
+        cleanup.push(client);
+        ShippingAgent agent = new ShippingAgent(config, pgdata, records, client);
+        AtomicReference<Throwable> crashed = new AtomicReference<>();
+        Thread thread = Thread.ofPlatform().name("shipping-agent-under-test").start(() -> {
+            try {
+                agent.run();
+            } catch (IOException | InterruptedException | RuntimeException e) {
+                crashed.set(e);
+            }
+        });
+        cleanup.push(() -> {
+            agent.stop();
+            thread.join(TimeUnit.SECONDS.toMillis(30));
+            if (thread.isAlive()) {
+                fail("the agent did not stop within 30 s");
+            }
+            if (crashed.get() != null) {
+                throw new AssertionError("the agent's loop ended with an exception", crashed.get());
+            }
+        });
+    }
+
+    private FakeReceiver receiver(int port) throws Exception {
+        FakeReceiver receiver = new FakeReceiver(TlsContexts.receiver(certs.resolve("receiver.crt"),
+                certs.resolve("receiver.key"), certs.resolve("ca.crt")), port);
+        cleanup.push(receiver);
+        return receiver;
+    }
+
+    private void ready(String name, int size) throws IOException {
+        Path file = walDir.resolve(name);
+        byte[] content = new byte[size];
+        content[0] = (byte) name.hashCode();
+        Files.write(file, content);
+        Files.setLastModifiedTime(file, FileTime.from(Instant.parse("2026-01-02T03:04:05.123456789Z")));
+        Files.createFile(walDir.resolve("archive_status").resolve(name + ".ready"));
+    }
+
+    private java.nio.file.attribute.BasicFileAttributes attributes(String name) throws IOException {
+        return Files.readAttributes(walDir.resolve(name), java.nio.file.attribute.BasicFileAttributes.class);
+    }
+
+    private boolean recorded(List<String> names) {
+        try {
+            for (String name : names) {
+                if (!records.matches(name, attributes(name))) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException e) {
+            throw new AssertionError("cannot read the records", e);
+        }
+    }
+
+    private boolean logged(String text) {
+        synchronized (log) {
+            return log.stream().anyMatch(line -> line.contains(text));
+        }
+    }
+
+    private String log() {
+        synchronized (log) {
+            return String.join("\n", log);
+        }
+    }
+
+    private void awaitTrue(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                fail("waited " + DEADLINE + " for " + what + "; agent log:\n" + log());
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** A receiver speaking the wire protocol over mutual TLS that answers each upload as scripted. */
+    static final class FakeReceiver implements AutoCloseable {
+
+        final Map<String, ReplyCode> script = new ConcurrentHashMap<>();
+        final Map<String, Duration> delays = new ConcurrentHashMap<>();
+        final AtomicReference<Duration> delay = new AtomicReference<>(Duration.ZERO);
+        final Map<String, Long> sizes = new ConcurrentHashMap<>();
+        final AtomicInteger maxInFlight = new AtomicInteger();
+        private final AtomicInteger inFlight = new AtomicInteger();
+        private final List<String> events = new ArrayList<>();
+        private final List<Long> times = new ArrayList<>();
+        private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+        private final Channel server;
+
+        FakeReceiver(SslContext tls, int port) throws InterruptedException {
+            server = new ServerBootstrap().group(group)
+                    .channel(NioServerSocketChannel.class)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+                            WireCodec.addTo(ch.pipeline());
+                            ch.pipeline().addLast(new Connection());
+                        }
+                    })
+                    .bind(InetAddress.getLoopbackAddress(), port).sync().channel();
+        }
+
+        int port() {
+            return ((InetSocketAddress) server.localAddress()).getPort();
+        }
+
+        List<String> events() {
+            synchronized (events) {
+                return List.copyOf(events);
+            }
+        }
+
+        List<String> puts() {
+            return events().stream().filter(e -> e.startsWith("PUT ")).map(e -> e.substring(4)).toList();
+        }
+
+        long replies(String name, ReplyCode code) {
+            return events().stream().filter(e -> e.equals(code + " " + name)).count();
+        }
+
+        List<Long> putTimes(String name) {
+            synchronized (events) {
+                List<Long> at = new ArrayList<>();
+                for (int i = 0; i < events.size(); i++) {
+                    if (events.get(i).equals("PUT " + name)) {
+                        at.add(times.get(i));
+                    }
+                }
+                return at;
+            }
+        }
+
+        private void event(String event) {
+            synchronized (events) {
+                events.add(event);
+                times.add(System.nanoTime());
+            }
+        }
+
+        /** Closes the listening socket and every connection; closing again does nothing. */
+        @Override
+        public void close() {
+            if (group.isShuttingDown()) {
+                return;
+            }
+            server.close().syncUninterruptibly();
+            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).syncUninterruptibly();
+        }
+
+        /** One connection: HELLO, then uploads one after another. */
+        private final class Connection extends SimpleChannelInboundHandler<Message> {
+
+            private Put put;
+            private long received;
+
+            @Override
+            protected void channelRead0(ChannelHandlerContext ctx, Message message) {
+                switch (message) {
+                    case Hello hello -> ctx.writeAndFlush(new Welcome(ProtocolVersion.CURRENT, 0));
+                    case Put p -> {
+                        put = p;
+                        received = 0;
+                        maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+                        event("PUT " + p.name());
+                    }
+                    case Data data -> received += data.content().readableBytes();
+                    case End end -> {
+                        Put done = put;
+                        sizes.put(done.name(), received);
+                        ReplyCode code = script.getOrDefault(done.name(), ReplyCode.STORED);
+                        Duration wait = delays.getOrDefault(done.name(), delay.get());
+                        ctx.executor().schedule(() -> {
+                            inFlight.decrementAndGet();
+                            event(code + " " + done.name());
+                            ctx.writeAndFlush(new Reply(code, "scripted " + code));
+                        }, wait.toMillis(), TimeUnit.MILLISECONDS);
+                    }
+                    default -> ctx.close();
+                }
+            }
+
+            @Override
+            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                event("ERROR " + cause);
+                ctx.close();
+            }
+        }
+    }
+}
