@@ -1,6 +1,7 @@
 package io.walship.agent;
 
 import io.walship.agent.ca.CaCommand;
+import io.walship.agent.daemon.AgentCommand;
 import io.walship.agent.fetch.FetchCommand;
 import io.walship.agent.fetch.PrefetchCommand;
 import io.walship.agent.push.PushCommand;
@@ -9,8 +10,8 @@ import picocli.CommandLine.Command;
 
 /** The {@code walship} command on a PostgreSQL host. */
 @Command(name = "walship", mixinStandardHelpOptions = true, versionProvider = Walship.Version.class,
-        subcommands = {PushCommand.class, FetchCommand.class, CaCommand.class, PrefetchCommand.class,
-            io.walship.agent.aot.AotTrainingCommand.class},
+        subcommands = {PushCommand.class, FetchCommand.class, AgentCommand.class, CaCommand.class,
+            PrefetchCommand.class, io.walship.agent.aot.AotTrainingCommand.class},
         description = {"Archives PostgreSQL WAL over mutual TLS into a Barman-compatible store."},
         footer = {"", "Also: walship receiver --config FILE   runs the receiver on the backup host",
             "(see walship receiver --help).", "",
