@@ -138,8 +138,8 @@ class ShippingAgentTest {
     @Test
     void shipsEveryReadyFileOnceInArchiverOrderAtMostConcurrencyAtATimeAndRecordsIt() throws Exception {
         FakeReceiver receiver = receiver(0);
-        // Long enough that the first uploads are all under way before any slot frees up.
-        receiver.delay.set(Duration.ofMillis(600));
+        // No reply until the test opens the gate: the uploads under way then are exactly those started first.
+        receiver.closeGate();
         List<String> names = List.of("00000002.history", "000000010000000000000001", "000000010000000000000002",
                 "000000010000000000000002.00000028.backup", "000000010000000000000003", "000000010000000000000004",
                 "000000010000000000000005", "000000020000000000000005.partial");
@@ -148,13 +148,20 @@ class ShippingAgentTest {
         }
 
         startAgent(receiver.port());
+        awaitTrue(CONCURRENCY + " uploads under way", () -> receiver.puts().size() >= CONCURRENCY);
+        // Bounded look for a fourth upload, which must not come while three wait for their replies.
+        long lookUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
+        while (System.nanoTime() - lookUntil < 0 && receiver.puts().size() == CONCURRENCY) {
+            Thread.sleep(20);
+        }
+        assertEquals(Set.copyOf(names.subList(0, CONCURRENCY)), Set.copyOf(receiver.puts()),
+                "expected the first " + CONCURRENCY + " in archiver order (history first) under way, and no more");
+        receiver.openGate();
         awaitTrue("every file recorded", () -> recorded(names));
 
         List<String> puts = receiver.puts();
         assertEquals(names.size(), puts.size(), "expected each file shipped exactly once: " + puts);
         assertEquals(Set.copyOf(names), Set.copyOf(puts));
-        assertEquals(Set.copyOf(names.subList(0, CONCURRENCY)), Set.copyOf(puts.subList(0, CONCURRENCY)),
-                "expected the first " + CONCURRENCY + " in archiver order to go first: " + puts);
         assertTrue(receiver.maxInFlight.get() <= CONCURRENCY,
                 "expected at most " + CONCURRENCY + " uploads at a time, saw " + receiver.maxInFlight.get());
         for (String name : names) {
@@ -404,9 +411,10 @@ class ShippingAgentTest {
 
         final Map<String, ReplyCode> script = new ConcurrentHashMap<>();
         final Map<String, Duration> delays = new ConcurrentHashMap<>();
-        final AtomicReference<Duration> delay = new AtomicReference<>(Duration.ZERO);
         final Map<String, Long> sizes = new ConcurrentHashMap<>();
         final AtomicInteger maxInFlight = new AtomicInteger();
+        /** Replies held back while the gate is closed; null while it is open. */
+        private List<Runnable> gated;
         private final AtomicInteger inFlight = new AtomicInteger();
         private final List<String> events = new ArrayList<>();
         private final List<Long> times = new ArrayList<>();
@@ -425,6 +433,34 @@ class ShippingAgentTest {
                         }
                     })
                     .bind(InetAddress.getLoopbackAddress(), port).sync().channel();
+        }
+
+        synchronized void closeGate() {
+            if (gated == null) {
+                gated = new ArrayList<>();
+            }
+        }
+
+        void openGate() {
+            List<Runnable> held;
+            synchronized (this) {
+                held = gated;
+                gated = null;
+            }
+            if (held != null) {
+                held.forEach(Runnable::run);
+            }
+        }
+
+        /** Runs {@code reply} now, or when the gate opens. */
+        private void release(Runnable reply) {
+            synchronized (this) {
+                if (gated != null) {
+                    gated.add(reply);
+                    return;
+                }
+            }
+            reply.run();
         }
 
         int port() {
@@ -495,12 +531,12 @@ class ShippingAgentTest {
                         Put done = put;
                         sizes.put(done.name(), received);
                         ReplyCode code = script.getOrDefault(done.name(), ReplyCode.STORED);
-                        Duration wait = delays.getOrDefault(done.name(), delay.get());
-                        ctx.executor().schedule(() -> {
+                        Duration wait = delays.getOrDefault(done.name(), Duration.ZERO);
+                        ctx.executor().schedule(() -> release(() -> ctx.executor().execute(() -> {
                             inFlight.decrementAndGet();
                             event(code + " " + done.name());
                             ctx.writeAndFlush(new Reply(code, "scripted " + code));
-                        }, wait.toMillis(), TimeUnit.MILLISECONDS);
+                        })), wait.toMillis(), TimeUnit.MILLISECONDS);
                     }
                     default -> ctx.close();
                 }
