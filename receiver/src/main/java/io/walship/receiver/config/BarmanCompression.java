@@ -2,7 +2,6 @@ package io.walship.receiver.config;
 
 import io.walship.config.ConfigException;
 import io.walship.receiver.compress.Compression;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -21,7 +20,8 @@ public final class BarmanCompression {
             return Compression.NONE;
         }
         String value = barmanValue.get();
-        return switch (value.toLowerCase(Locale.ROOT)) {
+        // Barman looks names up as written: "GZIP" is no compression to it.
+        return switch (value) {
             case "gzip", "pygzip", "pigz" -> Compression.GZIP;
             case "bzip2", "pybzip2" -> Compression.BZIP2;
             case "zstd" -> Compression.ZSTD;

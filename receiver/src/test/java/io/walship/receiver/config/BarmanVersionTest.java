@@ -2,6 +2,7 @@ package io.walship.receiver.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.walship.config.ConfigException;
@@ -86,10 +87,20 @@ class BarmanVersionTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"gzip, GZIP", "pygzip, GZIP", "pigz, GZIP", "GZIP, GZIP", "bzip2, BZIP2", "pybzip2, BZIP2",
-        "zstd, ZSTD"})
+    @CsvSource({"gzip, GZIP", "pygzip, GZIP", "pigz, GZIP", "bzip2, BZIP2", "pybzip2, BZIP2", "zstd, ZSTD"})
     void barmanCompressionNames(String barman, Compression expected) throws ConfigException {
         assertEquals(expected, BarmanCompression.of(Optional.of(barman), "here"));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"GZIP, not a compression Barman knows", "gz, not a compression Barman knows",
+        "lz4, walship cannot write", "xz, walship cannot write", "snappy, walship cannot write",
+        "custom, walship cannot write"})
+    void barmanCompressionsWalshipRefuses(String barman, String why) {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> BarmanCompression.of(Optional.of(barman), "barman.conf:3: [pg] compression"));
+        assertTrue(e.getMessage().startsWith("barman.conf:3: [pg] compression: "), e.getMessage());
+        assertTrue(e.getMessage().contains(why), e.getMessage());
     }
 
     @Test

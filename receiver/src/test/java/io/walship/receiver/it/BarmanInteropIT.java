@@ -436,9 +436,9 @@ class BarmanInteropIT {
                 """.formatted(BZIP2_SERVER));
     }
 
-    /** Barman's connections for pg_basebackup and its checks, both over the cluster's unix socket. */
+    /** Barman's connections for pg_basebackup and its checks, over loopback TCP. */
     private void connectBarmanToTheCluster() throws IOException {
-        String connection = "host=" + cluster.dataDir().getParent() + " port=" + cluster.port() + " user=postgres";
+        String connection = "host=127.0.0.1 port=" + cluster.port() + " user=postgres";
         for (String server : List.of(SERVER, BZIP2_SERVER)) {
             Path file = barmanConf.resolveSibling("barman.d").resolve(server + ".conf");
             Files.writeString(file, "conninfo = " + connection + " dbname=postgres\nstreaming_conninfo = "
