@@ -53,7 +53,8 @@ class BarmanInteropIT {
     private static final Map<String, Compression> CODEC = Map.of(SERVER, Compression.GZIP,
             BZIP2_SERVER, Compression.BZIP2);
     private static final Duration ARCHIVE_TIMEOUT = Duration.ofSeconds(90);
-    private static final Duration HOOK_HOLDS_LOCK = Duration.ofSeconds(8);
+    /** At most; the test lets Barman go on as soon as it has seen the receiver wait. */
+    private static final Duration HOOK_HOLDS_LOCK = Duration.ofSeconds(60);
     private static final Pattern BEGIN_WAL = Pattern.compile("(?m)^begin_wal=([0-9A-F]{24})$");
 
     private final Deque<AutoCloseable> cleanup = new ArrayDeque<>();
@@ -339,7 +340,7 @@ class BarmanInteropIT {
             // Barman now holds the xlog.db lock (its hook runs inside it): PostgreSQL archives a new segment.
             int logMark = receiver.stderr().length();
             String segment = cluster.switchWal();
-            boolean waiting = PostgresCluster.poll(HOOK_HOLDS_LOCK, () -> receiver.stderr().substring(logMark)
+            boolean waiting = PostgresCluster.poll(Duration.ofSeconds(30), () -> receiver.stderr().substring(logMark)
                     .contains("s for " + barmanHome.resolve("." + SERVER + "-xlogdb.lock") + ", held by another"));
             assertTrue(waiting, "expected the receiver to log that it waits for Barman's lock:\n" + receiver.stderr());
             assertTrue(delete.alive(), delete.describe("ended before walship's upload was checked"));
@@ -350,6 +351,7 @@ class BarmanInteropIT {
             assertTrue(Files.exists(cluster.dataDir().resolve("pg_wal/archive_status/" + segment + ".ready")),
                     "expected PostgreSQL still waiting for " + segment + " to be archived");
 
+            Files.createFile(work.resolve("hook-release"));
             Proc.Result deleted = delete.await(Barman.TIMEOUT);
             assertEquals(0, deleted.exitCode(), deleted.describe() + "\n--- barman log ---\n" + barman.logTail());
             cluster.waitArchived(segment, ARCHIVE_TIMEOUT);
@@ -399,13 +401,18 @@ class BarmanInteropIT {
         Path hook = work.resolve("pre-wal-delete.sh");
         Files.writeString(hook, """
                 #!/bin/sh
-                # Keeps Barman inside its xlog.db lock for a while, once, when the test has armed it.
+                # Keeps Barman inside its xlog.db lock, once, when the test has armed it: until the test releases
+                # it, or for %2$d s at most.
                 if [ -e '%1$s/hook-armed' ] && mkdir '%1$s/hook-fired' 2>/dev/null; then
                   touch '%1$s/hook-holding'
-                  sleep %2$d
+                  i=0
+                  while [ ! -e '%1$s/hook-release' ] && [ $i -lt %3$d ]; do
+                    sleep 0.1
+                    i=$((i + 1))
+                  done
                 fi
                 exit 0
-                """.formatted(work, HOOK_HOLDS_LOCK.toSeconds()));
+                """.formatted(work, HOOK_HOLDS_LOCK.toSeconds(), HOOK_HOLDS_LOCK.toSeconds() * 10));
         Files.setPosixFilePermissions(hook, PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.writeString(barmanConf, """
                 [barman]
