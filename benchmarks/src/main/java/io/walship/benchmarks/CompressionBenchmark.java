@@ -1,0 +1,173 @@
+package io.walship.benchmarks;
+
+import com.github.luben.zstd.EndDirective;
+import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdCompressCtx;
+import com.github.luben.zstd.ZstdOutputStream;
+import io.walship.receiver.compress.Compression;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Compression of whole real WAL segments, in memory (the output is counted and dropped). {@link #receiverCodec} is
+ * the receiver's codec path exactly as the store drives it: {@link Compression#compress} over a 64 KiB buffered
+ * sink, fed 64 KiB at a time (zstd at the receiver's level 3 with a content checksum, gzip, bzip2, none). Its ceiling
+ * is raw zstd-jni on the same byte[]: one-shot with a reused context ({@link #rawZstd}, levels 1-3), the same with the
+ * content checksum the receiver writes ({@link #rawZstdLevel3Checksum}) and zstd-jni's own stream fed the whole
+ * segment in one write ({@link #rawZstdStream}). One operation is one 16 MiB segment: MiB/s = ops/s x 16.
+ *
+ * <p>{@link #reusedCtxStream} is not the product's path but a candidate for it: the receiver's settings (level 3,
+ * content checksum) on one reused context, the segment size pledged, 128 KiB direct chunks as they arrive, with
+ * zstd's default window ({@code windowLog=0}) or a window as large as the segment ({@code windowLog=24}), so that the
+ * stream never wraps its input buffer and zstd never has to search the previous window as a separate dictionary.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 2, time = 2)
+@Measurement(iterations = 4, time = 3)
+@Fork(1)
+public class CompressionBenchmark {
+
+    /** The receiver's zstd level (Compression.ZSTD_LEVEL, not configurable). */
+    static final int RECEIVER_ZSTD_LEVEL = 3;
+    /** BarmanIngest's buffer and write size. */
+    private static final int BUFFER = 64 * 1024;
+    /** The agent's Data frame size. */
+    private static final int CHUNK = 128 * 1024;
+
+    private WalCorpus corpus;
+    private final CountingSink sink = new CountingSink();
+    private byte[] out;
+    private ZstdCompressCtx checksummed;
+
+    @Setup
+    public void load() {
+        corpus = WalCorpus.load();
+        out = new byte[(int) Zstd.compressBound(corpus.segmentSize())];
+        checksummed = new ZstdCompressCtx().setLevel(RECEIVER_ZSTD_LEVEL).setChecksum(true);
+    }
+
+    @TearDown
+    public void close() {
+        checksummed.close();
+    }
+
+    @State(Scope.Thread)
+    public static class Codec {
+        @Param({"ZSTD", "GZIP", "BZIP2", "NONE"})
+        public String codec;
+        Compression compression;
+
+        @Setup
+        public void pick() {
+            compression = Compression.valueOf(codec);
+        }
+    }
+
+    @State(Scope.Thread)
+    public static class ZstdLevel {
+        @Param({"1", "2", "3"})
+        public int level;
+        ZstdCompressCtx ctx;
+
+        @Setup(Level.Trial)
+        public void open() {
+            ctx = new ZstdCompressCtx().setLevel(level);
+        }
+
+        @TearDown(Level.Trial)
+        public void close() {
+            ctx.close();
+        }
+    }
+
+    @State(Scope.Thread)
+    public static class Windowed {
+        /** 0: zstd's default for the level; otherwise the window (and input buffer) size as a power of two. */
+        @Param({"0", "24"})
+        public int windowLog;
+        ZstdCompressCtx ctx;
+        ByteBuffer dst;
+
+        @Setup(Level.Trial)
+        public void open(CompressionBenchmark bench) {
+            ctx = new ZstdCompressCtx().setLevel(RECEIVER_ZSTD_LEVEL).setChecksum(true);
+            if (windowLog > 0) {
+                ctx.setWindowLog(windowLog);
+            }
+            dst = ByteBuffer.allocateDirect((int) Zstd.compressBound(bench.corpus.segmentSize()));
+        }
+
+        @TearDown(Level.Trial)
+        public void close() {
+            ctx.close();
+        }
+    }
+
+    @Benchmark
+    public long receiverCodec(Codec codec) throws IOException {
+        byte[] segment = corpus.next().bytes();
+        sink.reset();
+        try (OutputStream compressed = codec.compression.compress(new BufferedOutputStream(sink, BUFFER))) {
+            for (int at = 0; at < segment.length; at += BUFFER) {
+                compressed.write(segment, at, Math.min(BUFFER, segment.length - at));
+            }
+        }
+        return sink.count();
+    }
+
+    @Benchmark
+    public int rawZstd(ZstdLevel level) {
+        return level.ctx.compress(out, corpus.next().bytes());
+    }
+
+    @Benchmark
+    public int rawZstdLevel3Checksum() {
+        return checksummed.compress(out, corpus.next().bytes());
+    }
+
+    @Benchmark
+    public long rawZstdStream(ZstdLevel level) throws IOException {
+        sink.reset();
+        try (ZstdOutputStream zstd = new ZstdOutputStream(sink, level.level)) {
+            zstd.write(corpus.next().bytes());
+        }
+        return sink.count();
+    }
+
+    @Benchmark
+    public long reusedCtxStream(Windowed windowed) {
+        ByteBuffer segment = corpus.next().direct();
+        ZstdCompressCtx ctx = windowed.ctx;
+        ByteBuffer dst = windowed.dst.clear();
+        ctx.setPledgedSrcSize(segment.capacity());
+        for (int at = 0; at < segment.capacity(); at += CHUNK) {
+            ByteBuffer chunk = segment.slice(at, Math.min(CHUNK, segment.capacity() - at));
+            while (chunk.hasRemaining()) {
+                ctx.compressDirectByteBufferStream(dst, chunk, EndDirective.CONTINUE);
+            }
+        }
+        ByteBuffer empty = segment.slice(0, 0);
+        while (!ctx.compressDirectByteBufferStream(dst, empty, EndDirective.END)) {
+            // the output buffer holds a whole compressed segment: END finishes in one call
+        }
+        return dst.position();
+    }
+}

@@ -1,0 +1,169 @@
+package io.walship.benchmarks;
+
+import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdCompressCtx;
+import io.walship.protocol.ReplyCode;
+import io.walship.receiver.compress.Compression;
+import io.walship.receiver.store.Ingest;
+import io.walship.receiver.store.IngestException;
+import io.walship.receiver.store.Outcome;
+import io.walship.receiver.store.barman.BarmanStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The receiver's whole ingest of real WAL segments into a real Barman directory: {@link BarmanStore#begin}, the segment
+ * as 128 KiB direct buffers into {@link Ingest#write} (CRC-32C, WAL header and cluster check, compression, writes into
+ * a temp file), then {@link Ingest#finish}: checksum check, fsync, rename, directory fsync, and the xlog.db line
+ * appended and fsynced under Barman's flock. All of it is measured, as the receiver does it per file.
+ *
+ * <p>Segments keep their real names (the store checks the page address against the name and pins the cluster), so
+ * before each invocation the stored copy of the next segment is deleted and xlog.db emptied; that is not measured.
+ * Ceilings on the same bytes: {@link #rawZstd} (zstd-jni one-shot at the receiver's level 3, no I/O) and
+ * {@link #copyFsync} (the segment file copied with Files.copy and fsynced: the I/O alone, uncompressed).
+ * The store lives under {@code -Dwalship.ingest.dir} (default: the temp directory). One operation is one 16 MiB
+ * segment: MiB/s = ops/s x 16.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 2, time = 2)
+@Measurement(iterations = 4, time = 3)
+@Fork(1)
+public class IngestBenchmark {
+
+    private static final String SERVER = "bench";
+    private static final int CHUNK = 128 * 1024;
+    private static final long MTIME_NANOS = 1_700_000_000_000_000_000L;
+
+    private WalCorpus corpus;
+    private Path work;
+    private WalCorpus.Segment segment;
+    private byte[] out;
+    private ZstdCompressCtx zstd;
+
+    @State(Scope.Thread)
+    public static class Store {
+        @Param({"ZSTD", "GZIP", "NONE"})
+        public String codec;
+        BarmanStore store;
+        Path home;
+        Path wals;
+
+        @Setup(Level.Trial)
+        public void open(IngestBenchmark bench) throws IOException {
+            home = Files.createDirectory(bench.work.resolve("barman-" + codec));
+            wals = home.resolve(SERVER).resolve("wals");
+            store = new BarmanStore(home, Map.of(SERVER, Compression.valueOf(codec)), Duration.ofSeconds(60));
+        }
+
+        /** Forgets the segment about to be stored again, so that it is stored anew rather than found identical. */
+        @Setup(Level.Invocation)
+        public void forget(IngestBenchmark bench) throws IOException {
+            Files.deleteIfExists(wals.resolve(bench.segment.name().hashDir()).resolve(bench.segment.name().name()));
+            Path xlogDb = wals.resolve("xlog.db");
+            if (Files.exists(xlogDb)) {
+                try (FileChannel channel = FileChannel.open(xlogDb, StandardOpenOption.WRITE)) {
+                    channel.truncate(0);
+                }
+            }
+        }
+    }
+
+    @Setup(Level.Trial)
+    public void load() throws IOException {
+        corpus = WalCorpus.load();
+        String dir = System.getProperty("walship.ingest.dir");
+        work = dir == null || dir.isBlank() ? Files.createTempDirectory("walship-ingest")
+                : Files.createTempDirectory(Files.createDirectories(Path.of(dir)), "walship-ingest");
+        out = new byte[(int) Zstd.compressBound(corpus.segmentSize())];
+        zstd = new ZstdCompressCtx().setLevel(CompressionBenchmark.RECEIVER_ZSTD_LEVEL);
+    }
+
+    /** Picks the segment of the next invocation; runs before the store's own invocation setup. */
+    @Setup(Level.Invocation)
+    public void pick() {
+        segment = corpus.next();
+    }
+
+    @TearDown(Level.Trial)
+    public void clean() throws IOException {
+        zstd.close();
+        Files.walkFileTree(work, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.delete(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                Files.delete(dir);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    @Benchmark
+    public Outcome pipeline(Store store) throws IngestException {
+        Ingest ingest = store.store.begin(SERVER, segment.name(), segment.size(), MTIME_NANOS);
+        try {
+            ByteBuffer bytes = segment.direct();
+            for (int at = 0; at < segment.size(); at += CHUNK) {
+                ingest.write(bytes.slice(at, Math.min(CHUNK, segment.size() - at)));
+            }
+            Outcome outcome = ingest.finish(segment.crc32c());
+            if (outcome.code() != ReplyCode.STORED) {
+                throw new IllegalStateException(segment.name().name() + " was not stored: " + outcome);
+            }
+            return outcome;
+        } catch (IngestException | RuntimeException e) {
+            ingest.abort();
+            throw e;
+        }
+    }
+
+    @Benchmark
+    public int rawZstd() {
+        return zstd.compress(out, segment.bytes());
+    }
+
+    @Benchmark
+    public long copyFsync() {
+        Path target = work.resolve("copy");
+        try {
+            Files.copy(segment.file(), target, StandardCopyOption.REPLACE_EXISTING);
+            try (FileChannel channel = FileChannel.open(target, StandardOpenOption.WRITE)) {
+                channel.force(true);
+                return channel.size();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
