@@ -40,7 +40,7 @@ shipped_ahead() {
   [ -r "$config" ] || return 1
   server=$(ini_value "$config" agent server) || return 1
   case $server in */*|.*|'') return 1 ;; esac
-  spool=$(ini_value "$config" agent spool_directory) || spool=/var/spool/walship
+  spool=$(ini_value "$config" agent spool_directory) && [ -n "$spool" ] || spool=/var/spool/walship
   case $spool in /*) ;; *) spool=$(dirname -- "$config")/$spool ;; esac
   record=$spool/$server/shipped/$name
   [ -r "$record" ] || return 1

@@ -16,6 +16,8 @@ import java.util.List;
  */
 public final class BackgroundProcess {
 
+    private static final String SETSID = "/usr/bin/setsid";
+
     private BackgroundProcess() {
     }
 
@@ -35,6 +37,10 @@ public final class BackgroundProcess {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> command = new ArrayList<>();
+        // A session of its own: PostgreSQL signals the archiver's whole process group on shutdown.
+        if (Files.isExecutable(Path.of(SETSID))) {
+            command.add(SETSID);
+        }
         command.add(java);
         command.addAll(jvmOptions);
         command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),

@@ -86,10 +86,13 @@ final class ShippingAgent {
             if (inflight.size() >= config.pushConcurrency()) {
                 return;
             }
+            Failure failure = failures.get(name);
             if (inflight.contains(name)) {
+                if (failure != null) {
+                    return;
+                }
                 continue;
             }
-            Failure failure = failures.get(name);
             if (failure != null && System.nanoTime() - failure.retryAt() < 0) {
                 return;
             }

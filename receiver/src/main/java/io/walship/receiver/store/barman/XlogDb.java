@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Logger;
@@ -214,9 +215,18 @@ public final class XlogDb {
         return false;
     }
 
-    /** Appends and fsyncs one line, only while holding {@link #lock()}; a new file gets its directory synced. */
+    /**
+     * Adds one line, only while holding {@link #lock()}. Barman reads the index in name order and stops at
+     * the first name past what it looks for, so a line that would land out of order (parallel uploads, the
+     * archiver racing the agent) makes the file be rewritten sorted, as barman rebuild-xlogdb would.
+     */
     public void append(XlogDbLine line) throws IOException {
         Path file = locked();
+        Optional<String> last = lastName(file);
+        if (last.isPresent() && line.name().compareTo(last.get()) < 0) {
+            rewriteSorted(file, line);
+            return;
+        }
         boolean created = !Files.exists(file);
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND)) {
@@ -229,5 +239,37 @@ public final class XlogDb {
         if (created) {
             Durable.syncDirectory(file.getParent());
         }
+    }
+
+    /** The name on the last line, read from the file's tail only: the index can hold many thousand lines. */
+    private static Optional<String> lastName(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = channel.size();
+            int tail = (int) Math.min(size, 4096);
+            ByteBuffer bytes = ByteBuffer.allocate(tail);
+            channel.position(size - tail);
+            int read;
+            do {
+                read = channel.read(bytes);
+            } while (read >= 0 && bytes.hasRemaining());
+            String text = new String(bytes.array(), 0, bytes.position(), StandardCharsets.UTF_8).stripTrailing();
+            if (text.isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(XlogDbLine.nameOf(text.substring(text.lastIndexOf('\n') + 1)));
+        }
+    }
+
+    private static void rewriteSorted(Path file, XlogDbLine line) throws IOException {
+        List<String> lines = new ArrayList<>(Files.readAllLines(file, StandardCharsets.UTF_8));
+        lines.removeIf(String::isBlank);
+        lines.add(line.format().stripTrailing());
+        lines.sort(Comparator.comparing(XlogDbLine::nameOf));
+        StringBuilder text = new StringBuilder();
+        lines.forEach(l -> text.append(l).append('\n'));
+        Durable.writeFile(file, text.toString().getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -170,7 +170,8 @@ class BarmanLayoutTest {
         push(new BarmanStore(List.of(server(XlogDbGeneration.WALS_XLOG_DB)), TIMEOUT), "000000010000000000000002");
         push(new BarmanStore(List.of(server(XlogDbGeneration.WALS_XLOG_DB)), TIMEOUT), "000000010000000000000001");
         Path legacy = home.resolve("pg/wals/xlog.db");
-        String lineOfFirst = Files.readAllLines(legacy).get(1) + "\n";
+        String lineOfFirst = Files.readAllLines(legacy).stream()
+                .filter(line -> line.startsWith("000000010000000000000001\t")).findFirst().orElseThrow() + "\n";
         Files.writeString(legacy, Files.readAllLines(legacy).getFirst() + "\n");
         Files.writeString(home.resolve("pg/wals/00000002.history"), "1\t0/3000000\tno recovery target specified\n");
         Files.setLastModifiedTime(home.resolve("pg/wals/00000002.history"),
@@ -180,11 +181,11 @@ class BarmanLayoutTest {
         push(new BarmanStore(List.of(server(XlogDbGeneration.SERVER_XLOG_DB)), TIMEOUT), "000000010000000000000003");
 
         List<String> lines = Files.readAllLines(home.resolve("pg/wals/pg-xlog.db"));
-        assertEquals(List.of("000000010000000000000001", "000000010000000000000002", "00000002.history",
-                "000000010000000000000003"), lines.stream().map(XlogDbLine::nameOf).toList(),
-                "every stored file in Barman's rebuild order (not the hidden upload), then the new one");
+        assertEquals(List.of("000000010000000000000001", "000000010000000000000002", "000000010000000000000003",
+                "00000002.history"), lines.stream().map(XlogDbLine::nameOf).toList(),
+                "every stored file in Barman's rebuild order (not the hidden upload), the new one in name order");
         assertEquals(lineOfFirst, lines.getFirst() + "\n", "indexed with the stored size, time and codec");
-        assertEquals("00000002.history\t41\t1700000000.0\tNone", lines.get(2));
+        assertEquals("00000002.history\t41\t1700000000.0\tNone", lines.get(3));
         assertFalse(Files.exists(legacy), "the old index goes, as Barman 3.13 removes it");
     }
 

@@ -223,8 +223,9 @@ class BarmanStoreTest {
         Path storedBackup = wals().resolve(HASH_DIR).resolve(backup);
         assertArrayEquals(partialContent, plainContent(storedPartial));
         assertArrayEquals(backupContent, plainContent(storedBackup));
-        assertEquals(List.of(line(partial, storedPartial, codecOf(storedPartial)),
-                line(backup, storedBackup, codecOf(storedBackup))), xlogDbLines());
+        assertEquals(List.of(line(backup, storedBackup, codecOf(storedBackup)),
+                line(partial, storedPartial, codecOf(storedPartial))), xlogDbLines(),
+                "xlog.db stays in name order, whatever order the files arrive in");
         assertNoHiddenFiles();
     }
 
