@@ -9,12 +9,21 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.util.List;
 import javax.net.ssl.SSLException;
 
 /** TLS 1.3 with mutual authentication against one walship CA, for both ends. */
 public final class TlsContexts {
 
     private static final String TLS_1_3 = "TLSv1.3";
+    /**
+     * ChaCha20-Poly1305 first: push and fetch are short JVMs running C1-compiled code, where the JDK's
+     * AES-GCM (GHASH in Java, its AES-NI/CLMUL intrinsics are C2's) is about 2.5 times slower than
+     * ChaCha20-Poly1305; see benchmarks/RESULTS.md, "Start-up (AOT cache)". The AES-GCM suites stay for
+     * peers that do not offer ChaCha20.
+     */
+    static final List<String> CIPHERS = List.of("TLS_CHACHA20_POLY1305_SHA256", "TLS_AES_128_GCM_SHA256",
+            "TLS_AES_256_GCM_SHA384");
 
     private TlsContexts() {
     }
@@ -24,6 +33,7 @@ public final class TlsContexts {
                 .trustManager(certificates(caFile))
                 .clientAuth(ClientAuth.REQUIRE)
                 .protocols(TLS_1_3)
+                .ciphers(CIPHERS)
                 .sslProvider(SslProvider.JDK)
                 .build();
     }
@@ -34,6 +44,7 @@ public final class TlsContexts {
                 .keyManager(key(keyFile), certificates(certFile))
                 .trustManager(certificates(caFile))
                 .protocols(TLS_1_3)
+                .ciphers(CIPHERS)
                 .sslProvider(SslProvider.JDK)
                 .endpointIdentificationAlgorithm("HTTPS")
                 .build();
