@@ -11,4 +11,12 @@ class AotTrainingCommandTest {
     void pushesAndFetchesThroughTheTrainingPeer() {
         assertEquals(0, new AotTrainingCommand().call());
     }
+
+    @Test
+    void fetchesFromTheSpoolWithoutStartingAReadAhead() {
+        AotTrainingCommand light = new AotTrainingCommand();
+        light.light = true;
+        assertEquals(0, light.call());
+        assertEquals(0, ProcessHandle.current().children().count());
+    }
 }

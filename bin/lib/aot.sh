@@ -1,0 +1,91 @@
+# Sourced by bin/walship: the AOT caches (JEP 483/514) of the agent side and which one a command
+# starts with. `walship aot-cache` writes two next to the agent jar:
+#   walship-agent.aot        trained on push and fetch over the network (TLS, Netty);
+#   walship-agent-light.aot  trained on what needs no network: a fetch served from the read-ahead
+#                            spool, --version, --help.
+# A JVM loads every class of its cache at start: a short command starts fastest from the small cache
+# that covers it, and slower than with no cache at all from the big one. A cache is only valid for
+# the JDK build and the jars it was made with; one the JVM rejects also costs it the JDK's own CDS
+# archive, so it is only passed when it is newer than every jar and was made by this JDK.
+# Choosing wrongly only ever costs time.
+
+# aot_jdk_id JAVA_HOME: sets aot_jdk to what identifies that JDK build (its path and release file).
+aot_jdk_id() {
+  local release=
+  IFS= read -r -d '' release < "$1/release" || true
+  aot_jdk="$1"$'\n'"$release"
+}
+
+# aot_usable CACHE JAR...: whether CACHE can serve a JVM of aot_jdk running with these jars.
+aot_usable() {
+  local cache=$1 built= f
+  shift
+  [ -r "$cache" ] && [ -r "$cache.jdk" ] || return 1
+  IFS= read -r -d '' built < "$cache.jdk" || true
+  [ "$built" = "$aot_jdk" ] || return 1
+  for f in "$@"; do
+    [ "$cache" -nt "$f" ] || return 1
+  done
+}
+
+# aot_spooled [-c F|--config F|--config=F] NAME PATH: whether `walship fetch` will find NAME waiting
+# in its read-ahead spool (the configuration is found and read like the Java side does).
+aot_spooled() {
+  local config= name line section= key value server= spool= prefetch=
+  case ${1:-} in
+    -c|--config) config=${2:-}; shift 2 || return 1 ;;
+    --config=*) config=${1#--config=}; shift ;;
+  esac
+  [ $# -eq 2 ] || return 1
+  name=$1
+  case $name in */*|.*|'') return 1 ;; esac
+  [ -n "$config" ] || config=${WALSHIP_CONFIG:-/etc/walship/walship.conf}
+  [ -r "$config" ] || return 1
+  while IFS= read -r line || [ -n "$line" ]; do
+    line=${line%%[[:space:]][#;]*}
+    line=${line#"${line%%[![:space:]]*}"}
+    case $line in
+      \#*|\;*) ;;
+      \[*\]*) section=${line#\[}; section=${section%%\]*}; section=${section//[[:space:]]/} ;;
+      *[=:]*)
+        [ "$section" = agent ] || continue
+        key=${line%%[=:]*}; key=${key//[[:space:]]/}
+        value=${line#*[=:]}; value=${value#"${value%%[![:space:]]*}"}; value=${value%"${value##*[![:space:]]}"}
+        case ${key,,} in
+          server) server=$value ;;
+          spool_directory) spool=$value ;;
+          prefetch) prefetch=$value ;;
+        esac ;;
+    esac
+  done < "$config"
+  [ "$prefetch" != 0 ] && [ -n "$server" ] || return 1
+  case $server in */*|.*) return 1 ;; esac
+  [ -n "$spool" ] || spool=/var/spool/walship
+  case $spool in /*) ;; *) [[ $config == */* ]] && spool=${config%/*}/$spool ;; esac
+  [ -f "$spool/$server/$name" ]
+}
+
+# aot_write JAVA OPTION... MAIN: `walship aot-cache`. Trains both caches in turn with that command
+# line (the one the launcher runs commands with) and stamps each with aot_jdk. The JVM's own report
+# is shown only when a training fails.
+aot_write() {
+  local cache training tmp log wrote=
+  log=$(mktemp "${TMPDIR:-/tmp}/walship-aot-cache.XXXXXX")
+  for cache in "$aot_network" "$aot_light"; do
+    training=aot-training tmp=$cache.$$.tmp
+    [ "$cache" = "$aot_light" ] && training="aot-training --light"
+    rm -f "$cache.jdk"
+    # $training unquoted: one or two words.
+    if ! "$1" -XX:AOTCacheOutput="$tmp" "${@:2}" $training >"$log" 2>&1 || ! [ -s "$tmp" ]; then
+      cat "$log" >&2
+      rm -f "$log" "$tmp" "$tmp.config"
+      echo "walship: could not write $cache (the training run's output is above)" >&2
+      return 1
+    fi
+    mv -f "$tmp" "$cache"
+    printf '%s' "$aot_jdk" > "$cache.jdk"
+    wrote+="${wrote:+ and }$cache ($(($(stat -c %s "$cache") / 1000000)) MB)"
+  done
+  rm -f "$log"
+  echo "walship: wrote $wrote; push and fetch now start with them"
+}
