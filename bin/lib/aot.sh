@@ -5,9 +5,10 @@
 #                            spool, --version, --help.
 # A JVM loads every class of its cache at start: a short command starts fastest from the small cache
 # that covers it, and slower than with no cache at all from the big one. A cache is only valid for
-# the JDK build and the jars it was made with; one the JVM rejects also costs it the JDK's own CDS
-# archive, so it is only passed when it is newer than every jar and was made by this JDK.
-# Choosing wrongly only ever costs time.
+# the JDK build and the jars (their times) it was made with, and one the JVM rejects also costs it the
+# JDK's own CDS archive. So each cache has a stamp, CACHE.jdk: it names the JDK, and its time is that
+# of the newest jar at training. A cache is passed only while the JDK is the same and no jar is newer
+# or older than that (a rebuild, a copy that did not keep file times). Choosing wrongly only costs time.
 
 # aot_jdk_id JAVA_HOME: sets aot_jdk to what identifies that JDK build (its path and release file).
 aot_jdk_id() {
@@ -18,14 +19,16 @@ aot_jdk_id() {
 
 # aot_usable CACHE JAR...: whether CACHE can serve a JVM of aot_jdk running with these jars.
 aot_usable() {
-  local cache=$1 built= f
+  local cache=$1 built= f same=false
   shift
   [ -r "$cache" ] && [ -r "$cache.jdk" ] || return 1
   IFS= read -r -d '' built < "$cache.jdk" || true
   [ "$built" = "$aot_jdk" ] || return 1
   for f in "$@"; do
-    [ "$cache" -nt "$f" ] || return 1
+    [ "$f" -nt "$cache.jdk" ] && return 1
+    [ "$f" -ot "$cache.jdk" ] || same=true
   done
+  $same
 }
 
 # aot_spooled [-c F|--config F|--config=F] NAME PATH: whether `walship fetch` will find NAME waiting
@@ -65,11 +68,14 @@ aot_spooled() {
   [ -f "$spool/$server/$name" ]
 }
 
-# aot_write JAVA OPTION... MAIN: `walship aot-cache`. Trains both caches in turn with that command
-# line (the one the launcher runs commands with) and stamps each with aot_jdk. The JVM's own report
-# is shown only when a training fails.
+# aot_write JAVA OPTION... MAIN: `walship aot-cache` for the jars in ${jars[@]}. Trains both caches
+# in turn with that command line (the one the launcher runs commands with) and stamps each. The JVM's
+# own report is shown only when a training fails.
 aot_write() {
-  local cache training tmp log wrote=
+  local cache training tmp log wrote= newest=${jars[0]} f
+  for f in "${jars[@]}"; do
+    [ "$f" -nt "$newest" ] && newest=$f
+  done
   log=$(mktemp "${TMPDIR:-/tmp}/walship-aot-cache.XXXXXX")
   for cache in "$aot_network" "$aot_light"; do
     training=aot-training tmp=$cache.$$.tmp
@@ -84,6 +90,7 @@ aot_write() {
     fi
     mv -f "$tmp" "$cache"
     printf '%s' "$aot_jdk" > "$cache.jdk"
+    touch -r "$newest" "$cache.jdk"
     wrote+="${wrote:+ and }$cache ($(($(stat -c %s "$cache") / 1000000)) MB)"
   done
   rm -f "$log"
