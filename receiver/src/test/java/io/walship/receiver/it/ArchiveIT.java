@@ -11,10 +11,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -51,7 +49,7 @@ class ArchiveIT {
     private static final int EXIT_REJECTED = 5;
     private static final int EXIT_CONFLICT = 6;
 
-    private final Deque<AutoCloseable> cleanup = new ArrayDeque<>();
+    private final Cleanup cleanup = new Cleanup();
     private Walship walship;
     private Path work;
     private Path certs;
@@ -77,21 +75,7 @@ class ArchiveIT {
 
     @AfterAll
     void stopEverything() throws Exception {
-        Exception failure = null;
-        while (!cleanup.isEmpty()) {
-            try {
-                cleanup.pop().close();
-            } catch (Exception e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        cleanup.closeAll();
     }
 
     @Test

@@ -16,11 +16,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -57,7 +55,7 @@ class BarmanInteropIT {
     private static final Duration HOOK_HOLDS_LOCK = Duration.ofSeconds(60);
     private static final Pattern BEGIN_WAL = Pattern.compile("(?m)^begin_wal=([0-9A-F]{24})$");
 
-    private final Deque<AutoCloseable> cleanup = new ArrayDeque<>();
+    private final Cleanup cleanup = new Cleanup();
     private Walship walship;
     private Barman barman;
     private Path work;
@@ -97,21 +95,7 @@ class BarmanInteropIT {
 
     @AfterAll
     void stopEverything() throws Exception {
-        Exception failure = null;
-        while (!cleanup.isEmpty()) {
-            try {
-                cleanup.pop().close();
-            } catch (Exception e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        cleanup.closeAll();
     }
 
     // ---- configuration ----

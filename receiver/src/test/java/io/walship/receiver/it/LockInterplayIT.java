@@ -11,8 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -40,7 +38,7 @@ class LockInterplayIT {
     private static final Duration ARCHIVE_TIMEOUT = Duration.ofSeconds(90);
     private static final Path FLOCK = Path.of("/usr/bin/flock");
 
-    private final Deque<AutoCloseable> cleanup = new ArrayDeque<>();
+    private final Cleanup cleanup = new Cleanup();
     private Walship walship;
     private Path work;
     private Path certs;
@@ -71,21 +69,7 @@ class LockInterplayIT {
 
     @AfterAll
     void stopEverything() throws Exception {
-        Exception failure = null;
-        while (!cleanup.isEmpty()) {
-            try {
-                cleanup.pop().close();
-            } catch (Exception e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        cleanup.closeAll();
     }
 
     @Test

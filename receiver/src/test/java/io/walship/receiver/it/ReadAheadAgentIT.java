@@ -20,10 +20,8 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -60,7 +58,7 @@ class ReadAheadAgentIT {
     private static final Duration ARCHIVER_QUIET = Duration.ofSeconds(5);
     private static final int EXIT_UNREACHABLE = 3;
 
-    private final Deque<AutoCloseable> cleanup = new ArrayDeque<>();
+    private final Cleanup cleanup = new Cleanup();
     private Walship walship;
     private Path work;
     private Path certs;
@@ -106,21 +104,7 @@ class ReadAheadAgentIT {
 
     @AfterAll
     void stopEverything() throws Exception {
-        Exception failure = null;
-        while (!cleanup.isEmpty()) {
-            try {
-                cleanup.pop().close();
-            } catch (Exception e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        cleanup.closeAll();
     }
 
     @Test

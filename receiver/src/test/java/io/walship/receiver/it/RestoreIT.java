@@ -15,9 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -63,7 +61,7 @@ class RestoreIT {
             Pattern.compile("restored log file \"([0-9A-F]{24}|[0-9A-F]{8}\\.history)\" from archive");
     private static final Pattern BACKUP_START = Pattern.compile("START WAL LOCATION: \\S+ \\(file ([0-9A-F]{24})\\)");
 
-    private final Deque<AutoCloseable> cleanup = new ArrayDeque<>();
+    private final Cleanup cleanup = new Cleanup();
     private Walship walship;
     private Path work;
     private Path certs;
@@ -98,21 +96,7 @@ class RestoreIT {
 
     @AfterAll
     void stopEverything() throws Exception {
-        Exception failure = null;
-        while (!cleanup.isEmpty()) {
-            try {
-                cleanup.pop().close();
-            } catch (Exception e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        cleanup.closeAll();
     }
 
     @Test
