@@ -15,12 +15,14 @@ public record AgentConfig(Path file, InetSocketAddress receiver, String server, 
     public static final Path DEFAULT_FILE = Path.of("/etc/walship/walship.conf");
     public static final String ENVIRONMENT = "WALSHIP_CONFIG";
     private static final Set<String> KEYS = Set.of("receiver", "server", "ca_file", "cert_file", "key_file",
-            "prefetch", "spool_directory", "push_concurrency", "start_agent");
+            "prefetch", "spool_directory", "push_concurrency", "start_agent", "agent_wait");
     /** Eight 16 MiB segments: enough to hide the round trips, small enough for any spool. */
     public static final int DEFAULT_PREFETCH = 8;
     private static final int MAX_PREFETCH = 256;
     /** Parallel uploads of the read-ahead agent: enough to keep a receiver's cores busy. */
     public static final int DEFAULT_PUSH_CONCURRENCY = 4;
+    /** Seconds a push waits for a live agent's record before sending the file itself. */
+    public static final int DEFAULT_AGENT_WAIT = 30;
     public static final Path DEFAULT_SPOOL = Path.of("/var/spool/walship");
 
     /** --config, else $WALSHIP_CONFIG, else the system-wide file. */
@@ -41,6 +43,10 @@ public record AgentConfig(Path file, InetSocketAddress receiver, String server, 
                 "the number of segments to read ahead (0 = off)");
         int pushConcurrency = agent.intInRange("push_concurrency", DEFAULT_PUSH_CONCURRENCY, 1, 32,
                 "the number of parallel uploads of the read-ahead agent");
+        // Read by the launcher's push fast path (bin/lib/shipped.sh), which waits; checked here so that a bad
+        // value is reported rather than silently replaced by the default there.
+        agent.intInRange("agent_wait", DEFAULT_AGENT_WAIT, 0, 3600,
+                "the seconds a push waits for a running agent to ship the file (0 = never wait)");
         Path spool = agent.path(agent.optional("spool_directory").orElse(DEFAULT_SPOOL.toString()));
         return new AgentConfig(file, receiver, server, agent.readableFile("ca_file"), agent.readableFile("cert_file"),
                 agent.readableFile("key_file"), prefetch, spool.resolve(server), pushConcurrency,

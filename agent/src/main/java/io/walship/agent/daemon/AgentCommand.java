@@ -78,7 +78,8 @@ public final class AgentCommand implements Callable<Integer> {
                         + "' (it holds " + agent.spoolDirectory().resolve(LOCK) + ")");
                 return 2;
             }
-            ShippingAgent shipping = new ShippingAgent(agent, pgdata, records(agent), client);
+            AgentPresence presence = new AgentPresence(agent.spoolDirectory());
+            ShippingAgent shipping = new ShippingAgent(agent, pgdata, records(agent), client, presence);
             CountDownLatch finished = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 shipping.stop();
@@ -90,9 +91,11 @@ public final class AgentCommand implements Callable<Integer> {
             }, "walship-agent-stop"));
             System.err.println("walship agent: shipping ready WAL of " + pgdata + " to " + agent.receiverText()
                     + " for server '" + agent.server() + "', " + agent.pushConcurrency() + " at a time");
+            presence.announce(ProcessHandle.current().pid(), pgdata);
             try {
                 shipping.run();
             } finally {
+                presence.withdraw();
                 finished.countDown();
             }
         } catch (ReceiverFailure e) {

@@ -45,17 +45,20 @@ final class ShippingAgent {
     private final ReadyFiles ready;
     private final ShippedRecords records;
     private final ReceiverClient client;
+    private final AgentPresence presence;
     private final Set<String> inflight = ConcurrentHashMap.newKeySet();
     private final Map<String, Failure> failures = new ConcurrentHashMap<>();
     private final ThreadLocal<ReceiverSession> sessions = new ThreadLocal<>();
     private volatile boolean stopped;
 
-    ShippingAgent(AgentConfig config, Path pgdata, ShippedRecords records, ReceiverClient client) {
+    ShippingAgent(AgentConfig config, Path pgdata, ShippedRecords records, ReceiverClient client,
+            AgentPresence presence) {
         this.config = config;
         this.walDir = pgdata.resolve("pg_wal");
         this.ready = new ReadyFiles(walDir);
         this.records = records;
         this.client = client;
+        this.presence = presence;
     }
 
     void stop() {
@@ -130,14 +133,14 @@ final class ShippingAgent {
                 failed(name, "it changed while it was being sent");
             } else if (reply.code().isArchived()) {
                 records.record(name, stamp);
-                failures.remove(name);
+                succeeded(name);
                 LOG.info("shipped " + name + " (" + reply.code() + ", " + (System.nanoTime() - started) / 1_000_000
                         + " ms)");
             } else {
                 failed(name, reply.code() + ": " + reply.message());
             }
         } catch (NoSuchFileException e) {
-            failures.remove(name);
+            succeeded(name);
         } catch (ReceiverFailure e) {
             sessions.remove();
             failed(name, e.getMessage());
@@ -157,12 +160,29 @@ final class ShippingAgent {
         return session;
     }
 
-    private void failed(String name, String why) {
+    private synchronized void failed(String name, String why) {
         Failure previous = failures.get(name);
         long backoff = previous == null ? FIRST_RETRY_NANOS : Math.min(previous.backoff() * 2, MAX_RETRY_NANOS);
         failures.put(name, new Failure(System.nanoTime() + backoff, backoff));
         LOG.warning("could not ship " + name + ", holding back what follows it; retry in "
                 + TimeUnit.NANOSECONDS.toSeconds(backoff) + " s: " + why);
+        try {
+            presence.hold(name);
+        } catch (IOException e) {
+            LOG.warning("cannot mark " + name + " as held back (" + e.getMessage() + "); pushes of it wait for "
+                    + "agent_wait seconds before sending it themselves");
+        }
+    }
+
+    private synchronized void succeeded(String name) {
+        if (failures.remove(name) != null && failures.isEmpty()) {
+            try {
+                presence.release();
+            } catch (IOException e) {
+                LOG.warning("cannot clear the held-back mark (" + e.getMessage() + "); pushes send files themselves "
+                        + "until the agent restarts");
+            }
+        }
     }
 
     /** Records of files PostgreSQL has since recycled or removed are of no use any more. */

@@ -239,11 +239,15 @@ class ShippingAgentTest {
 
         List<String> held = receiver.puts();
         assertTrue(recorded(List.of(a, b)), "expected the files before the failing one shipped");
+        assertEquals(failing + "\n", Files.readString(spool().resolve(AgentPresence.HELD)),
+                "expected the held-back mark, which makes pushes send the file themselves, to name " + failing);
         assertFalse(held.contains(d) || held.contains(e), "expected nothing after " + failing + " to be started "
                 + "while it fails (also not during its retry), but the receiver saw " + held);
 
         receiver.script.put(failing, ReplyCode.STORED);
         awaitTrue("everything recorded after the failing file is stored", () -> recorded(List.of(failing, d, e)));
+        assertFalse(Files.exists(spool().resolve(AgentPresence.HELD)), "expected the held-back mark gone once "
+                + failing + " was stored");
         List<String> events = receiver.events();
         int stored = events.indexOf("STORED " + failing);
         assertTrue(stored >= 0 && events.indexOf("PUT " + d) > stored && events.indexOf("PUT " + e) > stored,
@@ -321,10 +325,10 @@ class ShippingAgentTest {
     private void startAgent(int port) throws Exception {
         AgentConfig config = new AgentConfig(dir.resolve("walship.conf"),
                 InetSocketAddress.createUnresolved("127.0.0.1", port), SERVER, certs.resolve("ca.crt"),
-                certs.resolve("agent1.crt"), certs.resolve("agent1.key"), 0, dir.resolve("spool/pg"), CONCURRENCY, false);
+                certs.resolve("agent1.crt"), certs.resolve("agent1.key"), 0, spool(), CONCURRENCY, false);
         ReceiverClient client = new ReceiverClient(config, CONCURRENCY);
         cleanup.push(client);
-        ShippingAgent agent = new ShippingAgent(config, pgdata, records, client);
+        ShippingAgent agent = new ShippingAgent(config, pgdata, records, client, new AgentPresence(spool()));
         AtomicReference<Throwable> crashed = new AtomicReference<>();
         Thread thread = Thread.ofPlatform().name("shipping-agent-under-test").start(() -> {
             try {
@@ -350,6 +354,10 @@ class ShippingAgentTest {
                 certs.resolve("receiver.key"), certs.resolve("ca.crt")), port);
         cleanup.push(receiver);
         return receiver;
+    }
+
+    private Path spool() {
+        return dir.resolve("spool/pg");
     }
 
     private void ready(String name, int size) throws IOException {
