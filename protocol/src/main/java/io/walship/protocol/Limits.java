@@ -4,7 +4,7 @@ package io.walship.protocol;
 public final class Limits {
 
     /** Bytes of file content per {@link Data} frame a sender may use. */
-    public static final int MAX_CHUNK = 256 * 1024;
+    public static final int MAX_CHUNK = 1024 * 1024;
     /** Longest frame body (type byte included); one chunk plus headroom. */
     public static final int MAX_FRAME = MAX_CHUNK + 1;
     /** Longest string field in UTF-8 bytes (server and file names). */

@@ -1,6 +1,7 @@
 package io.walship.protocol;
 
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -17,10 +18,11 @@ public final class TlsContexts {
 
     private static final String TLS_1_3 = "TLSv1.3";
     /**
-     * ChaCha20-Poly1305 first: push and fetch are short JVMs running C1-compiled code, where the JDK's
-     * AES-GCM (GHASH in Java, its AES-NI/CLMUL intrinsics are C2's) is about 2.5 times slower than
-     * ChaCha20-Poly1305; see benchmarks/RESULTS.md, "Start-up (AOT cache)". The AES-GCM suites stay for
-     * peers that do not offer ChaCha20.
+     * For the JDK's provider, ChaCha20-Poly1305 first: push and fetch are short JVMs running C1-compiled
+     * code, where the JDK's AES-GCM (GHASH in Java, its AES-NI/CLMUL intrinsics are C2's) is about 2.5
+     * times slower than ChaCha20-Poly1305; see benchmarks/RESULTS.md, "Start-up (AOT cache)". The AES-GCM
+     * suites stay for peers that do not offer ChaCha20. BoringSSL picks its own TLS 1.3 order (AES-GCM
+     * where the CPU has AES instructions), all three in native code.
      */
     static final List<String> CIPHERS = List.of("TLS_CHACHA20_POLY1305_SHA256", "TLS_AES_128_GCM_SHA256",
             "TLS_AES_256_GCM_SHA384");
@@ -28,26 +30,38 @@ public final class TlsContexts {
     private TlsContexts() {
     }
 
+    /**
+     * BoringSSL (netty-tcnative) where its native library loads, else the JDK's TLS. Both ends interoperate
+     * either way; the native one costs a fraction of the CPU and of the start-up of a short JVM.
+     */
+    public static SslProvider provider() {
+        return OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
+    }
+
     public static SslContext receiver(Path certFile, Path keyFile, Path caFile) throws SSLException {
-        return SslContextBuilder.forServer(key(keyFile), certificates(certFile))
+        return SslContextBuilder.forServer(keyManager(keyFile, certFile))
                 .trustManager(certificates(caFile))
                 .clientAuth(ClientAuth.REQUIRE)
                 .protocols(TLS_1_3)
                 .ciphers(CIPHERS)
-                .sslProvider(SslProvider.JDK)
+                .sslProvider(provider())
                 .build();
     }
 
     /** The receiver's certificate must name the host we dial (checked like HTTPS does). */
     public static SslContext agent(Path certFile, Path keyFile, Path caFile) throws SSLException {
         return SslContextBuilder.forClient()
-                .keyManager(key(keyFile), certificates(certFile))
+                .keyManager(keyManager(keyFile, certFile))
                 .trustManager(certificates(caFile))
                 .protocols(TLS_1_3)
                 .ciphers(CIPHERS)
-                .sslProvider(SslProvider.JDK)
+                .sslProvider(provider())
                 .endpointIdentificationAlgorithm("HTTPS")
                 .build();
+    }
+
+    private static OwnKeyManager keyManager(Path keyFile, Path certFile) throws SSLException {
+        return new OwnKeyManager(key(keyFile), certificates(certFile));
     }
 
     private static X509Certificate[] certificates(Path file) throws SSLException {

@@ -19,8 +19,11 @@ public record AgentConfig(Path file, InetSocketAddress receiver, String server, 
     /** Eight 16 MiB segments: enough to hide the round trips, small enough for any spool. */
     public static final int DEFAULT_PREFETCH = 8;
     private static final int MAX_PREFETCH = 256;
-    /** Parallel uploads of the read-ahead agent: enough to keep a receiver's cores busy. */
-    public static final int DEFAULT_PUSH_CONCURRENCY = 4;
+    /**
+     * Parallel uploads of the read-ahead agent. Two keep a 2-core receiver busy; four made it slower there
+     * (each ingest thread then switches between two compressors' tables), see benchmarks/RESULTS.md.
+     */
+    public static final int DEFAULT_PUSH_CONCURRENCY = 2;
     /** Seconds a push waits for a live agent's record before sending the file itself. */
     public static final int DEFAULT_AGENT_WAIT = 30;
     public static final Path DEFAULT_SPOOL = Path.of("/var/spool/walship");

@@ -50,6 +50,7 @@ final class ShippingAgent {
     private final Map<String, Failure> failures = new ConcurrentHashMap<>();
     private final ThreadLocal<ReceiverSession> sessions = new ThreadLocal<>();
     private volatile boolean stopped;
+    private volatile Thread dispatcher;
 
     ShippingAgent(AgentConfig config, Path pgdata, ShippedRecords records, ReceiverClient client,
             AgentPresence presence) {
@@ -67,6 +68,7 @@ final class ShippingAgent {
 
     void run() throws IOException, InterruptedException {
         ExecutorService workers = Executors.newFixedThreadPool(config.pushConcurrency());
+        dispatcher = Thread.currentThread();
         long nextCleanup = System.nanoTime();
         try {
             while (!stopped) {
@@ -148,6 +150,8 @@ final class ShippingAgent {
             failed(name, e.toString());
         } finally {
             inflight.remove(name);
+            // A free slot: start the next file now rather than at the next look at archive_status.
+            LockSupport.unpark(dispatcher);
         }
     }
 

@@ -20,7 +20,7 @@ import java.util.zip.CRC32C;
  */
 public final class FileChunks implements ChunkedInput<Message>, AutoCloseable {
 
-    static final int CHUNK = 128 * 1024;
+    static final int CHUNK = 1024 * 1024;
 
     private final Path path;
     private final FileChannel file;

@@ -6,6 +6,7 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.WritableByteChannel;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
@@ -57,6 +58,17 @@ public enum Compression {
             case BZIP2 -> new BZip2CompressorOutputStream(out);
             case NONE -> out;
         };
+    }
+
+    /**
+     * Where the receiver writes a file of {@code plainSize} bytes: zstd between direct buffers, the others
+     * through their streams.
+     */
+    public CompressingSink sink(WritableByteChannel out, long plainSize) {
+        if (this == ZSTD) {
+            return new ZstdSink(out, plainSize, ZSTD_LEVEL);
+        }
+        return new StreamSink(out, this);
     }
 
     public InputStream decompress(InputStream in) throws IOException {

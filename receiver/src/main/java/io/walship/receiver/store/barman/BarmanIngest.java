@@ -2,17 +2,15 @@ package io.walship.receiver.store.barman;
 
 import io.walship.protocol.ReplyCode;
 import io.walship.protocol.WalFileName;
+import io.walship.receiver.compress.CompressingSink;
 import io.walship.receiver.compress.Compression;
 import io.walship.receiver.store.Ingest;
 import io.walship.receiver.store.IngestException;
 import io.walship.receiver.store.Outcome;
 import io.walship.wal.WalHeaderCheck;
 import io.walship.wal.WalPageHeader;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -31,8 +29,6 @@ import java.util.zip.CRC32C;
  */
 final class BarmanIngest implements Ingest {
 
-    private static final int BUFFER = 64 * 1024;
-
     private final ServerArchive archive;
     private final WalFileName name;
     private final long size;
@@ -41,9 +37,8 @@ final class BarmanIngest implements Ingest {
     private final Path destination;
     private final Path temp;
     private final FileChannel channel;
-    private final OutputStream out;
+    private final CompressingSink sink;
     private final CRC32C crc = new CRC32C();
-    private final byte[] scratch = new byte[BUFFER];
     private final byte[] head;
     private int headFilled;
     private WalPageHeader header;
@@ -60,8 +55,7 @@ final class BarmanIngest implements Ingest {
         this.head = name.kind().hasWalHeader() ? new byte[WalPageHeader.SIZE] : new byte[0];
         this.temp = directory.resolve("." + name.name() + "." + UUID.randomUUID() + ".walship-tmp");
         this.channel = createTemp(directory, temp);
-        this.out = archive.compression().compress(
-                new BufferedOutputStream(new KeepOpenOutputStream(Channels.newOutputStream(channel)), BUFFER));
+        this.sink = archive.compression().sink(channel, size);
     }
 
     /**
@@ -99,11 +93,7 @@ final class BarmanIngest implements Ingest {
             }
         }
         try {
-            while (chunk.hasRemaining()) {
-                int n = Math.min(chunk.remaining(), scratch.length);
-                chunk.get(scratch, 0, n);
-                out.write(scratch, 0, n);
-            }
+            sink.write(chunk);
         } catch (IOException e) {
             throw failed("cannot write " + temp, e);
         }
@@ -133,7 +123,7 @@ final class BarmanIngest implements Ingest {
                 archive.pin(name.name(), header);
             }
             try {
-                out.close();
+                sink.finish();
                 // The stored file keeps the source's modification time, as Barman's archiver does (copystat), so
                 // that barman rebuild-xlogdb finds the time xlog.db says; set before the fsync that persists it.
                 Files.setLastModifiedTime(temp, FileTime.from(mtimeNanos, TimeUnit.NANOSECONDS));
@@ -188,6 +178,7 @@ final class BarmanIngest implements Ingest {
                 closed = true;
                 channel.close();
             }
+            sink.close();
             Files.deleteIfExists(temp);
         } catch (IOException e) {
             java.util.logging.Logger.getLogger(BarmanIngest.class.getName())

@@ -1,4 +1,4 @@
-package io.walship.receiver.store.barman;
+package io.walship.receiver.compress;
 
 import java.io.FilterOutputStream;
 import java.io.IOException;
