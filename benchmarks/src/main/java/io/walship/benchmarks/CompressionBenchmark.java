@@ -4,10 +4,9 @@ import com.github.luben.zstd.EndDirective;
 import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdCompressCtx;
 import com.github.luben.zstd.ZstdOutputStream;
+import io.walship.receiver.compress.CompressingSink;
 import io.walship.receiver.compress.Compression;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -26,15 +25,14 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Compression of whole real WAL segments, in memory (the output is counted and dropped). {@link #receiverCodec} is
- * the receiver's codec path exactly as the store drives it: {@link Compression#compress} over a 64 KiB buffered
- * sink, fed 64 KiB at a time (zstd at the receiver's level 3 with a content checksum, gzip, bzip2, none). Its ceiling
- * is raw zstd-jni on the same byte[]: one-shot with a reused context ({@link #rawZstd}, levels 1-3), the same with the
+ * the receiver's codec path exactly as the store drives it: {@link Compression#sink} into a channel, fed 1 MiB direct
+ * buffers as the agent's Data frames arrive (zstd at the receiver's level 3 with a content checksum and the size
+ * pledged, gzip, bzip2, none). Its ceiling is raw zstd-jni on the same byte[]: one-shot with a reused context ({@link #rawZstd}, levels 1-3), the same with the
  * content checksum the receiver writes ({@link #rawZstdLevel3Checksum}) and zstd-jni's own stream fed the whole
  * segment in one write ({@link #rawZstdStream}). One operation is one 16 MiB segment: MiB/s = ops/s x 16.
  *
- * <p>{@link #reusedCtxStream} is not the product's path but a candidate for it: the receiver's settings (level 3,
- * content checksum) on one reused context, the segment size pledged, 128 KiB direct chunks as they arrive, with
- * zstd's default window ({@code windowLog=0}) or a window as large as the segment ({@code windowLog=24}), so that the
+ * <p>{@link #reusedCtxStream} explores the window: the receiver's settings (level 3, content checksum) on one reused
+ * context, the segment size pledged, 128 KiB direct chunks, with zstd's default window ({@code windowLog=0}) or a window as large as the segment ({@code windowLog=24}), so that the
  * stream never wraps its input buffer and zstd never has to search the previous window as a separate dictionary.
  */
 @State(Scope.Thread)
@@ -47,9 +45,9 @@ public class CompressionBenchmark {
 
     /** The receiver's zstd level (Compression.ZSTD_LEVEL, not configurable). */
     static final int RECEIVER_ZSTD_LEVEL = 3;
-    /** BarmanIngest's buffer and write size. */
-    private static final int BUFFER = 64 * 1024;
     /** The agent's Data frame size. */
+    private static final int FRAME = 1024 * 1024;
+    /** The chunks of {@link #reusedCtxStream}, as the agent sent them before it used 1 MiB frames. */
     private static final int CHUNK = 128 * 1024;
 
     private WalCorpus corpus;
@@ -123,12 +121,14 @@ public class CompressionBenchmark {
 
     @Benchmark
     public long receiverCodec(Codec codec) throws IOException {
-        byte[] segment = corpus.next().bytes();
+        ByteBuffer segment = corpus.next().direct();
+        int size = segment.remaining();
         sink.reset();
-        try (OutputStream compressed = codec.compression.compress(new BufferedOutputStream(sink, BUFFER))) {
-            for (int at = 0; at < segment.length; at += BUFFER) {
-                compressed.write(segment, at, Math.min(BUFFER, segment.length - at));
+        try (CompressingSink compressed = codec.compression.sink(sink, size)) {
+            for (int at = 0; at < size; at += FRAME) {
+                compressed.write(segment.slice(at, Math.min(FRAME, size - at)));
             }
+            compressed.finish();
         }
         return sink.count();
     }

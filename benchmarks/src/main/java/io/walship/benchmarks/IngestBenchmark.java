@@ -38,7 +38,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The receiver's whole ingest of real WAL segments into a real Barman directory: {@link BarmanStore#begin}, the segment
- * as 128 KiB direct buffers into {@link Ingest#write} (CRC-32C, WAL header and cluster check, compression, writes into
+ * as 1 MiB direct buffers (the agent's Data frames) into {@link Ingest#write} (CRC-32C, WAL header and cluster check, compression, writes into
  * a temp file), then {@link Ingest#finish}: checksum check, fsync, rename, directory fsync, and the xlog.db line
  * appended and fsynced under Barman's flock. All of it is measured, as the receiver does it per file.
  *
@@ -58,7 +58,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class IngestBenchmark {
 
     private static final String SERVER = "bench";
-    private static final int CHUNK = 128 * 1024;
+    private static final int CHUNK = 1024 * 1024;
     private static final long MTIME_NANOS = 1_700_000_000_000_000_000L;
 
     private WalCorpus corpus;
