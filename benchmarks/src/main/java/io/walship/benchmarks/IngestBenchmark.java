@@ -44,7 +44,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Segments keep their real names (the store checks the page address against the name and pins the cluster), so
  * before each invocation the stored copy of the next segment is deleted and xlog.db emptied; that is not measured.
- * Ceilings on the same bytes: {@link #rawZstd} (zstd-jni one-shot at the receiver's level 3, no I/O) and
+ * Ceilings on the same bytes: {@link #rawZstd} (zstd-jni one-shot at level 3 with zstd's own parameters, no I/O),
+ * {@link #rawZstdReceiverParams} (the same with the receiver's parameters: level 3, chainLog 14, content checksum) and
  * {@link #copyFsync} (the segment file copied with Files.copy and fsynced: the I/O alone, uncompressed).
  * The store lives under {@code -Dwalship.ingest.dir} (default: the temp directory). One operation is one 16 MiB
  * segment: MiB/s = ops/s x 16.
@@ -66,6 +67,7 @@ public class IngestBenchmark {
     private WalCorpus.Segment segment;
     private byte[] out;
     private ZstdCompressCtx zstd;
+    private ZstdCompressCtx receiverParams;
 
     @State(Scope.Thread)
     public static class Store {
@@ -103,6 +105,8 @@ public class IngestBenchmark {
                 : Files.createTempDirectory(Files.createDirectories(Path.of(dir)), "walship-ingest");
         out = new byte[(int) Zstd.compressBound(corpus.segmentSize())];
         zstd = new ZstdCompressCtx().setLevel(CompressionBenchmark.RECEIVER_ZSTD_LEVEL);
+        receiverParams = new ZstdCompressCtx().setLevel(CompressionBenchmark.RECEIVER_ZSTD_LEVEL).setChainLog(14)
+                .setChecksum(true);
     }
 
     /** Picks the segment of the next invocation; runs before the store's own invocation setup. */
@@ -114,6 +118,7 @@ public class IngestBenchmark {
     @TearDown(Level.Trial)
     public void clean() throws IOException {
         zstd.close();
+        receiverParams.close();
         Files.walkFileTree(work, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
@@ -151,6 +156,11 @@ public class IngestBenchmark {
     @Benchmark
     public int rawZstd() {
         return zstd.compress(out, segment.bytes());
+    }
+
+    @Benchmark
+    public int rawZstdReceiverParams() {
+        return receiverParams.compress(out, segment.bytes());
     }
 
     @Benchmark
