@@ -79,7 +79,7 @@ await_agent() {
       [ "$stamp" = "$want" ]
       return
     fi
-    read -r -t 0.01 -u "$tick" || :
+    read -r -t 0.005 -u "$tick" || :
   done
   exec {tick}<&-
   return 1

@@ -12,7 +12,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.Map;
@@ -70,7 +74,10 @@ final class ShippingAgent {
         ExecutorService workers = Executors.newFixedThreadPool(config.pushConcurrency());
         dispatcher = Thread.currentThread();
         long nextCleanup = System.nanoTime();
-        try {
+        try (WatchService watcher = walDir.getFileSystem().newWatchService()) {
+            // A new .ready file wakes the dispatcher at once; the poll below stays as the fallback.
+            walDir.resolve("archive_status").register(watcher, StandardWatchEventKinds.ENTRY_CREATE);
+            Thread.ofPlatform().daemon().name("walship-ready-watch").start(() -> wakeOnReady(watcher));
             while (!stopped) {
                 dispatch(ready.list(), workers);
                 if (System.nanoTime() - nextCleanup > 0) {
@@ -82,6 +89,19 @@ final class ShippingAgent {
         } finally {
             workers.shutdown();
             workers.awaitTermination(5, TimeUnit.MINUTES);
+        }
+    }
+
+    private void wakeOnReady(WatchService watcher) {
+        try {
+            while (true) {
+                WatchKey key = watcher.take();
+                key.pollEvents();
+                key.reset();
+                LockSupport.unpark(dispatcher);
+            }
+        } catch (ClosedWatchServiceException | InterruptedException e) {
+            // the agent stops
         }
     }
 
