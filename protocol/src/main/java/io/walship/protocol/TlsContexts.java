@@ -30,11 +30,17 @@ public final class TlsContexts {
     private TlsContexts() {
     }
 
+    /** {@code -Dwalship.tls.provider=jdk} keeps to the JDK's TLS even where BoringSSL loads. */
+    public static final String PROVIDER_PROPERTY = "walship.tls.provider";
+
     /**
      * BoringSSL (netty-tcnative) where its native library loads, else the JDK's TLS. Both ends interoperate
      * either way; the native one costs a fraction of the CPU and of the start-up of a short JVM.
      */
     public static SslProvider provider() {
+        if ("jdk".equalsIgnoreCase(System.getProperty(PROVIDER_PROPERTY, "").strip())) {
+            return SslProvider.JDK;
+        }
         return OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
     }
 

@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.handler.ssl.JdkSslContext;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslProvider;
 import io.walship.agent.Walship;
 import io.walship.agent.ca.CertificateAuthority;
 import io.walship.agent.ca.CredentialFiles;
@@ -27,6 +31,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -126,6 +131,58 @@ class ReceiverRoundTripTest {
 
         assertArrayEquals(content, Files.readAllBytes(destination));
         assertEquals(Set.of("RECOVERYXLOG"), entries(restoreDir), "no temp file left beside the destination");
+    }
+
+    /** BoringSSL where it loads, the JDK's TLS elsewhere: every pairing of the two must push and fetch. */
+    @Test
+    void everyPairingOfTlsProvidersPushesAndFetches() throws Exception {
+        assertTrue(OpenSsl.isAvailable(), () -> "BoringSSL (netty-tcnative) should load on this platform: "
+                + OpenSsl.unavailabilityCause());
+        int segment = 0x10;
+        for (SslProvider receiverSide : List.of(SslProvider.JDK, SslProvider.OPENSSL)) {
+            server.close();
+            SslContext tls = withProvider(receiverSide, () -> TlsContexts.receiver(receiverCredentials.certificate(),
+                    receiverCredentials.privateKey(), caCertificate));
+            assertEquals(receiverSide == SslProvider.JDK, tls instanceof JdkSslContext, tls.getClass().getName());
+            server = ReceiverServer.start(InetSocketAddress.createUnresolved("127.0.0.1", 0), tls,
+                    new BarmanStore(home, Map.of(SERVER, Compression.ZSTD), Duration.ofSeconds(10)),
+                    Map.of(SERVER, new ServerPolicy(SERVER, Set.of(CLIENT), Compression.ZSTD)),
+                    dir.resolve("receiver.conf"), 2);
+            config = agentConfig("walship.conf", server.port(), agentCredentials);
+            for (SslProvider agentSide : List.of(SslProvider.JDK, SslProvider.OPENSSL)) {
+                String name = "0000000100000000000000" + Integer.toHexString(segment++).toUpperCase(Locale.ROOT);
+                byte[] content = segment(name, segment);
+                Path wal = write(name, content);
+                Path destination = restoreDir.resolve(name);
+                String pairing = "receiver " + receiverSide + ", agent " + agentSide;
+
+                Run push = withProvider(agentSide, () -> walship("push", "--config", config.toString(),
+                        wal.toString(), name));
+                Run fetch = withProvider(agentSide, () -> walship("fetch", "--config", config.toString(), name,
+                        destination.toString()));
+
+                assertEquals(0, push.code(), pairing + ": " + push.err());
+                assertEquals(0, fetch.code(), pairing + ": " + fetch.err());
+                assertArrayEquals(content, Files.readAllBytes(destination), pairing);
+            }
+        }
+    }
+
+    private interface Action<T> {
+        T run() throws Exception;
+    }
+
+    /** Runs {@code action} with walship's TLS provider forced to {@code provider}. */
+    private static <T> T withProvider(SslProvider provider, Action<T> action) throws Exception {
+        if (provider == SslProvider.JDK) {
+            System.setProperty(TlsContexts.PROVIDER_PROPERTY, "jdk");
+        }
+        try {
+            assertEquals(provider, TlsContexts.provider());
+            return action.run();
+        } finally {
+            System.clearProperty(TlsContexts.PROVIDER_PROPERTY);
+        }
     }
 
     @Test
