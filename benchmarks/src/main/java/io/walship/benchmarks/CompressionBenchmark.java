@@ -4,6 +4,7 @@ import com.github.luben.zstd.EndDirective;
 import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdCompressCtx;
 import com.github.luben.zstd.ZstdOutputStream;
+import io.walship.protocol.Limits;
 import io.walship.receiver.compress.CompressingSink;
 import io.walship.receiver.compress.Compression;
 import java.io.IOException;
@@ -46,7 +47,7 @@ public class CompressionBenchmark {
     /** The receiver's zstd level (Compression.ZSTD_LEVEL, not configurable). */
     static final int RECEIVER_ZSTD_LEVEL = 3;
     /** The agent's Data frame size. */
-    private static final int FRAME = 1024 * 1024;
+    private static final int FRAME = Limits.MAX_CHUNK;
     /** The chunks of {@link #reusedCtxStream}, as the agent sent them before it used 1 MiB frames. */
     private static final int CHUNK = 128 * 1024;
 

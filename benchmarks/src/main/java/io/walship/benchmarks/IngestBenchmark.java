@@ -2,6 +2,7 @@ package io.walship.benchmarks;
 
 import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdCompressCtx;
+import io.walship.protocol.Limits;
 import io.walship.protocol.ReplyCode;
 import io.walship.receiver.compress.Compression;
 import io.walship.receiver.store.Ingest;
@@ -59,7 +60,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class IngestBenchmark {
 
     private static final String SERVER = "bench";
-    private static final int CHUNK = 1024 * 1024;
+    private static final int CHUNK = Limits.MAX_CHUNK;
     private static final long MTIME_NANOS = 1_700_000_000_000_000_000L;
 
     private WalCorpus corpus;

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.stream.ChunkedInput;
 import io.walship.protocol.Data;
 import io.walship.protocol.End;
+import io.walship.protocol.Limits;
 import io.walship.protocol.Message;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -20,7 +21,7 @@ import java.util.zip.CRC32C;
  */
 public final class FileChunks implements ChunkedInput<Message>, AutoCloseable {
 
-    static final int CHUNK = 1024 * 1024;
+    static final int CHUNK = Limits.MAX_CHUNK;
 
     private final Path path;
     private final FileChannel file;

@@ -1,11 +1,9 @@
 package io.walship.receiver.compress;
 
 import com.github.luben.zstd.ZstdInputStream;
-import com.github.luben.zstd.ZstdOutputStream;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.channels.WritableByteChannel;
 import java.util.Arrays;
 import java.util.Locale;
@@ -25,9 +23,6 @@ public enum Compression {
     BZIP2("bzip2", "bzip2", new byte[] {0x42, 0x5A, 0x68}),
     NONE("none", "None", new byte[0]);
 
-    /** zstd's default level: about as fast as lz4 on WAL while storing far less. Frames carry a content
-     * checksum so that a file damaged on disk fails loudly when it is restored. */
-    private static final int ZSTD_LEVEL = 3;
     private static final int BUFFER = 64 * 1024;
 
     /** The value in walship's configuration. */
@@ -51,24 +46,17 @@ public enum Compression {
         return String.join("|", Arrays.stream(values()).map(c -> c.configName).toList());
     }
 
-    public OutputStream compress(OutputStream out) throws IOException {
-        return switch (this) {
-            case ZSTD -> new ZstdOutputStream(out, ZSTD_LEVEL).setChecksum(true);
-            case GZIP -> new GZIPOutputStream(out, BUFFER);
-            case BZIP2 -> new BZip2CompressorOutputStream(out);
-            case NONE -> out;
-        };
-    }
-
     /**
      * Where the receiver writes a file of {@code plainSize} bytes: zstd between direct buffers, the others
      * through their streams.
      */
-    public CompressingSink sink(WritableByteChannel out, long plainSize) {
-        if (this == ZSTD) {
-            return new ZstdSink(out, plainSize, ZSTD_LEVEL);
-        }
-        return new StreamSink(out, this);
+    public CompressingSink sink(WritableByteChannel out, long plainSize) throws IOException {
+        return switch (this) {
+            case ZSTD -> new ZstdSink(out, plainSize);
+            case GZIP -> new StreamSink(out, buffered -> new GZIPOutputStream(buffered, BUFFER));
+            case BZIP2 -> new StreamSink(out, BZip2CompressorOutputStream::new);
+            case NONE -> new StreamSink(out, buffered -> buffered);
+        };
     }
 
     public InputStream decompress(InputStream in) throws IOException {

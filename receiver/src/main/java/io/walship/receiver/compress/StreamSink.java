@@ -10,19 +10,19 @@ import java.nio.channels.WritableByteChannel;
 /** A codec that only has a stream API (gzip, bzip2, or none), behind a buffer, into the channel. */
 final class StreamSink implements CompressingSink {
 
+    /** Wraps the buffered channel in a codec's stream. */
+    interface Codec {
+        OutputStream wrap(OutputStream buffered) throws IOException;
+    }
+
     private static final int BUFFER = 64 * 1024;
 
     private final OutputStream out;
     private final byte[] scratch = new byte[BUFFER];
 
-    StreamSink(WritableByteChannel channel, Compression compression) {
-        try {
-            this.out = compression.compress(new BufferedOutputStream(new KeepOpenOutputStream(Channels.newOutputStream(channel)),
-                    BUFFER));
-        } catch (IOException e) {
-            // The stream codecs write nothing before the first byte arrives; an in-memory start cannot fail.
-            throw new IllegalStateException(e);
-        }
+    StreamSink(WritableByteChannel channel, Codec codec) throws IOException {
+        this.out = codec.wrap(new BufferedOutputStream(new KeepOpenOutputStream(Channels.newOutputStream(channel)),
+                BUFFER));
     }
 
     @Override

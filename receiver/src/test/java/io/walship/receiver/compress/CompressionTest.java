@@ -10,9 +10,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,13 +58,9 @@ class CompressionTest {
         return bytes;
     }
 
+    /** Through the receiver's sink, in heap pieces whose last one is shorter. */
     private static byte[] compress(Compression codec, byte[] plain) throws IOException {
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        try (OutputStream out = codec.compress(buffer)) {
-            out.write(plain, 0, plain.length / 3);
-            out.write(plain, plain.length / 3, plain.length - plain.length / 3);
-        }
-        return buffer.toByteArray();
+        return throughSink(codec, plain, plain.length / 3 + 1, false);
     }
 
     private static byte[] decompress(Compression codec, byte[] stored) throws IOException {
@@ -114,14 +110,16 @@ class CompressionTest {
 
     @ParameterizedTest
     @EnumSource(value = Compression.class, names = "NONE", mode = EnumSource.Mode.EXCLUDE)
-    void closeWritesTheEndOfTheStream(Compression codec) throws IOException {
+    void finishWritesTheEndOfTheStream(Compression codec) throws IOException {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        OutputStream out = codec.compress(buffer);
-        out.write(walLike(1 << 16, 3));
-        int beforeClose = buffer.size();
-        out.close();
+        byte[] plain = walLike(1 << 16, 3);
+        try (CompressingSink sink = codec.sink(Channels.newChannel(buffer), plain.length)) {
+            sink.write(ByteBuffer.wrap(plain));
+            int beforeFinish = buffer.size();
+            sink.finish();
 
-        assertTrue(buffer.size() > beforeClose, codec + " writes its end on close");
+            assertTrue(buffer.size() > beforeFinish, codec + " writes its end on finish");
+        }
     }
 
     // ---- the receiver's sink ----
@@ -129,7 +127,7 @@ class CompressionTest {
     /** What the receiver stores: plain bytes in pieces, as direct (network) or heap buffers, through a sink. */
     private static byte[] throughSink(Compression codec, byte[] plain, int piece, boolean direct) throws IOException {
         ByteArrayOutputStream stored = new ByteArrayOutputStream();
-        try (CompressingSink sink = codec.sink(java.nio.channels.Channels.newChannel(stored), plain.length)) {
+        try (CompressingSink sink = codec.sink(Channels.newChannel(stored), plain.length)) {
             for (int at = 0; at < plain.length; at += piece) {
                 int n = Math.min(piece, plain.length - at);
                 ByteBuffer buffer = direct ? ByteBuffer.allocateDirect(n) : ByteBuffer.allocate(n);
@@ -182,7 +180,7 @@ class CompressionTest {
     @Test
     void anAbandonedSinkLeavesNothingBehindForTheNextFile() throws IOException {
         byte[] plain = walLike(1 << 20, 8);
-        try (CompressingSink abandoned = Compression.ZSTD.sink(java.nio.channels.Channels.newChannel(
+        try (CompressingSink abandoned = Compression.ZSTD.sink(Channels.newChannel(
                 new ByteArrayOutputStream()), plain.length)) {
             abandoned.write(ByteBuffer.allocateDirect(100_000));
         }
