@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.walship.agent.Checkout;
 import io.walship.agent.config.AgentConfig;
 import io.walship.agent.push.ShippedRecords;
 import java.nio.charset.StandardCharsets;
@@ -152,7 +153,7 @@ class AwaitAgentScriptTest {
     /** {@code shipped_ahead push --config F pg_wal/NAME NAME} in the data directory, as archive_command runs. */
     private Process startPush() throws Exception {
         ProcessBuilder builder = new ProcessBuilder("bash", "-c", ". \"$0\"; shipped_ahead \"$@\"",
-                root().resolve("bin/lib/shipped.sh").toString(), "push", "--config", config.toString(),
+                Checkout.root().resolve("bin/lib/shipped.sh").toString(), "push", "--config", config.toString(),
                 "pg_wal/" + NAME, NAME).directory(pgdata.toFile()).redirectErrorStream(true);
         builder.environment().remove(AgentConfig.ENVIRONMENT);
         Process process = builder.start();
@@ -173,22 +174,17 @@ class AwaitAgentScriptTest {
     private static Process startProcess(String... command) throws Exception {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         process.getOutputStream().close();
-        // The command line is what the script checks; make sure it is in place before it is read.
+        // The command line is what the script checks; it is in place once the process has started its program.
         Path cmdline = Path.of("/proc", Long.toString(process.pid()), "cmdline");
-        for (int i = 0; i < 100 && !Files.readString(cmdline).replace('\0', ' ').contains(String.join(" ", command));
-                i++) {
-            Thread.sleep(10);
+        String expected = String.join(" ", command);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!Files.readString(cmdline).replace('\0', ' ').contains(expected)) {
+            if (System.nanoTime() - deadline > 0) {
+                process.destroyForcibly();
+                fail("the process did not show the command line '" + expected + "' within 20 s");
+            }
+            Thread.sleep(5);
         }
         return process;
-    }
-
-    private static Path root() {
-        Path cwd = Path.of("").toAbsolutePath();
-        for (Path candidate : new Path[] {cwd.getParent(), cwd}) {
-            if (candidate != null && Files.isRegularFile(candidate.resolve("bin/lib/shipped.sh"))) {
-                return candidate;
-            }
-        }
-        throw new IllegalStateException("cannot find bin/lib/shipped.sh in " + cwd + " or its parent");
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.walship.agent.Checkout;
 import io.walship.agent.config.AgentConfig;
 import io.walship.agent.daemon.AgentCommand;
 import java.io.IOException;
@@ -33,7 +34,7 @@ class ShippedAheadScriptTest {
     private static final String TIME = "@1714979289.123456789";
     private static final Pattern TRACED_RECORD = Pattern.compile("(?m)^\\++ record=(.*)$");
 
-    private static final Path ROOT = locateRoot();
+    private static final Path ROOT = Checkout.root();
 
     @TempDir
     Path dir;
@@ -395,16 +396,5 @@ class ShippedAheadScriptTest {
         Process process = new ProcessBuilder("touch", "-d", time, file.toString()).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(process.waitFor(30, TimeUnit.SECONDS) && process.exitValue() == 0, "touch failed: " + output);
-    }
-
-    /** Tests run in the agent module; the checkout (with bin/lib/shipped.sh) is its parent. */
-    private static Path locateRoot() {
-        Path cwd = Path.of("").toAbsolutePath();
-        for (Path candidate : new Path[] {cwd.getParent(), cwd}) {
-            if (candidate != null && Files.isRegularFile(candidate.resolve("bin/lib/shipped.sh"))) {
-                return candidate;
-            }
-        }
-        throw new IllegalStateException("cannot find bin/lib/shipped.sh in " + cwd + " or its parent");
     }
 }

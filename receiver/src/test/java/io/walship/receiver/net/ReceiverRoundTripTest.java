@@ -96,9 +96,13 @@ class ReceiverRoundTripTest {
         home = Files.createDirectories(dir.resolve("barman"));
         pgWal = Files.createDirectories(dir.resolve("pgdata").resolve("pg_wal"));
         restoreDir = Files.createDirectories(dir.resolve("restore"));
-        server = ReceiverServer.start(InetSocketAddress.createUnresolved("127.0.0.1", 0),
-                TlsContexts.receiver(receiverCredentials.certificate(), receiverCredentials.privateKey(),
-                        caCertificate),
+        startReceiverWith(TlsContexts.receiver(receiverCredentials.certificate(), receiverCredentials.privateKey(),
+                caCertificate));
+    }
+
+    /** A receiver on a free loopback port storing zstd for SERVER, and the agent configuration to reach it. */
+    private void startReceiverWith(SslContext tls) throws Exception {
+        server = ReceiverServer.start(InetSocketAddress.createUnresolved("127.0.0.1", 0), tls,
                 new BarmanStore(home, Map.of(SERVER, Compression.ZSTD), Duration.ofSeconds(10)),
                 Map.of(SERVER, new ServerPolicy(SERVER, Set.of(CLIENT), Compression.ZSTD)),
                 dir.resolve("receiver.conf"), 2);
@@ -144,11 +148,7 @@ class ReceiverRoundTripTest {
             SslContext tls = withProvider(receiverSide, () -> TlsContexts.receiver(receiverCredentials.certificate(),
                     receiverCredentials.privateKey(), caCertificate));
             assertEquals(receiverSide == SslProvider.JDK, tls instanceof JdkSslContext, tls.getClass().getName());
-            server = ReceiverServer.start(InetSocketAddress.createUnresolved("127.0.0.1", 0), tls,
-                    new BarmanStore(home, Map.of(SERVER, Compression.ZSTD), Duration.ofSeconds(10)),
-                    Map.of(SERVER, new ServerPolicy(SERVER, Set.of(CLIENT), Compression.ZSTD)),
-                    dir.resolve("receiver.conf"), 2);
-            config = agentConfig("walship.conf", server.port(), agentCredentials);
+            startReceiverWith(tls);
             for (SslProvider agentSide : List.of(SslProvider.JDK, SslProvider.OPENSSL)) {
                 String name = "0000000100000000000000" + Integer.toHexString(segment++).toUpperCase(Locale.ROOT);
                 byte[] content = segment(name, segment);
