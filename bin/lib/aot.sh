@@ -9,6 +9,7 @@
 # JDK's own CDS archive. So each cache has a stamp, CACHE.jdk: it names the JDK, and its time is that
 # of the newest jar at training. A cache is passed only while the JDK is the same and no jar is newer
 # or older than that (a rebuild, a copy that did not keep file times). Choosing wrongly only costs time.
+. "${BASH_SOURCE[0]%/*}/spool.sh"
 
 # aot_jdk_id JAVA_HOME: sets aot_jdk to what identifies that JDK build (its path and release file).
 aot_jdk_id() {
@@ -34,7 +35,7 @@ aot_usable() {
 # aot_spooled [-c F|--config F|--config=F] NAME PATH: whether `walship fetch` will find NAME waiting
 # in its read-ahead spool (the configuration is found and read like the Java side does).
 aot_spooled() {
-  local config= name line section= key value server= spool= prefetch=
+  local config= name
   case ${1:-} in
     -c|--config) config=${2:-}; shift 2 || return 1 ;;
     --config=*) config=${1#--config=}; shift ;;
@@ -43,46 +44,26 @@ aot_spooled() {
   name=$1
   case $name in */*|.*|'') return 1 ;; esac
   [ -n "$config" ] || config=${WALSHIP_CONFIG:-/etc/walship/walship.conf}
-  [ -r "$config" ] || return 1
-  while IFS= read -r line || [ -n "$line" ]; do
-    line=${line%%[[:space:]][#;]*}
-    line=${line#"${line%%[![:space:]]*}"}
-    case $line in
-      \#*|\;*) ;;
-      \[*\]*) section=${line#\[}; section=${section%%\]*}; section=${section//[[:space:]]/} ;;
-      *[=:]*)
-        [ "$section" = agent ] || continue
-        key=${line%%[=:]*}; key=${key//[[:space:]]/}
-        value=${line#*[=:]}; value=${value#"${value%%[![:space:]]*}"}; value=${value%"${value##*[![:space:]]}"}
-        case ${key,,} in
-          server) server=$value ;;
-          spool_directory) spool=$value ;;
-          prefetch) prefetch=$value ;;
-        esac ;;
-    esac
-  done < "$config"
-  [ "$prefetch" != 0 ] && [ -n "$server" ] || return 1
-  case $server in */*|.*) return 1 ;; esac
-  [ -n "$spool" ] || spool=/var/spool/walship
-  case $spool in /*) ;; *) [[ $config == */* ]] && spool=${config%/*}/$spool ;; esac
-  [ -f "$spool/$server/$name" ]
+  spool_dir_of "$config" && [ "${ini_values[prefetch]:-}" != 0 ] && [ -f "$spool_dir/$name" ]
 }
 
-# aot_write JAVA OPTION... MAIN: `walship aot-cache` for the jars in ${jars[@]}. Trains both caches
-# in turn with that command line (the one the launcher runs commands with) and stamps each. The JVM's
-# own report is shown only when a training fails.
+# aot_write LAUNCHER JAVA OPTION...: `walship aot-cache` for the jars in ${jars[@]}. Trains both caches
+# in turn with that command line (the one the launcher runs commands with), the network one against a
+# receiver that LAUNCHER starts, and stamps each. The JVM's own report is shown only when a training fails.
 aot_write() {
-  local cache training tmp log wrote= newest=${jars[0]} f
+  local launcher=$1 cache training tmp log wrote= newest=${jars[0]} f
+  shift
   for f in "${jars[@]}"; do
     [ "$f" -nt "$newest" ] && newest=$f
   done
   log=$(mktemp "${TMPDIR:-/tmp}/walship-aot-cache.XXXXXX")
   for cache in "$aot_network" "$aot_light"; do
-    training=aot-training tmp=$cache.$$.tmp
-    [ "$cache" = "$aot_light" ] && training="aot-training --light"
+    training=(--launcher "$launcher") tmp=$cache.$$.tmp
+    [ "$cache" = "$aot_light" ] && training=(--light)
     rm -f "$cache.jdk"
-    # $training unquoted: one or two words.
-    if ! "$1" -XX:AOTCacheOutput="$tmp" "${@:2}" $training >"$log" 2>&1 || ! [ -s "$tmp" ]; then
+    # The training's own main, above the agent side's: it runs walship's commands in this JVM.
+    if ! "$1" -XX:AOTCacheOutput="$tmp" "${@:2}" io.walship.agent.aot.AotTrainingCommand "${training[@]}" \
+        >"$log" 2>&1 || ! [ -s "$tmp" ]; then
       cat "$log" >&2
       rm -f "$log" "$tmp" "$tmp.config"
       echo "walship: could not write $cache (the training run's output is above)" >&2

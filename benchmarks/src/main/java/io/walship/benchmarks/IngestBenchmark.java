@@ -5,10 +5,14 @@ import com.github.luben.zstd.ZstdCompressCtx;
 import io.walship.protocol.Limits;
 import io.walship.protocol.ReplyCode;
 import io.walship.receiver.compress.Compression;
+import io.walship.receiver.config.BarmanServer;
+import io.walship.receiver.config.ServerDirectories;
+import io.walship.receiver.config.XlogDbGeneration;
 import io.walship.receiver.store.Ingest;
 import io.walship.receiver.store.IngestException;
 import io.walship.receiver.store.Outcome;
 import io.walship.receiver.store.barman.BarmanStore;
+import io.walship.receiver.store.barman.HashDirLayout;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -21,7 +25,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
-import java.util.Map;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -82,13 +87,15 @@ public class IngestBenchmark {
         public void open(IngestBenchmark bench) throws IOException {
             home = Files.createDirectory(bench.work.resolve("barman-" + codec));
             wals = home.resolve(SERVER).resolve("wals");
-            store = new BarmanStore(home, Map.of(SERVER, Compression.valueOf(codec)), Duration.ofSeconds(60));
+            BarmanServer server = new BarmanServer(SERVER, Set.of(), Compression.valueOf(codec), "benchmark",
+                    ServerDirectories.defaults(home, SERVER), XlogDbGeneration.SERVER_XLOG_DB_WHEN_PRESENT);
+            store = new BarmanStore(List.of(server), Duration.ofSeconds(60));
         }
 
         /** Forgets the segment about to be stored again, so that it is stored anew rather than found identical. */
         @Setup(Level.Invocation)
         public void forget(IngestBenchmark bench) throws IOException {
-            Files.deleteIfExists(wals.resolve(bench.segment.name().hashDir()).resolve(bench.segment.name().name()));
+            Files.deleteIfExists(new HashDirLayout(wals).pathOf(bench.segment.name()));
             Path xlogDb = wals.resolve("xlog.db");
             if (Files.exists(xlogDb)) {
                 try (FileChannel channel = FileChannel.open(xlogDb, StandardOpenOption.WRITE)) {

@@ -1,6 +1,6 @@
 package io.walship.benchmarks;
 
-import io.walship.protocol.WalFileName;
+import io.walship.wal.WalFileName;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;

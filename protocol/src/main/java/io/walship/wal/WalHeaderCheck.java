@@ -1,6 +1,5 @@
 package io.walship.wal;
 
-import io.walship.protocol.WalFileName;
 import java.util.Optional;
 
 /** Checks a segment's first page header against its name and size; returns what is wrong, if anything. */

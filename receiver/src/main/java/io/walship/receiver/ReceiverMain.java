@@ -1,20 +1,18 @@
 package io.walship.receiver;
 
 import io.netty.handler.ssl.SslContext;
+import io.walship.cli.LogFormat;
+import io.walship.cli.VersionProvider;
 import io.walship.config.ConfigException;
 import io.walship.protocol.TlsContexts;
+import io.walship.receiver.config.BarmanServer;
 import io.walship.receiver.config.BarmanVersion;
 import io.walship.receiver.config.ReceiverConfig;
-import io.walship.receiver.config.ServerPolicy;
-import io.walship.receiver.config.ServerStorage;
 import io.walship.receiver.net.ReceiverServer;
-import io.walship.receiver.store.barman.BarmanServer;
 import io.walship.receiver.store.barman.BarmanStore;
-import io.walship.receiver.store.barman.XlogDbGeneration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -25,7 +23,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code walship receiver}: the backup-host service. */
-@Command(name = "walship receiver", mixinStandardHelpOptions = true, versionProvider = ReceiverMain.Version.class,
+@Command(name = "walship receiver", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Runs the walship receiver on the backup host.", "",
             "Receives WAL files from walship agents over mutual TLS, verifies them and stores them in Barman's "
                 + "layout (<barman_home>/<server>/wals/<hash>/<name> plus xlog.db). With barman_config it takes "
@@ -44,7 +42,7 @@ public final class ReceiverMain implements Callable<Integer> {
     Path config;
 
     public static void main(String[] args) {
-        System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tF %1$tT %4$s %5$s%6$s%n");
+        LogFormat.install();
         System.exit(new CommandLine(new ReceiverMain()).execute(args));
     }
 
@@ -85,15 +83,8 @@ public final class ReceiverMain implements Callable<Integer> {
             System.err.println("walship receiver: " + e.getMessage());
             return 2;
         }
-        XlogDbGeneration generation = barman.isEmpty() ? XlogDbGeneration.SERVER_XLOG_DB_WHEN_PRESENT
-                : barman.get().readsServerXlogDb() ? XlogDbGeneration.SERVER_XLOG_DB : XlogDbGeneration.WALS_XLOG_DB;
-        List<BarmanServer> barmanServers = new ArrayList<>();
-        for (ServerPolicy policy : cfg.servers().values()) {
-            ServerStorage where = cfg.storage().get(policy.name());
-            barmanServers.add(new BarmanServer(policy.name(), where.backupDirectory(), where.walsDirectory(),
-                    where.xlogdbDirectory(), where.lockDirectory(), policy.compression(), generation));
-        }
-        BarmanStore store = new BarmanStore(barmanServers, cfg.lockTimeout());
+        cfg = cfg.readBy(barman);
+        BarmanStore store = new BarmanStore(cfg.servers().values(), cfg.lockTimeout());
         int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
         ReceiverServer server;
         try {
@@ -107,11 +98,11 @@ public final class ReceiverMain implements Callable<Integer> {
         LOG.info(barman.map(v -> "Barman " + v).orElse("Barman's version unknown") + " (" + barmanSource + "); "
                 + cfg.barmanConfig().map(b -> "servers as configured in " + b.files().stream().map(Path::toString)
                 .collect(Collectors.joining(", "))).orElse("barman_home " + cfg.barmanHome()));
-        for (BarmanServer archive : barmanServers) {
-            LOG.info("server '" + archive.name() + "': " + archive.walsDirectory() + ", xlog.db " + xlogDb(archive)
-                    + ", lock " + archive.lockFile() + ", compression " + archive.compression().configName + " ("
-                    + cfg.storage().get(archive.name()).compressionSource() + "), clients "
-                    + cfg.servers().get(archive.name()).clients());
+        for (BarmanServer archive : cfg.servers().values()) {
+            LOG.info("server '" + archive.name() + "': " + archive.directories().walsDirectory() + ", xlog.db "
+                    + xlogDb(archive) + ", lock " + archive.lockFile() + ", compression "
+                    + archive.compression().configName + " (" + archive.compressionSource() + "), clients "
+                    + archive.clients());
         }
         warnings.forEach(LOG::warning);
         System.out.println("walship receiver listening on " + cfg.listen().getHostString() + ":" + server.port());
@@ -124,17 +115,10 @@ public final class ReceiverMain implements Callable<Integer> {
         return switch (server.generation()) {
             case WALS_XLOG_DB -> server.walsXlogDb().toString();
             case SERVER_XLOG_DB -> server.serverXlogDb() + (Files.exists(server.serverXlogDb()) ? ""
-                    : " (created from the files under " + server.walsDirectory() + " on the first upload)");
+                    : " (created from the files under " + server.directories().walsDirectory()
+                            + " on the first upload)");
             case SERVER_XLOG_DB_WHEN_PRESENT -> (Files.exists(server.serverXlogDb()) ? server.serverXlogDb()
                     : server.walsXlogDb()) + " (" + server.serverXlogDb() + " once a Barman 3.13 or later creates it)";
         };
-    }
-
-    static final class Version implements CommandLine.IVersionProvider {
-        @Override
-        public String[] getVersion() {
-            String version = ReceiverMain.class.getPackage().getImplementationVersion();
-            return new String[] {"walship " + (version == null ? "(development build)" : version)};
-        }
     }
 }

@@ -2,8 +2,9 @@ package io.walship.agent.aot;
 
 import io.walship.agent.Walship;
 import io.walship.agent.ca.CertificateAuthority;
-import io.walship.protocol.TlsContexts;
-import io.walship.protocol.WalFileName;
+import io.walship.agent.spool.SpoolLayout;
+import io.walship.cli.LogFormat;
+import io.walship.wal.WalFileName;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -22,29 +23,43 @@ import picocli.CommandLine.Option;
 
 /**
  * The training runs behind {@code bin/walship aot-cache}: they run the real commands in this JVM, so
- * that the AOT cache written at its exit holds the classes (and their linking) those commands load.
+ * that the AOT cache written at its exit holds the classes (and their linking) those commands load. A main
+ * of its own, above {@link Walship}, whose commands it drives as archive_command and restore_command would.
  *
  * <p>By default: {@code push} and {@code fetch} over the network, as archive_command and a restore
- * that misses the read-ahead spool run them. Everything is throwaway and local: a CA and certificates
- * in a temp directory, a {@link TrainingPeer} on a loopback port, a fake 16 MiB segment.
+ * that misses the read-ahead spool run them, against a real {@link TrainingReceiver} started through
+ * {@code --launcher}. Everything is throwaway and local: a CA and certificates in a temp directory, the
+ * receiver on a loopback port, a fake 16 MiB segment.
  *
  * <p>With {@code --light}: a {@code fetch} served from the read-ahead spool, {@code --version} and the
  * help of push and fetch, none of which touch TLS or Netty. A JVM with an AOT cache loads every class
  * in it at start, so these short commands start fastest from a cache that holds only what they need.
  */
-@Command(name = "aot-training", hidden = true,
+@Command(name = "walship-aot-training",
         description = "Exercises push and fetch in-process so that bin/walship aot-cache can write an AOT cache.")
 public final class AotTrainingCommand implements Callable<Integer> {
 
-    static final String SERVER = "training";
     static final String SEGMENT = "000000010000000000000001";
 
     @Option(names = "--light", description = "Train the commands that need no network: a fetch from the spool, "
             + "--version, --help.")
     boolean light;
 
+    @Option(names = "--launcher", paramLabel = "FILE", description = "bin/walship, which starts the receiver "
+            + "that push and fetch train against (not needed with --light).")
+    Path launcher;
+
+    public static void main(String[] args) {
+        LogFormat.install();
+        System.exit(new CommandLine(new AotTrainingCommand()).execute(args));
+    }
+
     @Override
     public Integer call() {
+        if (!light && launcher == null) {
+            System.err.println("walship aot-training: --launcher is required without --light");
+            return 2;
+        }
         long started = System.nanoTime();
         Path dir = null;
         try {
@@ -52,7 +67,7 @@ public final class AotTrainingCommand implements Callable<Integer> {
             if (light) {
                 trainLight(dir);
             } else {
-                train(dir);
+                train(dir, launcher);
             }
         } catch (Exception e) {
             System.err.println("walship aot-training: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
@@ -62,32 +77,31 @@ public final class AotTrainingCommand implements Callable<Integer> {
         }
         System.out.printf("walship aot-training: %s (%d ms)%n", light
                 ? "fetched a 16 MiB segment from a read-ahead spool and ran --version and push and fetch --help"
-                : "pushed and fetched a 16 MiB segment over mutual TLS through an in-process training peer and ran "
+                : "pushed and fetched a 16 MiB segment over mutual TLS through a walship receiver and ran "
                         + "push and fetch --help", (System.nanoTime() - started) / 1_000_000);
         return 0;
     }
 
-    private static void train(Path dir) throws Exception {
+    private static void train(Path dir, Path launcher) throws Exception {
         Path ca = dir.resolve("ca");
         CertificateAuthority authority = new CertificateAuthority();
         authority.init(ca);
         authority.issue(ca, "receiver", List.of("127.0.0.1", "localhost"));
-        authority.issue(ca, "agent", List.of());
+        authority.issue(ca, TrainingReceiver.CLIENT, List.of());
 
         Path walDir = Files.createDirectory(dir.resolve("pg_wal"));
         Path segment = walDir.resolve(SEGMENT);
         TrainingSegment.write(WalFileName.parse(SEGMENT), segment);
 
-        try (TrainingPeer peer = TrainingPeer.start(TlsContexts.receiver(ca.resolve("receiver.crt"),
-                ca.resolve("receiver.key"), ca.resolve(CertificateAuthority.CA_CERTIFICATE)), SEGMENT, segment)) {
+        try (TrainingReceiver receiver = TrainingReceiver.start(launcher, dir, ca)) {
             Path config = dir.resolve("walship.conf");
             Files.writeString(config, String.join("\n",
                     "[agent]",
-                    "receiver = 127.0.0.1:" + peer.port(),
-                    "server = " + SERVER,
+                    "receiver = 127.0.0.1:" + receiver.port(),
+                    "server = " + TrainingReceiver.SERVER,
                     "ca_file = ca/" + CertificateAuthority.CA_CERTIFICATE,
-                    "cert_file = ca/agent.crt",
-                    "key_file = ca/agent.key",
+                    "cert_file = ca/" + TrainingReceiver.CLIENT + ".crt",
+                    "key_file = ca/" + TrainingReceiver.CLIENT + ".key",
                     "prefetch = 0",
                     "spool_directory = spool",
                     ""), StandardCharsets.US_ASCII);
@@ -111,9 +125,10 @@ public final class AotTrainingCommand implements Callable<Integer> {
      * and the one line fetch prints about that is dropped; should a prefetcher start anyway, it is stopped.
      */
     private static void trainLight(Path dir) throws Exception {
-        Path spool = Files.createDirectories(dir.resolve("spool").resolve(SERVER));
-        Files.createDirectory(spool.resolve(".prefetch.lock"));
-        TrainingSegment.write(WalFileName.parse(SEGMENT), spool.resolve(SEGMENT));
+        SpoolLayout spool = SpoolLayout.of(dir.resolve("spool"), TrainingReceiver.SERVER);
+        WalFileName segment = WalFileName.parse(SEGMENT);
+        Files.createDirectories(spool.prefetchLock());
+        TrainingSegment.write(segment, spool.segment(segment));
         for (String file : List.of("ca.crt", "agent.crt", "agent.key")) {
             Files.writeString(dir.resolve(file), "", StandardCharsets.US_ASCII);
         }
@@ -121,7 +136,7 @@ public final class AotTrainingCommand implements Callable<Integer> {
         Files.writeString(config, String.join("\n",
                 "[agent]",
                 "receiver = 127.0.0.1:9",
-                "server = " + SERVER,
+                "server = " + TrainingReceiver.SERVER,
                 "ca_file = ca.crt",
                 "cert_file = agent.crt",
                 "key_file = agent.key",
@@ -151,7 +166,7 @@ public final class AotTrainingCommand implements Callable<Integer> {
         commandLine.setOut(new PrintWriter(Writer.nullWriter()));
         int code = commandLine.execute(args);
         if (code != 0) {
-            throw new IOException("walship " + what + " exited " + code + " against the training peer");
+            throw new IOException("walship " + what + " exited " + code + " in the training run");
         }
     }
 

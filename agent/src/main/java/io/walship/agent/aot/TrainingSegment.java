@@ -1,6 +1,6 @@
 package io.walship.agent.aot;
 
-import io.walship.protocol.WalFileName;
+import io.walship.wal.WalFileName;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

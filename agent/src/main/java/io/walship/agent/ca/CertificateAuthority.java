@@ -51,11 +51,6 @@ public final class CertificateAuthority {
         this.issuer = new CertificateIssuer(clock, new SecureRandom());
     }
 
-    /** Whether {@code name} is acceptable as the NAME of an issued certificate. */
-    public static boolean isValidName(String name) {
-        return name != null && NAME.matcher(name).matches() && !name.equals(CA_NAME);
-    }
-
     /** Creates {@code dir} (mode 0700) if needed and a new CA in it. */
     public CredentialFiles init(Path dir) throws CaException, IOException, GeneralSecurityException {
         createDirectory(dir);

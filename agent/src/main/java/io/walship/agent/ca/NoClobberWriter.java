@@ -1,5 +1,6 @@
 package io.walship.agent.ca;
 
+import io.walship.fs.Durable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -67,7 +68,7 @@ final class NoClobberWriter {
         for (Path temporary : temporaries) {
             Files.delete(temporary);
         }
-        syncDirectory(dir);
+        Durable.syncDirectory(dir);
     }
 
     private static Path createTemporary(Path dir, NewFile file) throws IOException {
@@ -82,17 +83,7 @@ final class NoClobberWriter {
 
     private static void writeAndSync(Path file, byte[] bytes) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            ByteBuffer content = ByteBuffer.wrap(bytes);
-            while (content.hasRemaining()) {
-                channel.write(content);
-            }
-            channel.force(true);
-        }
-    }
-
-    private static void syncDirectory(Path dir) throws IOException {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
+            Durable.writeAndForce(channel, ByteBuffer.wrap(bytes));
         }
     }
 

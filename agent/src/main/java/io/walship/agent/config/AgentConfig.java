@@ -1,5 +1,6 @@
 package io.walship.agent.config;
 
+import io.walship.agent.spool.SpoolLayout;
 import io.walship.config.ConfigException;
 import io.walship.config.IniFile;
 import io.walship.config.IniSection;
@@ -10,7 +11,7 @@ import java.util.Set;
 
 /** The agent's configuration: which receiver, which Barman server, which certificates. */
 public record AgentConfig(Path file, InetSocketAddress receiver, String server, Path caFile, Path certFile,
-        Path keyFile, int prefetch, Path spoolDirectory, int pushConcurrency, boolean startAgent) {
+        Path keyFile, int prefetch, SpoolLayout spool, int pushConcurrency, boolean startAgent) {
 
     public static final Path DEFAULT_FILE = Path.of("/etc/walship/walship.conf");
     public static final String ENVIRONMENT = "WALSHIP_CONFIG";
@@ -26,7 +27,6 @@ public record AgentConfig(Path file, InetSocketAddress receiver, String server, 
     public static final int DEFAULT_PUSH_CONCURRENCY = 2;
     /** Seconds a push waits for a live agent's record before sending the file itself. */
     public static final int DEFAULT_AGENT_WAIT = 30;
-    public static final Path DEFAULT_SPOOL = Path.of("/var/spool/walship");
 
     /** --config, else $WALSHIP_CONFIG, else the system-wide file. */
     public static Path locate(Path option) {
@@ -50,9 +50,9 @@ public record AgentConfig(Path file, InetSocketAddress receiver, String server, 
         // value is reported rather than silently replaced by the default there.
         agent.intInRange("agent_wait", DEFAULT_AGENT_WAIT, 0, 3600,
                 "the seconds a push waits for a running agent to ship the file (0 = never wait)");
-        Path spool = agent.path(agent.optional("spool_directory").orElse(DEFAULT_SPOOL.toString()));
+        Path spool = agent.path(agent.optional("spool_directory").orElse(SpoolLayout.DEFAULT_ROOT.toString()));
         return new AgentConfig(file, receiver, server, agent.readableFile("ca_file"), agent.readableFile("cert_file"),
-                agent.readableFile("key_file"), prefetch, spool.resolve(server), pushConcurrency,
+                agent.readableFile("key_file"), prefetch, SpoolLayout.of(spool, server), pushConcurrency,
                 agent.bool("start_agent", false));
     }
 

@@ -1,10 +1,12 @@
 package io.walship.agent.daemon;
 
-import io.walship.agent.BackgroundProcess;
 import io.walship.agent.config.AgentConfig;
 import io.walship.agent.net.ReceiverClient;
 import io.walship.agent.net.ReceiverFailure;
-import io.walship.agent.push.ShippedRecords;
+import io.walship.agent.spool.AgentPresence;
+import io.walship.agent.spool.BackgroundProcess;
+import io.walship.agent.spool.ShippedRecords;
+import io.walship.agent.spool.SpoolLayout;
 import io.walship.config.ConfigException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -32,10 +34,6 @@ import picocli.CommandLine.Option;
                 + "--pgdata /var/lib/postgresql/15/main", "  Restart=always"})
 public final class AgentCommand implements Callable<Integer> {
 
-    static final String LOCK = ".agent.lock";
-    static final String LOG = "agent.log";
-    private static final String RECORDS = "shipped";
-
     @Option(names = {"-c", "--config"}, paramLabel = "FILE",
             description = "Agent configuration (default: $WALSHIP_CONFIG, else /etc/walship/walship.conf).")
     Path config;
@@ -44,13 +42,9 @@ public final class AgentCommand implements Callable<Integer> {
             description = "PostgreSQL's data directory.")
     Path pgdata;
 
-    public static ShippedRecords records(AgentConfig agent) {
-        return new ShippedRecords(agent.spoolDirectory().resolve(RECORDS));
-    }
-
     /** Starts an agent for {@code pgdata} in the background unless one runs for this server already. */
     public static void ensureRunning(AgentConfig agent, Path pgdata) throws IOException {
-        BackgroundProcess.ensureRunning(agent.spoolDirectory().resolve(LOCK), agent.spoolDirectory().resolve(LOG),
+        BackgroundProcess.ensureRunning(agent.spool().agentLock(), agent.spool().agentLog(),
                 List.of("agent", "--config", agent.file().toAbsolutePath().toString(), "--pgdata",
                         pgdata.toAbsolutePath().toString()),
                 List.of("-XX:+UseSerialGC"));
@@ -70,16 +64,17 @@ public final class AgentCommand implements Callable<Integer> {
                     + "PostgreSQL's data directory");
             return 2;
         }
-        try (FileChannel channel = BackgroundProcess.openLock(agent.spoolDirectory().resolve(LOCK));
+        SpoolLayout spool = agent.spool();
+        try (FileChannel channel = BackgroundProcess.openLock(spool.agentLock());
                 FileLock lock = channel.tryLock();
                 ReceiverClient client = new ReceiverClient(agent, agent.pushConcurrency())) {
             if (lock == null) {
                 System.err.println("walship agent: another agent already ships for server '" + agent.server()
-                        + "' (it holds " + agent.spoolDirectory().resolve(LOCK) + ")");
+                        + "' (it holds " + spool.agentLock() + ")");
                 return 2;
             }
-            AgentPresence presence = new AgentPresence(agent.spoolDirectory());
-            ShippingAgent shipping = new ShippingAgent(agent, pgdata, records(agent), client, presence);
+            AgentPresence presence = new AgentPresence(spool);
+            ShippingAgent shipping = new ShippingAgent(agent, pgdata, new ShippedRecords(spool), client, presence);
             CountDownLatch finished = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 shipping.stop();

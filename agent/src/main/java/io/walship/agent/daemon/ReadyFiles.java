@@ -1,6 +1,6 @@
 package io.walship.agent.daemon;
 
-import io.walship.protocol.WalFileName;
+import io.walship.wal.WalFileName;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;

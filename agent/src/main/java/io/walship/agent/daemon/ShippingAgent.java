@@ -1,11 +1,12 @@
 package io.walship.agent.daemon;
 
 import io.walship.agent.config.AgentConfig;
+import io.walship.agent.net.FileChunks;
 import io.walship.agent.net.ReceiverClient;
 import io.walship.agent.net.ReceiverFailure;
 import io.walship.agent.net.ReceiverSession;
-import io.walship.agent.push.FileChunks;
-import io.walship.agent.push.ShippedRecords;
+import io.walship.agent.spool.AgentPresence;
+import io.walship.agent.spool.ShippedRecords;
 import io.walship.protocol.Put;
 import io.walship.protocol.Reply;
 import java.io.IOException;

@@ -4,7 +4,7 @@ import io.walship.agent.config.AgentConfig;
 import io.walship.agent.net.ReceiverClient;
 import io.walship.agent.net.ReceiverFailure;
 import io.walship.config.ConfigException;
-import io.walship.protocol.WalFileName;
+import io.walship.wal.WalFileName;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,7 +60,7 @@ public final class FetchCommand implements Callable<Integer> {
         } catch (ConfigException e) {
             return unavailable(standby, e.getMessage());
         }
-        Spool spool = spoolFor(agent, wal);
+        ReadAheadSpool spool = spoolFor(agent, wal);
         try {
             if (spool != null) {
                 boolean spooled = spool.take(wal, path)
@@ -94,15 +94,15 @@ public final class FetchCommand implements Callable<Integer> {
     }
 
     /** Read-ahead only for segments, and only when the spool directory is usable. */
-    private static Spool spoolFor(AgentConfig agent, WalFileName wal) {
+    private static ReadAheadSpool spoolFor(AgentConfig agent, WalFileName wal) {
         if (agent.prefetch() == 0 || wal.kind() != WalFileName.Kind.SEGMENT) {
             return null;
         }
         try {
-            Files.createDirectories(agent.spoolDirectory());
-            return new Spool(agent.spoolDirectory());
+            Files.createDirectories(agent.spool().dir());
+            return new ReadAheadSpool(agent.spool());
         } catch (IOException e) {
-            System.err.println("walship fetch: read-ahead is off: cannot create " + agent.spoolDirectory() + " ("
+            System.err.println("walship fetch: read-ahead is off: cannot create " + agent.spool().dir() + " ("
                     + e.getMessage() + "); set spool_directory in " + agent.file());
             return null;
         }
@@ -112,12 +112,12 @@ public final class FetchCommand implements Callable<Integer> {
      * Read-ahead is an optimisation: its failure must not fail the restore. A segment taken from the spool
      * ({@code segmentSize} 0) keeps the segment size the read-ahead already knows.
      */
-    private static void keepReadingAhead(Spool spool, AgentConfig agent, WalFileName wal, long segmentSize) {
+    private static void keepReadingAhead(ReadAheadSpool spool, AgentConfig agent, WalFileName wal, long segmentSize) {
         try {
             long size = segmentSize > 0 ? segmentSize
-                    : spool.wanted().map(Spool.Wanted::segmentSize).orElse(DEFAULT_SEGMENT_SIZE);
+                    : spool.wanted().map(ReadAheadSpool.Wanted::segmentSize).orElse(DEFAULT_SEGMENT_SIZE);
             spool.want(wal, size);
-            PrefetchLauncher.ensureRunning(spool.dir(), agent.file());
+            PrefetchLauncher.ensureRunning(spool.layout(), agent.file());
         } catch (IOException e) {
             System.err.println("walship fetch: read-ahead could not start: " + e.getMessage());
         }

@@ -2,8 +2,9 @@ package io.walship.agent.fetch;
 
 import io.walship.agent.net.ReceiverClient;
 import io.walship.agent.net.ReceiverFailure;
+import io.walship.agent.spool.SpoolLayout;
 import io.walship.protocol.Get;
-import io.walship.protocol.WalFileName;
+import io.walship.wal.WalFileName;
 import io.walship.wal.WalHeaderCheck;
 import io.walship.wal.WalPageHeader;
 import java.io.IOException;
@@ -12,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * Fetches one archived file to a destination, all or nothing: into a temp file beside it, verified
@@ -29,8 +29,7 @@ final class Fetcher {
     }
 
     FetchResult fetch(WalFileName name, Path destination) throws ReceiverFailure, IOException {
-        Path temp = destination.resolveSibling("." + destination.getFileName() + "." + UUID.randomUUID()
-                + ".walship-tmp");
+        Path temp = SpoolLayout.downloadTemp(destination);
         try {
             FetchResult result = client.run(new FetchExchange(new Get(server, name.name()), temp));
             if (result.status() != FetchResult.Status.FETCHED) {

@@ -28,13 +28,13 @@ public final class PrefetchCommand implements Callable<Integer> {
             System.err.println("walship prefetch: " + e.getMessage());
             return 2;
         }
-        try (FileChannel channel = PrefetchLauncher.openLock(agent.spoolDirectory());
+        try (FileChannel channel = PrefetchLauncher.openLock(agent.spool());
                 FileLock lock = channel.tryLock();
                 ReceiverClient client = new ReceiverClient(agent, Prefetcher.PARALLEL)) {
             if (lock == null) {
                 return 0;
             }
-            new Prefetcher(new Spool(agent.spoolDirectory()), new Fetcher(client, agent.server()),
+            new Prefetcher(new ReadAheadSpool(agent.spool()), new Fetcher(client, agent.server()),
                     agent.prefetch()).run();
         } catch (ReceiverFailure e) {
             System.err.println("walship prefetch: " + e.getMessage());

@@ -1,6 +1,7 @@
 package io.walship.agent.fetch;
 
-import io.walship.agent.BackgroundProcess;
+import io.walship.agent.spool.BackgroundProcess;
+import io.walship.agent.spool.SpoolLayout;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -9,19 +10,16 @@ import java.util.List;
 /** Starts the background prefetcher of a spool unless one runs already. */
 final class PrefetchLauncher {
 
-    static final String LOCK = ".prefetch.lock";
-    static final String LOG = "prefetch.log";
-
     private PrefetchLauncher() {
     }
 
-    static void ensureRunning(Path spoolDir, Path configFile) throws IOException {
-        BackgroundProcess.ensureRunning(spoolDir.resolve(LOCK), spoolDir.resolve(LOG),
+    static void ensureRunning(SpoolLayout spool, Path configFile) throws IOException {
+        BackgroundProcess.ensureRunning(spool.prefetchLock(), spool.prefetchLog(),
                 List.of("prefetch", "--config", configFile.toAbsolutePath().toString()),
                 List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
     }
 
-    static FileChannel openLock(Path spoolDir) throws IOException {
-        return BackgroundProcess.openLock(spoolDir.resolve(LOCK));
+    static FileChannel openLock(SpoolLayout spool) throws IOException {
+        return BackgroundProcess.openLock(spool.prefetchLock());
     }
 }

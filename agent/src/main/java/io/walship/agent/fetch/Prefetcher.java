@@ -1,7 +1,7 @@
 package io.walship.agent.fetch;
 
 import io.walship.agent.net.ReceiverFailure;
-import io.walship.protocol.WalFileName;
+import io.walship.wal.WalFileName;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -34,13 +34,13 @@ final class Prefetcher {
     private record Missing(String name, long since) {
     }
 
-    private final Spool spool;
+    private final ReadAheadSpool spool;
     private final Fetcher fetcher;
     private final int depth;
     private final Set<String> inflight = ConcurrentHashMap.newKeySet();
     private final AtomicReference<Missing> missing = new AtomicReference<>();
 
-    Prefetcher(Spool spool, Fetcher fetcher, int depth) {
+    Prefetcher(ReadAheadSpool spool, Fetcher fetcher, int depth) {
         this.spool = spool;
         this.fetcher = fetcher;
         this.depth = depth;
@@ -50,10 +50,10 @@ final class Prefetcher {
         spool.dropLeftovers();
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(depth, PARALLEL));
         try {
-            Optional<Spool.Wanted> last = Optional.empty();
+            Optional<ReadAheadSpool.Wanted> last = Optional.empty();
             long lastChange = System.nanoTime();
             while (System.nanoTime() - lastChange < IDLE_NANOS) {
-                Optional<Spool.Wanted> wanted = spool.wanted();
+                Optional<ReadAheadSpool.Wanted> wanted = spool.wanted();
                 if (!wanted.equals(last)) {
                     last = wanted;
                     lastChange = System.nanoTime();
@@ -69,7 +69,7 @@ final class Prefetcher {
         }
     }
 
-    private void readAhead(Spool.Wanted wanted, ExecutorService pool) throws IOException {
+    private void readAhead(ReadAheadSpool.Wanted wanted, ExecutorService pool) throws IOException {
         List<WalFileName> window = new ArrayList<>();
         for (int i = 1; i <= depth; i++) {
             window.add(wanted.name().segmentAfter(wanted.segmentSize(), i));

@@ -3,22 +3,16 @@ package io.walship.agent.net;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.stream.ChunkedWriteHandler;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.Future;
 import io.walship.agent.config.AgentConfig;
 import io.walship.protocol.TlsContexts;
-import io.walship.protocol.WireCodec;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.nio.channels.UnresolvedAddressException;
@@ -31,8 +25,6 @@ import javax.net.ssl.SSLException;
 public final class ReceiverClient implements AutoCloseable {
 
     private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
-    /** Neither a byte in nor a byte out for this long means the receiver is stuck. */
-    private static final int IDLE_SECONDS = 120;
 
     private final AgentConfig config;
     private final SslContext tls;
@@ -82,18 +74,7 @@ public final class ReceiverClient implements AutoCloseable {
         return new Bootstrap().group(group)
                 .channel(NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
-                .handler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        ChannelPipeline p = ch.pipeline();
-                        p.addLast("tls", tls.newHandler(ch.alloc(), host, port));
-                        p.addLast("idle", new IdleStateHandler(0, 0, IDLE_SECONDS));
-                        WireCodec.addTo(p);
-                        p.addLast("chunks", new ChunkedWriteHandler());
-                        p.addLast("greeting", new GreetingHandler());
-                        p.addLast("exchange", handler);
-                    }
-                })
+                .handler(new AgentChannelInitializer(tls, host, port, handler))
                 .connect(host, port)
                 .addListener(f -> {
                     if (!f.isSuccess()) {

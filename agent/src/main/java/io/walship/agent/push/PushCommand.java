@@ -2,13 +2,15 @@ package io.walship.agent.push;
 
 import io.walship.agent.config.AgentConfig;
 import io.walship.agent.daemon.AgentCommand;
+import io.walship.agent.net.FileChunks;
 import io.walship.agent.net.ReceiverClient;
 import io.walship.agent.net.ReceiverFailure;
+import io.walship.agent.spool.ShippedRecords;
 import io.walship.config.ConfigException;
 import io.walship.protocol.Put;
 import io.walship.protocol.Reply;
 import io.walship.protocol.ReplyCode;
-import io.walship.protocol.WalFileName;
+import io.walship.wal.WalFileName;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -103,7 +105,7 @@ public final class PushCommand implements Callable<Integer> {
     /** The agent's record of this very file (name, size, time), written after the receiver's acknowledgement. */
     private boolean shippedAhead(AgentConfig agent, BasicFileAttributes attributes) {
         try {
-            return AgentCommand.records(agent).matches(name, attributes);
+            return new ShippedRecords(agent.spool()).matches(name, attributes);
         } catch (IOException e) {
             System.err.println("walship push: cannot read the agent's record of " + name + " (" + e.getMessage()
                     + "); sending the file");

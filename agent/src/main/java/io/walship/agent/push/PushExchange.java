@@ -2,6 +2,7 @@ package io.walship.agent.push;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.walship.agent.net.Exchange;
+import io.walship.agent.net.FileChunks;
 import io.walship.protocol.Message;
 import io.walship.protocol.Put;
 import io.walship.protocol.Reply;

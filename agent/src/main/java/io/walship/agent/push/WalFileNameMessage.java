@@ -1,6 +1,6 @@
 package io.walship.agent.push;
 
-import io.walship.protocol.WalFileName;
+import io.walship.wal.WalFileName;
 
 /** The one-line explanation for a NAME that archive_command should never have been given. */
 final class WalFileNameMessage {

@@ -2,7 +2,7 @@ package io.walship.agent.aot;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.walship.protocol.WalFileName;
+import io.walship.wal.WalFileName;
 import io.walship.wal.WalHeaderCheck;
 import io.walship.wal.WalPageHeader;
 import java.io.IOException;

@@ -56,7 +56,7 @@ class AgentConfigTest {
         assertEquals(etc.resolve("certs/pg1.crt"), config.certFile());
         assertEquals(etc.resolve("certs/pg1.key"), config.keyFile());
         assertEquals(16, config.prefetch());
-        assertEquals(dir.resolve("spool").resolve("pg"), config.spoolDirectory());
+        assertEquals(dir.resolve("spool").resolve("pg"), config.spool().dir());
     }
 
     @Test
@@ -77,7 +77,7 @@ class AgentConfigTest {
         assertEquals(base.resolve("certs/ca.crt"), config.caFile());
         assertEquals(base.resolve("certs/pg1.crt"), config.certFile());
         assertEquals(base.resolve("certs/pg1.key"), config.keyFile());
-        assertEquals(base.resolve("spool").resolve("pg"), config.spoolDirectory());
+        assertEquals(base.resolve("spool").resolve("pg"), config.spool().dir());
     }
 
     @Test
@@ -90,7 +90,7 @@ class AgentConfigTest {
         assertEquals("backup.example.com", config.receiver().getHostString());
         assertEquals(8, config.prefetch());
         assertEquals(AgentConfig.DEFAULT_PREFETCH, config.prefetch());
-        assertEquals(Path.of("/var/spool/walship/pg"), config.spoolDirectory());
+        assertEquals(Path.of("/var/spool/walship/pg"), config.spool().dir());
     }
 
     @Test

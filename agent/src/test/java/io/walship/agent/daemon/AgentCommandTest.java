@@ -73,10 +73,10 @@ class AgentCommandTest {
     void recordsLockAndLogLiveInTheServersSpoolDirectory() throws Exception {
         AgentConfig agent = AgentConfig.load(config);
 
-        assertEquals(dir.resolve("spool/pg"), agent.spoolDirectory());
-        assertEquals(dir.resolve("spool/pg/shipped"), AgentCommand.records(agent).dir());
-        assertEquals(".agent.lock", AgentCommand.LOCK);
-        assertEquals("agent.log", AgentCommand.LOG);
+        assertEquals(dir.resolve("spool/pg"), agent.spool().dir());
+        assertEquals(dir.resolve("spool/pg/shipped"), agent.spool().shippedDir());
+        assertEquals(dir.resolve("spool/pg/.agent.lock"), agent.spool().agentLock());
+        assertEquals(dir.resolve("spool/pg/agent.log"), agent.spool().agentLog());
         assertEquals(3, agent.pushConcurrency());
     }
 

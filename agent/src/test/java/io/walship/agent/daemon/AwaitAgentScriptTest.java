@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.walship.agent.Checkout;
 import io.walship.agent.config.AgentConfig;
-import io.walship.agent.push.ShippedRecords;
+import io.walship.agent.spool.AgentPresence;
+import io.walship.agent.spool.ShippedRecords;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,8 +47,8 @@ class AwaitAgentScriptTest {
         }
         config = writeConfig("");
         AgentConfig loaded = AgentConfig.load(config);
-        records = AgentCommand.records(loaded);
-        presence = new AgentPresence(loaded.spoolDirectory());
+        records = new ShippedRecords(loaded.spool());
+        presence = new AgentPresence(loaded.spool());
         agent = startProcess("bash", "-c", "sleep 120; :", "io.walship.agent.Walship", "agent");
     }
 

@@ -19,7 +19,9 @@ import io.netty.handler.ssl.SslContext;
 import io.walship.agent.ca.CertificateAuthority;
 import io.walship.agent.config.AgentConfig;
 import io.walship.agent.net.ReceiverClient;
-import io.walship.agent.push.ShippedRecords;
+import io.walship.agent.spool.AgentPresence;
+import io.walship.agent.spool.ShippedRecords;
+import io.walship.agent.spool.SpoolLayout;
 import io.walship.protocol.Data;
 import io.walship.protocol.End;
 import io.walship.protocol.Hello;
@@ -111,7 +113,7 @@ class ShippingAgentTest {
     void dataDirectory() throws Exception {
         pgdata = dir.resolve("data");
         walDir = Files.createDirectories(pgdata.resolve("pg_wal/archive_status")).getParent();
-        records = new ShippedRecords(dir.resolve("spool/pg/shipped"));
+        records = new ShippedRecords(spool());
         agentLogger.addHandler(logCapture);
     }
 
@@ -207,7 +209,7 @@ class ShippingAgentTest {
         awaitTrue("the identical copy recorded", () -> recorded(List.of("000000010000000000000001")));
         awaitTrue("the rejection logged", () -> logged("WARNING could not ship 000000010000000000000002"));
 
-        assertFalse(Files.exists(records.dir().resolve("000000010000000000000002")), "a rejected file has no record");
+        assertFalse(Files.exists(spool().shipped("000000010000000000000002")), "a rejected file has no record");
         assertTrue(logged("REJECTED"), "expected the reply code in the log: " + log());
     }
 
@@ -239,14 +241,14 @@ class ShippingAgentTest {
 
         List<String> held = receiver.puts();
         assertTrue(recorded(List.of(a, b)), "expected the files before the failing one shipped");
-        assertEquals(failing + "\n", Files.readString(spool().resolve(AgentPresence.HELD)),
+        assertEquals(failing + "\n", Files.readString(spool().held()),
                 "expected the held-back mark, which makes pushes send the file themselves, to name " + failing);
         assertFalse(held.contains(d) || held.contains(e), "expected nothing after " + failing + " to be started "
                 + "while it fails (also not during its retry), but the receiver saw " + held);
 
         receiver.script.put(failing, ReplyCode.STORED);
         awaitTrue("everything recorded after the failing file is stored", () -> recorded(List.of(failing, d, e)));
-        assertFalse(Files.exists(spool().resolve(AgentPresence.HELD)), "expected the held-back mark gone once "
+        assertFalse(Files.exists(spool().held()), "expected the held-back mark gone once "
                 + failing + " was stored");
         List<String> events = receiver.events();
         int stored = events.indexOf("STORED " + failing);
@@ -272,7 +274,7 @@ class ShippingAgentTest {
         assertTrue(second >= TimeUnit.MILLISECONDS.toNanos(1800), "expected about 2 s before the second retry, "
                 + TimeUnit.NANOSECONDS.toMillis(second) + " ms");
         assertTrue(logged("retry in 1 s") && logged("retry in 2 s"), "expected the pauses in the log: " + log());
-        assertFalse(Files.exists(records.dir().resolve(failing)));
+        assertFalse(Files.exists(spool().shipped(failing)));
     }
 
     @Test
@@ -283,8 +285,8 @@ class ShippingAgentTest {
         records.record("000000010000000000000007", ShippedRecords.stamp(walDir.resolve("000000010000000000000007")));
 
         startAgent(receiver.port());
-        awaitTrue("the recycled file's record forgotten", () -> !Files.exists(records.dir()
-                .resolve("000000010000000000000003")));
+        awaitTrue("the recycled file's record forgotten", () -> !Files.exists(spool()
+                .shipped("000000010000000000000003")));
 
         assertEquals(Set.of("000000010000000000000007"), records.names());
         assertEquals(List.of(), receiver.puts());
@@ -296,7 +298,7 @@ class ShippingAgentTest {
         ready("000000010000000000000001", 4096);
         startAgent(port);
         awaitTrue("the failure logged", () -> logged("WARNING could not ship 000000010000000000000001"));
-        assertFalse(Files.exists(records.dir().resolve("000000010000000000000001")));
+        assertFalse(Files.exists(spool().shipped("000000010000000000000001")));
 
         FakeReceiver first = receiver(port);
         awaitTrue("shipped once the receiver listens", () -> recorded(List.of("000000010000000000000001")));
@@ -356,8 +358,8 @@ class ShippingAgentTest {
         return receiver;
     }
 
-    private Path spool() {
-        return dir.resolve("spool/pg");
+    private SpoolLayout spool() {
+        return new SpoolLayout(dir.resolve("spool/pg"));
     }
 
     private void ready(String name, int size) throws IOException {

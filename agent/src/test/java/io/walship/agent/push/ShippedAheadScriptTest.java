@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.walship.agent.Checkout;
 import io.walship.agent.config.AgentConfig;
-import io.walship.agent.daemon.AgentCommand;
+import io.walship.agent.spool.ShippedRecords;
+import io.walship.agent.spool.SpoolLayout;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -235,7 +236,7 @@ class ShippedAheadScriptTest {
 
         String traced = tracedRecordPath(absent);
 
-        assertEquals(AgentConfig.DEFAULT_SPOOL.resolve(server).resolve("shipped").resolve(NAME).toString(), traced);
+        assertEquals(SpoolLayout.DEFAULT_ROOT.resolve(server).resolve("shipped").resolve(NAME).toString(), traced);
         assertSameRecordAsJava(absent);
         assertAnswers(1, "push", "--config", absent.toString(), segment.toString(), NAME);
     }
@@ -326,7 +327,7 @@ class ShippedAheadScriptTest {
 
     /** The record the agent run with {@code conf} writes and Java's push reads must be the one the launcher reads. */
     private void assertSameRecordAsJava(Path conf) throws Exception {
-        Path java = AgentCommand.records(AgentConfig.load(conf)).dir().resolve(NAME);
+        Path java = AgentConfig.load(conf).spool().shipped(NAME);
         Path script = Path.of(tracedRecordPath(conf));
         assertEquals(java.toAbsolutePath().normalize(), ROOT.resolve(script).normalize(),
                 "expected the launcher to read the record where Java writes and reads it, for " + conf + ":\n"
@@ -344,7 +345,7 @@ class ShippedAheadScriptTest {
     }
 
     private void recordWithJava(Path conf, String name, Path file) throws Exception {
-        AgentCommand.records(AgentConfig.load(conf)).record(name, ShippedRecords.stamp(file));
+        new ShippedRecords(AgentConfig.load(conf).spool()).record(name, ShippedRecords.stamp(file));
     }
 
     private Path writeConfig(String fileName, String text) throws IOException {

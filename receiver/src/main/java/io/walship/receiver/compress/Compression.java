@@ -5,6 +5,8 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.WritableByteChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
@@ -24,6 +26,8 @@ public enum Compression {
     NONE("none", "None", new byte[0]);
 
     private static final int BUFFER = 64 * 1024;
+    /** Enough of a file's start to tell every codec's magic. */
+    private static final int HEAD = 8;
 
     /** The value in walship's configuration. */
     public final String configName;
@@ -79,11 +83,19 @@ public enum Compression {
         return NONE;
     }
 
+    /** The codec of a stored file, told by its first bytes as Barman tells it. */
+    public static Compression of(Path stored) throws IOException {
+        try (InputStream in = Files.newInputStream(stored)) {
+            byte[] head = in.readNBytes(HEAD);
+            return sniff(head, head.length);
+        }
+    }
+
     /** Opens a stored file for reading its plain bytes, whatever codec wrote it. */
     public static InputStream openPlain(InputStream stored) throws IOException {
         BufferedInputStream in = new BufferedInputStream(stored, BUFFER);
-        in.mark(8);
-        byte[] head = in.readNBytes(8);
+        in.mark(HEAD);
+        byte[] head = in.readNBytes(HEAD);
         in.reset();
         return sniff(head, head.length).decompress(in);
     }

@@ -1,6 +1,5 @@
 package io.walship.receiver.config;
 
-import java.nio.file.Path;
 import java.util.Optional;
 
 /**
@@ -10,6 +9,6 @@ import java.util.Optional;
  * @param compression Barman's {@code compression} value, empty when Barman stores WAL uncompressed
  * @param compressionSource where that value comes from, for messages
  */
-public record BarmanServerConfig(String name, Path backupDirectory, Path walsDirectory, Path xlogdbDirectory,
-        Optional<String> compression, String compressionSource) {
+public record BarmanServerConfig(String name, ServerDirectories directories, Optional<String> compression,
+        String compressionSource) {
 }

@@ -24,12 +24,14 @@ import java.util.stream.Collectors;
  * {@code barman_config}, barman_home, each server's directories and compression come from Barman's own
  * configuration instead, so that a server is configured once; walship's file then only says who may use it.
  *
+ * @param servers the servers by name, in the order of the file, each with the xlog.db that {@code barmanVersion}
+ *     reads
  * @param barmanConfig Barman's configuration file, when walship follows it
  * @param barmanVersion the Barman release that reads the archive, when set; empty means ask the installed Barman
  */
 public record ReceiverConfig(Path file, InetSocketAddress listen, Path barmanHome, Path caFile, Path certFile,
-        Path keyFile, Duration lockTimeout, Map<String, ServerPolicy> servers, Map<String, ServerStorage> storage,
-        Optional<BarmanConfig> barmanConfig, Optional<BarmanVersion> barmanVersion) {
+        Path keyFile, Duration lockTimeout, Map<String, BarmanServer> servers, Optional<BarmanConfig> barmanConfig,
+        Optional<BarmanVersion> barmanVersion) {
 
     public static final String SECTION = "receiver";
     private static final Set<String> RECEIVER_KEYS = Set.of("listen", "barman_home", "barman_config",
@@ -77,8 +79,8 @@ public record ReceiverConfig(Path file, InetSocketAddress listen, Path barmanHom
         }
         Compression defaultCompression = compression(receiver, Compression.ZSTD);
         Duration lockTimeout = Duration.ofSeconds(seconds(receiver, "lock_timeout", 60));
-        Map<String, ServerPolicy> servers = new LinkedHashMap<>();
-        Map<String, ServerStorage> storage = new LinkedHashMap<>();
+        XlogDbGeneration generation = XlogDbGeneration.readBy(barmanVersion);
+        Map<String, BarmanServer> servers = new LinkedHashMap<>();
         for (IniSection section : ini.sections()) {
             if (section.name().equals(SECTION)) {
                 continue;
@@ -88,15 +90,13 @@ public record ReceiverConfig(Path file, InetSocketAddress listen, Path barmanHom
                 BarmanServerConfig server = barmanServer(section, barman.get());
                 section.allowOnly(BARMAN_SERVER_KEYS);
                 Compression compression = BarmanCompression.of(server.compression(), server.compressionSource());
-                servers.put(section.name(), new ServerPolicy(section.name(), clients(section), compression));
-                storage.put(section.name(), new ServerStorage(server.backupDirectory(), server.walsDirectory(),
-                        server.xlogdbDirectory(), barman.get().lockDirectory(), server.compressionSource()));
+                servers.put(section.name(), new BarmanServer(section.name(), clients(section), compression,
+                        server.compressionSource(), server.directories(), generation));
             } else {
                 section.allowOnly(SERVER_KEYS);
-                servers.put(section.name(), new ServerPolicy(section.name(), clients(section),
-                        compression(section, defaultCompression)));
-                storage.put(section.name(), ServerStorage.defaults(barmanHome, section.name(),
-                        compressionSource(receiver, section)));
+                servers.put(section.name(), new BarmanServer(section.name(), clients(section),
+                        compression(section, defaultCompression), compressionSource(receiver, section),
+                        ServerDirectories.defaults(barmanHome, section.name()), generation));
             }
         }
         if (servers.isEmpty()) {
@@ -104,8 +104,17 @@ public record ReceiverConfig(Path file, InetSocketAddress listen, Path barmanHom
                     + "clients = <agent certificate name>");
         }
         return new ReceiverConfig(file, listen, barmanHome, receiver.readableFile("ca_file"),
-                receiver.readableFile("cert_file"), receiver.readableFile("key_file"), lockTimeout, servers, storage,
-                barman, barmanVersion);
+                receiver.readableFile("cert_file"), receiver.readableFile("key_file"), lockTimeout, servers, barman,
+                barmanVersion);
+    }
+
+    /** This configuration for archives that {@code barman} reads (the release found when none was configured). */
+    public ReceiverConfig readBy(Optional<BarmanVersion> barman) {
+        XlogDbGeneration generation = XlogDbGeneration.readBy(barman);
+        Map<String, BarmanServer> read = new LinkedHashMap<>();
+        servers.forEach((name, server) -> read.put(name, server.readBy(generation)));
+        return new ReceiverConfig(file, listen, barmanHome, caFile, certFile, keyFile, lockTimeout, read, barmanConfig,
+                barman);
     }
 
     /**
@@ -118,18 +127,18 @@ public record ReceiverConfig(Path file, InetSocketAddress listen, Path barmanHom
         if (barman.isEmpty()) {
             return warnings;
         }
-        for (ServerPolicy policy : servers.values()) {
-            if (BarmanCompression.readable(policy.compression(), barman.get())) {
+        for (BarmanServer server : servers.values()) {
+            if (BarmanCompression.readable(server.compression(), barman.get())) {
                 continue;
             }
-            String source = storage.get(policy.name()).compressionSource();
-            String problem = "Barman " + barman.get() + " cannot read " + policy.compression().configName
+            String source = server.compressionSource();
+            String problem = "Barman " + barman.get() + " cannot read " + server.compression().configName
                     + "-compressed WAL (that needs Barman " + BarmanVersion.READS_ZSTD + " or later)";
             if (barmanConfig.isPresent()) {
                 throw new ConfigException(source + ": " + problem + "; set compression = gzip, bzip2 or none for ["
-                        + policy.name() + "] in Barman's configuration, or upgrade Barman");
+                        + server.name() + "] in Barman's configuration, or upgrade Barman");
             }
-            warnings.add("server '" + policy.name() + "': " + problem + ", yet " + source + " selects it; barman "
+            warnings.add("server '" + server.name() + "': " + problem + ", yet " + source + " selects it; barman "
                     + "get-wal and barman recover would hand out compressed bytes. Use gzip, bzip2 or none unless "
                     + "only walship fetch restores from this archive");
         }

@@ -1,27 +1,25 @@
 package io.walship.receiver.net;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.stream.ChunkedInput;
 import io.walship.protocol.Data;
 import io.walship.protocol.End;
+import io.walship.protocol.Limits;
 import io.walship.protocol.Message;
 import io.walship.protocol.Reply;
 import io.walship.protocol.ReplyCode;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.logging.Logger;
 import java.util.zip.CRC32C;
 
 /**
- * A stored file's plain bytes as {@link Data} frames, then {@link End} with their CRC-32C. If the stored
- * copy turns out damaged halfway (a codec checksum fails), the stream ends with a FAILED {@link Reply}
- * instead, so the agent never mistakes a truncated file for a whole one.
+ * A stored file's plain bytes as {@link Data} frames of {@link Limits#MAX_CHUNK}, then {@link End} with their
+ * CRC-32C. If the stored copy turns out damaged halfway (a codec checksum fails), the stream ends with a FAILED
+ * {@link Reply} instead, so the agent never mistakes a truncated file for a whole one.
  */
 final class PlainChunks implements ChunkedInput<Message> {
-
-    private static final Logger LOG = Logger.getLogger(PlainChunks.class.getName());
-    private static final int CHUNK = 128 * 1024;
 
     private final String what;
     private final InputStream in;
@@ -55,22 +53,27 @@ final class PlainChunks implements ChunkedInput<Message> {
         if (ended) {
             return null;
         }
-        byte[] chunk;
+        ByteBuf chunk = allocator.buffer(Limits.MAX_CHUNK);
         try {
-            chunk = in.readNBytes(CHUNK);
+            // One read may return less than asked for: fill the frame, unless the file ends first.
+            int read;
+            do {
+                read = chunk.writeBytes(in, chunk.writableBytes());
+            } while (read > 0 && chunk.isWritable());
         } catch (IOException e) {
+            chunk.release();
             ended = true;
-            LOG.warning("FAILED " + what + ": the stored copy is damaged after " + sent + " bytes: " + e.getMessage());
-            return new Reply(ReplyCode.FAILED, "the archived copy of " + what + " is damaged (" + e.getMessage()
-                    + "); restore it from another copy of the archive");
+            return new Reply(ReplyCode.FAILED, "the archived copy of " + what + " is damaged after " + sent
+                    + " bytes (" + e.getMessage() + "); restore it from another copy of the archive");
         }
-        if (chunk.length == 0) {
+        if (!chunk.isReadable()) {
+            chunk.release();
             ended = true;
             return new End((int) crc.getValue());
         }
-        crc.update(chunk);
-        sent += chunk.length;
-        return new Data(allocator.buffer(chunk.length).writeBytes(chunk));
+        crc.update(chunk.nioBuffer());
+        sent += chunk.readableBytes();
+        return new Data(chunk);
     }
 
     @Override

@@ -1,6 +1,6 @@
 package io.walship.receiver.store;
 
-import io.walship.protocol.WalFileName;
+import io.walship.wal.WalFileName;
 import java.io.InputStream;
 import java.util.Optional;
 

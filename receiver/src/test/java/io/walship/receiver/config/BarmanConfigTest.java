@@ -62,9 +62,10 @@ class BarmanConfigTest {
         assertEquals(List.of(main), config.files());
         assertEquals(Set.of("pg"), config.servers().keySet());
         BarmanServerConfig pg = config.servers().get("pg");
-        assertEquals(home.resolve("pg"), pg.backupDirectory());
-        assertEquals(home.resolve("pg/wals"), pg.walsDirectory());
-        assertEquals(home.resolve("pg/wals"), pg.xlogdbDirectory(), "xlogdb_directory defaults to wals_directory");
+        assertEquals(home.resolve("pg"), pg.directories().backupDirectory());
+        assertEquals(home.resolve("pg/wals"), pg.directories().walsDirectory());
+        assertEquals(home.resolve("pg/wals"), pg.directories().xlogdbDirectory(),
+                "xlogdb_directory defaults to wals_directory");
         assertEquals(Optional.empty(), pg.compression(), "no compression unless configured");
         assertEquals("Barman's default (no compression)", pg.compressionSource());
     }
@@ -119,7 +120,7 @@ class BarmanConfigTest {
         BarmanConfig config = load(global() + "[pg]\nCompression: bzip2\nWALS_DIRECTORY = /srv/wals\n");
 
         assertEquals(Optional.of("bzip2"), config.servers().get("pg").compression());
-        assertEquals(Path.of("/srv/wals"), config.servers().get("pg").walsDirectory());
+        assertEquals(Path.of("/srv/wals"), config.servers().get("pg").directories().walsDirectory());
     }
 
     @Test
@@ -136,7 +137,7 @@ class BarmanConfigTest {
                 + "   wals_directory = /elsewhere\n");
 
         assertEquals(Optional.of("gzip\nwals_directory = /elsewhere"), config.servers().get("pg").compression());
-        assertEquals(home.resolve("pg/wals"), config.servers().get("pg").walsDirectory());
+        assertEquals(home.resolve("pg/wals"), config.servers().get("pg").directories().walsDirectory());
     }
 
     @Test
@@ -145,7 +146,7 @@ class BarmanConfigTest {
                 + "compression = bzip2\n");
 
         assertEquals(Optional.of("bzip2"), config.servers().get("pg").compression());
-        assertEquals(Path.of("/a"), config.servers().get("pg").walsDirectory());
+        assertEquals(Path.of("/a"), config.servers().get("pg").directories().walsDirectory());
     }
 
     // ---- directories and interpolation ----
@@ -156,9 +157,9 @@ class BarmanConfigTest {
                 + "wals_directory = %(backup_directory)s/archive\nxlogdb_directory = %(base)s/xlogdb\n");
 
         BarmanServerConfig pg = config.servers().get("pg");
-        assertEquals(Path.of("/srv/backup/pg"), pg.backupDirectory());
-        assertEquals(Path.of("/srv/backup/pg/archive"), pg.walsDirectory());
-        assertEquals(Path.of("/srv/backup/xlogdb"), pg.xlogdbDirectory());
+        assertEquals(Path.of("/srv/backup/pg"), pg.directories().backupDirectory());
+        assertEquals(Path.of("/srv/backup/pg/archive"), pg.directories().walsDirectory());
+        assertEquals(Path.of("/srv/backup/xlogdb"), pg.directories().xlogdbDirectory());
     }
 
     @Test
@@ -173,8 +174,8 @@ class BarmanConfigTest {
     void theDefaultsFollowAMovedBackupDirectory() throws IOException, ConfigException {
         BarmanConfig config = load(global() + "[pg]\nbackup_directory = /srv/pg\n");
 
-        assertEquals(Path.of("/srv/pg/wals"), config.servers().get("pg").walsDirectory());
-        assertEquals(Path.of("/srv/pg/wals"), config.servers().get("pg").xlogdbDirectory());
+        assertEquals(Path.of("/srv/pg/wals"), config.servers().get("pg").directories().walsDirectory());
+        assertEquals(Path.of("/srv/pg/wals"), config.servers().get("pg").directories().xlogdbDirectory());
     }
 
     @Test
@@ -182,8 +183,8 @@ class BarmanConfigTest {
         BarmanConfig config = load(global() + "xlogdb_directory = /srv/xlogdb\n[pg]\nactive = true\n"
                 + "[pg2]\nxlogdb_directory = /srv/own\n");
 
-        assertEquals(Path.of("/srv/xlogdb"), config.servers().get("pg").xlogdbDirectory());
-        assertEquals(Path.of("/srv/own"), config.servers().get("pg2").xlogdbDirectory());
+        assertEquals(Path.of("/srv/xlogdb"), config.servers().get("pg").directories().xlogdbDirectory());
+        assertEquals(Path.of("/srv/own"), config.servers().get("pg2").directories().xlogdbDirectory());
     }
 
     @Test
@@ -193,14 +194,14 @@ class BarmanConfigTest {
 
         assertEquals(home, config.barmanHome());
         assertEquals(Set.of("pg"), config.servers().keySet(), "[DEFAULT] is no server");
-        assertEquals(dir.resolve("wals/pg"), config.servers().get("pg").walsDirectory());
+        assertEquals(dir.resolve("wals/pg"), config.servers().get("pg").directories().walsDirectory());
     }
 
     @Test
     void aDoublePercentIsAPercentSign() throws IOException, ConfigException {
         BarmanConfig config = load(global() + "[pg]\nwals_directory = /srv/100%%/wals\n");
 
-        assertEquals(Path.of("/srv/100%/wals"), config.servers().get("pg").walsDirectory());
+        assertEquals(Path.of("/srv/100%/wals"), config.servers().get("pg").directories().walsDirectory());
     }
 
     @Test
@@ -230,7 +231,7 @@ class BarmanConfigTest {
         assertEquals(Optional.of("bzip2"), config.servers().get("pg").compression());
         assertEquals("[pg] compression in " + d.resolve("20-pg.conf") + ":2",
                 config.servers().get("pg").compressionSource());
-        assertEquals(Path.of("/srv/pg"), config.servers().get("pg").walsDirectory());
+        assertEquals(Path.of("/srv/pg"), config.servers().get("pg").directories().walsDirectory());
     }
 
     @Test

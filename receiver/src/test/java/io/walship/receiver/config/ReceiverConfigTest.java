@@ -82,13 +82,13 @@ class ReceiverConfigTest {
         assertEquals(dir.resolve("receiver.key"), config.keyFile());
         assertEquals(Duration.ofSeconds(5), config.lockTimeout());
         assertEquals(List.of("pg", "pg2"), List.copyOf(config.servers().keySet()));
-        ServerPolicy pg = config.servers().get("pg");
+        BarmanServer pg = config.servers().get("pg");
         assertEquals("pg", pg.name());
         assertEquals(Set.of("agent1", "agent2"), pg.clients());
         assertEquals(Compression.GZIP, pg.compression(), "the [receiver] compression is every server's default");
         assertTrue(pg.allows("agent1"));
         assertFalse(pg.allows("agent3"));
-        ServerPolicy pg2 = config.servers().get("pg2");
+        BarmanServer pg2 = config.servers().get("pg2");
         assertEquals(Set.of("agent3"), pg2.clients());
         assertEquals(Compression.NONE, pg2.compression(), "a server's own compression overrides the default");
         assertFalse(pg2.allows("agent1"));

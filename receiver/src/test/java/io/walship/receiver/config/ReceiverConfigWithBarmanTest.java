@@ -15,10 +15,10 @@ import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The receiver configured with {@code barman_config}: servers, directories and compression from Barman. */
 class ReceiverConfigWithBarmanTest {
@@ -103,13 +103,13 @@ class ReceiverConfigWithBarmanTest {
         assertEquals(Compression.GZIP, config.servers().get("pg").compression(), "inherited from [barman]");
         assertEquals(Compression.BZIP2, config.servers().get("pg-bz").compression());
         assertEquals(Compression.NONE, config.servers().get("plain").compression(), "an empty value: uncompressed");
-        ServerStorage pg = config.storage().get("pg");
-        assertEquals(home.resolve("pg"), pg.backupDirectory());
-        assertEquals(home.resolve("pg/wals"), pg.walsDirectory());
-        assertEquals(home.resolve("pg/wals"), pg.xlogdbDirectory());
-        assertEquals(dir.resolve("locks"), pg.lockDirectory());
+        BarmanServer pg = config.servers().get("pg");
+        assertEquals(home.resolve("pg"), pg.directories().backupDirectory());
+        assertEquals(home.resolve("pg/wals"), pg.directories().walsDirectory());
+        assertEquals(home.resolve("pg/wals"), pg.directories().xlogdbDirectory());
+        assertEquals(dir.resolve("locks"), pg.directories().lockDirectory());
         assertTrue(pg.compressionSource().startsWith("[barman] compression in " + barmanConf), pg.compressionSource());
-        assertEquals(dir.resolve("elsewhere/wals"), config.storage().get("pg-bz").walsDirectory());
+        assertEquals(dir.resolve("elsewhere/wals"), config.servers().get("pg-bz").directories().walsDirectory());
         assertEquals(Duration.ofSeconds(60), config.lockTimeout());
     }
 
@@ -130,9 +130,10 @@ class ReceiverConfigWithBarmanTest {
                 """);
 
         assertEquals(Optional.empty(), config.barmanConfig());
-        assertEquals(new ServerStorage(home.resolve("pg"), home.resolve("pg/wals"), home.resolve("pg/wals"), home,
-                file + ":6: [receiver] compression"), config.storage().get("pg"));
-        assertEquals(file + ":11: [pg2] compression", config.storage().get("pg2").compressionSource());
+        assertEquals(new ServerDirectories(home.resolve("pg"), home.resolve("pg/wals"), home.resolve("pg/wals"), home),
+                config.servers().get("pg").directories());
+        assertEquals(file + ":6: [receiver] compression", config.servers().get("pg").compressionSource());
+        assertEquals(file + ":11: [pg2] compression", config.servers().get("pg2").compressionSource());
     }
 
     @ParameterizedTest

@@ -125,8 +125,8 @@ class BarmanInteropIT {
         walships.put("barman barman_home", config.barmanHome().toString());
         walships.put("barman barman_lock_directory", config.lockDirectory().toString());
         for (BarmanServerConfig server : config.servers().values()) {
-            walships.put(server.name() + " backup_directory", server.backupDirectory().toString());
-            walships.put(server.name() + " wals_directory", server.walsDirectory().toString());
+            walships.put(server.name() + " backup_directory", server.directories().backupDirectory().toString());
+            walships.put(server.name() + " wals_directory", server.directories().walsDirectory().toString());
             walships.put(server.name() + " compression", server.compression().orElse("None"));
         }
         assertEquals(barmans, walships, "walship must resolve " + barmanConf + " (and " + barmanConf.resolveSibling(

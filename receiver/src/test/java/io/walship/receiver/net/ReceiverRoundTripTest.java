@@ -13,10 +13,12 @@ import io.walship.agent.Walship;
 import io.walship.agent.ca.CertificateAuthority;
 import io.walship.agent.ca.CredentialFiles;
 import io.walship.protocol.TlsContexts;
-import io.walship.protocol.WalFileName;
 import io.walship.receiver.compress.Compression;
-import io.walship.receiver.config.ServerPolicy;
+import io.walship.receiver.config.BarmanServer;
+import io.walship.receiver.config.ServerDirectories;
+import io.walship.receiver.config.XlogDbGeneration;
 import io.walship.receiver.store.barman.BarmanStore;
+import io.walship.wal.WalFileName;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -102,10 +104,11 @@ class ReceiverRoundTripTest {
 
     /** A receiver on a free loopback port storing zstd for SERVER, and the agent configuration to reach it. */
     private void startReceiverWith(SslContext tls) throws Exception {
+        BarmanServer pg = new BarmanServer(SERVER, Set.of(CLIENT), Compression.ZSTD, "test",
+                ServerDirectories.defaults(home, SERVER), XlogDbGeneration.SERVER_XLOG_DB_WHEN_PRESENT);
         server = ReceiverServer.start(InetSocketAddress.createUnresolved("127.0.0.1", 0), tls,
-                new BarmanStore(home, Map.of(SERVER, Compression.ZSTD), Duration.ofSeconds(10)),
-                Map.of(SERVER, new ServerPolicy(SERVER, Set.of(CLIENT), Compression.ZSTD)),
-                dir.resolve("receiver.conf"), 2);
+                new BarmanStore(List.of(pg), Duration.ofSeconds(10)), Map.of(SERVER, pg), dir.resolve("receiver.conf"),
+                2);
         config = agentConfig("walship.conf", server.port(), agentCredentials);
     }
 

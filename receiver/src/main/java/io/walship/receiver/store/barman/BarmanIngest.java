@@ -1,12 +1,12 @@
 package io.walship.receiver.store.barman;
 
+import io.walship.fs.Durable;
 import io.walship.protocol.ReplyCode;
-import io.walship.protocol.WalFileName;
 import io.walship.receiver.compress.CompressingSink;
-import io.walship.receiver.compress.Compression;
 import io.walship.receiver.store.Ingest;
 import io.walship.receiver.store.IngestException;
 import io.walship.receiver.store.Outcome;
+import io.walship.wal.WalFileName;
 import io.walship.wal.WalHeaderCheck;
 import io.walship.wal.WalPageHeader;
 import java.io.IOException;
@@ -151,24 +151,16 @@ final class BarmanIngest implements Ingest {
                 if (!xlogDb.contains(name.name())) {
                     // Indexed the way barman rebuild-xlogdb would: with the stored file's own time.
                     long storedTime = Files.getLastModifiedTime(destination).to(TimeUnit.NANOSECONDS);
-                    xlogDb.append(lineFor(destination, storedTime));
+                    xlogDb.append(XlogDbLine.of(destination, storedTime));
                 }
                 return new Outcome(ReplyCode.ALREADY_STORED, name.name() + " was already archived with "
                         + "identical content");
             }
             Files.move(temp, destination);
             Durable.syncDirectory(directory);
-            xlogDb.append(lineFor(destination, mtimeNanos));
+            xlogDb.append(XlogDbLine.of(destination, mtimeNanos));
             return new Outcome(ReplyCode.STORED, name.name() + " stored");
         }
-    }
-
-    private XlogDbLine lineFor(Path stored, long timeNanos) throws IOException {
-        byte[] magic;
-        try (var in = Files.newInputStream(stored)) {
-            magic = in.readNBytes(8);
-        }
-        return new XlogDbLine(name.name(), Files.size(stored), timeNanos, Compression.sniff(magic, magic.length));
     }
 
     @Override

@@ -1,11 +1,13 @@
 package io.walship.receiver.store.barman;
 
 import io.walship.protocol.ReplyCode;
-import io.walship.protocol.WalFileName;
 import io.walship.receiver.compress.Compression;
+import io.walship.receiver.config.BarmanServer;
 import io.walship.receiver.store.Ingest;
 import io.walship.receiver.store.IngestException;
 import io.walship.receiver.store.WalStore;
+import io.walship.wal.WalFileName;
+import io.walship.wal.WalHeaderCheck;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -14,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -28,22 +31,9 @@ public final class BarmanStore implements WalStore {
 
     private final Map<String, ServerArchive> servers = new LinkedHashMap<>();
 
-    /**
-     * Servers with Barman's default directories under {@code barmanHome}, indexed in {@code wals/xlog.db} unless
-     * a Barman 3.13 or later has created {@code <server>-xlog.db} there.
-     */
-    public BarmanStore(Path barmanHome, Map<String, Compression> serverCompression, Duration lockTimeout) {
-        this(serverCompression.entrySet().stream().map(e -> BarmanServer.standard(barmanHome, e.getKey(),
-                e.getValue(), XlogDbGeneration.SERVER_XLOG_DB_WHEN_PRESENT)).toList(), lockTimeout);
-    }
-
     public BarmanStore(Collection<BarmanServer> servers, Duration lockTimeout) {
         for (BarmanServer server : servers) {
-            HashDirLayout layout = new HashDirLayout(server.walsDirectory());
-            XlogDb xlogDb = new XlogDb(server.walsXlogDb(), server.serverXlogDb(), server.lockFile(), lockTimeout,
-                    server.generation());
-            this.servers.put(server.name(), new ServerArchive(server.name(), server.backupDirectory(), layout, xlogDb,
-                    server.compression()));
+            this.servers.put(server.name(), new ServerArchive(server, new XlogDb(server, lockTimeout)));
         }
     }
 
@@ -65,13 +55,13 @@ public final class BarmanStore implements WalStore {
 
     private static void checkSize(WalFileName name, long size) throws IngestException {
         if (name.kind().hasWalHeader()) {
-            if (!io.walship.wal.WalHeaderCheck.isValidSegmentSize(size)) {
+            if (!WalHeaderCheck.isValidSegmentSize(size)) {
                 throw IngestException.rejected(name.name() + " is " + size + " bytes; a WAL segment is a power of "
                         + "two between 1 MiB and 1 GiB, so the file is truncated or not a segment");
             }
         } else if (size == 0 || size > MAX_TEXT_FILE) {
             throw IngestException.rejected(name.name() + " is " + size + " bytes; a " + name.kind().name()
-                    .toLowerCase(java.util.Locale.ROOT) + " file must be between 1 byte and " + MAX_TEXT_FILE);
+                    .toLowerCase(Locale.ROOT) + " file must be between 1 byte and " + MAX_TEXT_FILE);
         }
     }
 

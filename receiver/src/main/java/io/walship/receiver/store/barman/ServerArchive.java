@@ -1,7 +1,10 @@
 package io.walship.receiver.store.barman;
 
+import io.walship.fs.AtomicFile;
+import io.walship.fs.Durable;
 import io.walship.protocol.ReplyCode;
 import io.walship.receiver.compress.Compression;
+import io.walship.receiver.config.BarmanServer;
 import io.walship.receiver.store.IngestException;
 import io.walship.wal.WalPageHeader;
 import java.io.IOException;
@@ -9,26 +12,22 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Optional;
 
-/** One Barman server's directory: its layout, xlog.db, codec and the cluster it belongs to. */
+/** One Barman server's archive: its layout, xlog.db, codec and the cluster it belongs to. */
 public final class ServerArchive {
 
-    private final String name;
-    private final Path serverDir;
+    private final BarmanServer server;
     private final HashDirLayout layout;
     private final XlogDb xlogDb;
-    private final Compression compression;
     private Identity identity;
 
-    public ServerArchive(String name, Path serverDir, HashDirLayout layout, XlogDb xlogDb, Compression compression) {
-        this.name = name;
-        this.serverDir = serverDir;
-        this.layout = layout;
+    public ServerArchive(BarmanServer server, XlogDb xlogDb) {
+        this.server = server;
+        this.layout = new HashDirLayout(server.directories().walsDirectory());
         this.xlogDb = xlogDb;
-        this.compression = compression;
     }
 
     public String name() {
-        return name;
+        return server.name();
     }
 
     public HashDirLayout layout() {
@@ -40,7 +39,7 @@ public final class ServerArchive {
     }
 
     public Compression compression() {
-        return compression;
+        return server.compression();
     }
 
     /**
@@ -51,7 +50,7 @@ public final class ServerArchive {
         Optional<Identity> known = identity();
         if (known.isPresent() && !known.get().systemId().equals(header.systemIdString())) {
             throw IngestException.rejected(fileName + " comes from PostgreSQL system identifier "
-                    + header.systemIdString() + ", but server '" + name + "' archives system "
+                    + header.systemIdString() + ", but server '" + server.name() + "' archives system "
                     + known.get().systemId() + " (" + identityFile() + "); check that this agent's 'server' "
                     + "setting names the right Barman server");
         }
@@ -65,8 +64,8 @@ public final class ServerArchive {
         }
         Identity pinned = new Identity(header.systemIdString(), header.majorVersion());
         try {
-            Durable.createDirectories(serverDir);
-            Durable.writeFile(identityFile(), pinned.toJson().getBytes(StandardCharsets.UTF_8));
+            Durable.createDirectories(server.directories().backupDirectory());
+            AtomicFile.replaceDurably(identityFile(), pinned.toJson().getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new IngestException(ReplyCode.FAILED, "cannot write " + identityFile() + ": " + e.getMessage(), e);
         }
@@ -86,6 +85,6 @@ public final class ServerArchive {
     }
 
     private Path identityFile() {
-        return serverDir.resolve("identity.json");
+        return server.identityFile();
     }
 }

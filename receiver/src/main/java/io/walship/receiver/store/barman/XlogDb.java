@@ -1,7 +1,10 @@
 package io.walship.receiver.store.barman;
 
-import io.walship.protocol.WalFileName;
-import io.walship.receiver.compress.Compression;
+import io.walship.fs.AtomicFile;
+import io.walship.fs.Durable;
+import io.walship.receiver.config.BarmanServer;
+import io.walship.receiver.config.XlogDbGeneration;
+import io.walship.wal.WalFileName;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -42,16 +45,13 @@ public final class XlogDb {
     /** The index file while the lock is held; guarded by {@link #local}. */
     private Path current;
 
-    /**
-     * @param walsFile {@code <wals_directory>/xlog.db}
-     * @param serverFile {@code <xlogdb_directory>/<server>-xlog.db}
-     */
-    public XlogDb(Path walsFile, Path serverFile, Path lockFile, Duration lockTimeout, XlogDbGeneration generation) {
-        this.walsFile = walsFile;
-        this.serverFile = serverFile;
-        this.lockFile = lockFile;
+    /** The index of {@code server}; waits for Barman's lock at most {@code lockTimeout}. */
+    public XlogDb(BarmanServer server, Duration lockTimeout) {
+        this.walsFile = server.walsXlogDb();
+        this.serverFile = server.serverXlogDb();
+        this.lockFile = server.lockFile();
         this.lockTimeout = lockTimeout;
-        this.generation = generation;
+        this.generation = server.generation();
         this.serverFileAtStart = Files.exists(serverFile);
     }
 
@@ -121,7 +121,7 @@ public final class XlogDb {
         StringBuilder text = new StringBuilder();
         lines.forEach(line -> text.append(line.format()));
         Durable.createDirectories(serverFile.getParent());
-        Durable.writeFile(serverFile, text.toString().getBytes(StandardCharsets.UTF_8));
+        AtomicFile.replaceDurably(serverFile, text.toString().getBytes(StandardCharsets.UTF_8));
         boolean removed = Files.deleteIfExists(walsFile);
         if (removed) {
             Durable.syncDirectory(walsDir);
@@ -138,12 +138,7 @@ public final class XlogDb {
     }
 
     private static XlogDbLine lineOf(Path stored) throws IOException {
-        byte[] magic;
-        try (var in = Files.newInputStream(stored)) {
-            magic = in.readNBytes(8);
-        }
-        return new XlogDbLine(stored.getFileName().toString(), Files.size(stored),
-                Files.getLastModifiedTime(stored).to(TimeUnit.NANOSECONDS), Compression.sniff(magic, magic.length));
+        return XlogDbLine.of(stored, Files.getLastModifiedTime(stored).to(TimeUnit.NANOSECONDS));
     }
 
     /** A held lock; closing it releases it. */
@@ -230,11 +225,7 @@ public final class XlogDb {
         boolean created = !Files.exists(file);
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND)) {
-            ByteBuffer bytes = ByteBuffer.wrap(line.format().getBytes(StandardCharsets.UTF_8));
-            while (bytes.hasRemaining()) {
-                channel.write(bytes);
-            }
-            channel.force(true);
+            Durable.writeAndForce(channel, ByteBuffer.wrap(line.format().getBytes(StandardCharsets.UTF_8)));
         }
         if (created) {
             Durable.syncDirectory(file.getParent());
@@ -270,6 +261,6 @@ public final class XlogDb {
         lines.sort(Comparator.comparing(XlogDbLine::nameOf));
         StringBuilder text = new StringBuilder();
         lines.forEach(l -> text.append(l).append('\n'));
-        Durable.writeFile(file, text.toString().getBytes(StandardCharsets.UTF_8));
+        AtomicFile.replaceDurably(file, text.toString().getBytes(StandardCharsets.UTF_8));
     }
 }

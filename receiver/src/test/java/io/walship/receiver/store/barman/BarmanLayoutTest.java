@@ -5,11 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.walship.protocol.ReplyCode;
-import io.walship.protocol.WalFileName;
 import io.walship.receiver.compress.Compression;
+import io.walship.receiver.config.BarmanServer;
+import io.walship.receiver.config.ServerDirectories;
+import io.walship.receiver.config.XlogDbGeneration;
 import io.walship.receiver.store.Ingest;
 import io.walship.receiver.store.IngestException;
 import io.walship.receiver.store.Outcome;
+import io.walship.wal.WalFileName;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -18,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
@@ -39,7 +43,8 @@ class BarmanLayoutTest {
     Path home;
 
     private BarmanServer server(XlogDbGeneration generation) {
-        return BarmanServer.standard(home, "pg", Compression.GZIP, generation);
+        return new BarmanServer("pg", Set.of(), Compression.GZIP, "test", ServerDirectories.defaults(home, "pg"),
+                generation);
     }
 
     private static Outcome push(BarmanStore store, String name) throws IngestException {
@@ -195,8 +200,8 @@ class BarmanLayoutTest {
         Path lockDir = Files.createDirectories(home.resolve("locks"));
         Path backupDir = home.resolve("backup/pg");
         Path wals = home.resolve("archive/pg");
-        BarmanServer server = new BarmanServer("pg", backupDir, wals, xlogdbDir, lockDir, Compression.BZIP2,
-                XlogDbGeneration.SERVER_XLOG_DB);
+        BarmanServer server = new BarmanServer("pg", Set.of(), Compression.BZIP2, "test",
+                new ServerDirectories(backupDir, wals, xlogdbDir, lockDir), XlogDbGeneration.SERVER_XLOG_DB);
         BarmanStore store = new BarmanStore(List.of(server), TIMEOUT);
 
         push(store, "000000010000000000000001");
@@ -213,7 +218,7 @@ class BarmanLayoutTest {
     void theStandardLayout() {
         BarmanServer server = server(XlogDbGeneration.WALS_XLOG_DB);
 
-        assertEquals(home.resolve("pg"), server.backupDirectory());
+        assertEquals(home.resolve("pg"), server.directories().backupDirectory());
         assertEquals(home.resolve("pg/wals/xlog.db"), server.walsXlogDb());
         assertEquals(home.resolve("pg/wals/pg-xlog.db"), server.serverXlogDb());
         assertEquals(home.resolve(".pg-xlogdb.lock"), server.lockFile());

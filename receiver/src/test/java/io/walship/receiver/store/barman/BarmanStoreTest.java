@@ -7,12 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.walship.protocol.ReplyCode;
-import io.walship.protocol.WalFileName;
 import io.walship.receiver.compress.Compression;
+import io.walship.receiver.config.BarmanServer;
+import io.walship.receiver.config.ServerDirectories;
+import io.walship.receiver.config.XlogDbGeneration;
 import io.walship.receiver.store.Ingest;
 import io.walship.receiver.store.IngestException;
 import io.walship.receiver.store.Outcome;
 import io.walship.receiver.store.WalStore;
+import io.walship.wal.WalFileName;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -63,7 +66,14 @@ class BarmanStoreTest {
     // ---- fixtures ----
 
     private BarmanStore store(Compression compression) {
-        return new BarmanStore(home, Map.of("pg", compression), Duration.ofSeconds(30));
+        return store(Map.of("pg", compression));
+    }
+
+    /** Servers with Barman's default directories under {@code home}, for a Barman of unknown release. */
+    private BarmanStore store(Map<String, Compression> servers) {
+        return new BarmanStore(servers.entrySet().stream().map(e -> new BarmanServer(e.getKey(), Set.of(),
+                e.getValue(), "test", ServerDirectories.defaults(home, e.getKey()),
+                XlogDbGeneration.SERVER_XLOG_DB_WHEN_PRESENT)).toList(), Duration.ofSeconds(30));
     }
 
     private Path wals() {
@@ -252,7 +262,7 @@ class BarmanStoreTest {
         Map<String, Compression> servers = new LinkedHashMap<>();
         servers.put("pg", Compression.ZSTD);
         servers.put("pg2", Compression.NONE);
-        BarmanStore store = new BarmanStore(home, servers, Duration.ofSeconds(30));
+        BarmanStore store = store(servers);
         byte[] first = segment(SEGMENT, SYSTEM_ID, 1);
         byte[] second = segment(SEGMENT, OTHER_SYSTEM_ID, 2);
 
@@ -549,7 +559,7 @@ class BarmanStoreTest {
         }
         for (int i = 0; i < threads * perThread; i++) {
             String name = String.format("%08X%08X%08X", 1, i % 4, i + 1);
-            Path stored = wals().resolve(WalFileName.parse(name).hashDir()).resolve(name);
+            Path stored = wals().resolve(HashDirLayout.hashDir(WalFileName.parse(name))).resolve(name);
             assertTrue(Files.isRegularFile(stored), stored + " should exist");
             assertArrayEquals(segment(name, SYSTEM_ID, i), plainContent(stored), name);
             assertTrue(lines.contains(line(name, stored, Compression.ZSTD)), name + " indexed with its stored size");

@@ -1,8 +1,10 @@
 package io.walship.receiver.store.barman;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.walship.protocol.WalFileName;
+import io.walship.wal.WalFileName;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
@@ -53,7 +55,22 @@ class HashDirLayoutTest {
     }
 
     @Test
-    void xlogDbIsInWals() {
-        assertEquals(WALS.resolve("xlog.db"), layout.xlogDb());
+    void hashDirIsTimelineAndLogInUpperCase() {
+        assertEquals("0000000100000000", HashDirLayout.hashDir(WalFileName.parse("000000010000000000000001")));
+        assertEquals("0000000A000000FF", HashDirLayout.hashDir(WalFileName.parse("0000000A000000FF00000003")));
+        assertEquals("0000000A000000FF", HashDirLayout.hashDir(WalFileName.parse("0000000a000000ff00000003")),
+                "%08X%08X is upper case whatever case the name uses");
+        assertEquals("0000000100000000", HashDirLayout.hashDir(WalFileName.parse("000000010000000000000001.partial")));
+        assertEquals("0000000100000000",
+                HashDirLayout.hashDir(WalFileName.parse("000000010000000000000002.00000028.backup")));
+        assertEquals("FFFFFFFFFFFFFFFF", HashDirLayout.hashDir(WalFileName.parse("FFFFFFFFFFFFFFFF00000000")));
+    }
+
+    @Test
+    void historyFilesHaveNoHashDir() {
+        WalFileName history = WalFileName.parse("00000002.history");
+
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> HashDirLayout.hashDir(history));
+        assertTrue(e.getMessage().contains("00000002.history"), e.getMessage());
     }
 }

@@ -1,4 +1,4 @@
-package io.walship.agent;
+package io.walship.agent.spool;
 
 import java.io.File;
 import java.io.IOException;
@@ -16,6 +16,11 @@ import java.util.List;
  */
 public final class BackgroundProcess {
 
+    /**
+     * The main class of the PostgreSQL-host side, named rather than imported: the commands that start
+     * background processes sit below it. bin/lib/spool.sh knows a live agent by it (BackgroundProcessTest).
+     */
+    public static final String MAIN_CLASS = "io.walship.agent.Walship";
     private static final String SETSID = "/usr/bin/setsid";
 
     private BackgroundProcess() {
@@ -44,7 +49,7 @@ public final class BackgroundProcess {
         command.add(java);
         command.addAll(jvmOptions);
         command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                Walship.class.getName()));
+                MAIN_CLASS));
         command.addAll(arguments);
         new ProcessBuilder(command)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))

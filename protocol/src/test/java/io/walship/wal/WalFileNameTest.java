@@ -1,11 +1,11 @@
-package io.walship.protocol;
+package io.walship.wal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.walship.protocol.WalFileName.Kind;
+import io.walship.wal.WalFileName.Kind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -160,27 +160,6 @@ class WalFileNameTest {
 
         assertTrue(e.getMessage().length() < 400, e.getMessage());
         assertTrue(e.getMessage().contains("0".repeat(80) + "..."), e.getMessage());
-    }
-
-    // ---- Barman's hash directory ----
-
-    @Test
-    void hashDirIsTimelineAndLogInUpperCase() {
-        assertEquals("0000000100000000", WalFileName.parse("000000010000000000000001").hashDir());
-        assertEquals("0000000A000000FF", WalFileName.parse("0000000A000000FF00000003").hashDir());
-        assertEquals("0000000A000000FF", WalFileName.parse("0000000a000000ff00000003").hashDir(),
-                "%08X%08X is upper case whatever case the name uses");
-        assertEquals("0000000100000000", WalFileName.parse("000000010000000000000001.partial").hashDir());
-        assertEquals("0000000100000000", WalFileName.parse("000000010000000000000002.00000028.backup").hashDir());
-        assertEquals("FFFFFFFFFFFFFFFF", WalFileName.parse("FFFFFFFFFFFFFFFF00000000").hashDir());
-    }
-
-    @Test
-    void historyFilesHaveNoHashDir() {
-        WalFileName history = WalFileName.parse("00000002.history");
-
-        IllegalStateException e = assertThrows(IllegalStateException.class, history::hashDir);
-        assertTrue(e.getMessage().contains("00000002.history"), e.getMessage());
     }
 
     // ---- LSNs and segment sizes ----

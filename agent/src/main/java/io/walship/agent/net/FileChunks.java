@@ -1,4 +1,4 @@
-package io.walship.agent.push;
+package io.walship.agent.net;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -20,8 +20,6 @@ import java.util.zip.CRC32C;
  * Reads each byte once, and only as fast as the connection drains (ChunkedWriteHandler pulls chunks).
  */
 public final class FileChunks implements ChunkedInput<Message>, AutoCloseable {
-
-    static final int CHUNK = Limits.MAX_CHUNK;
 
     private final Path path;
     private final FileChannel file;
@@ -69,7 +67,7 @@ public final class FileChunks implements ChunkedInput<Message>, AutoCloseable {
             ended = true;
             return new End((int) crc.getValue());
         }
-        int length = (int) Math.min(CHUNK, size - position);
+        int length = (int) Math.min(Limits.MAX_CHUNK, size - position);
         ByteBuf buffer = allocator.ioBuffer(length);
         try {
             while (buffer.readableBytes() < length) {

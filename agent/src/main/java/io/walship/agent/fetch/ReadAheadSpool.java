@@ -1,6 +1,8 @@
 package io.walship.agent.fetch;
 
-import io.walship.protocol.WalFileName;
+import io.walship.agent.spool.SpoolLayout;
+import io.walship.fs.AtomicFile;
+import io.walship.wal.WalFileName;
 import io.walship.wal.WalHeaderCheck;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,30 +12,31 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
 
 /**
- * The read-ahead directory: verified segments waiting to be asked for, and {@code .wanted}, the last
- * segment recovery asked for, which tells the prefetcher where to read ahead. Only segments are ever
- * spooled: history files decide timelines and are always fetched fresh.
+ * The read-ahead part of a server's spool: verified segments waiting to be asked for, and {@code .wanted},
+ * the last segment recovery asked for, which tells the prefetcher where to read ahead. Only segments are
+ * ever spooled: history files decide timelines and are always fetched fresh.
  */
-final class Spool {
+final class ReadAheadSpool {
 
-    private static final String WANTED = ".wanted";
+    private final SpoolLayout layout;
 
-    private final Path dir;
-
-    Spool(Path dir) {
-        this.dir = dir;
+    ReadAheadSpool(SpoolLayout layout) {
+        this.layout = layout;
     }
 
-    Path dir() {
-        return dir;
+    SpoolLayout layout() {
+        return layout;
     }
 
     Path pathOf(WalFileName name) {
-        return dir.resolve(name.name());
+        return layout.segment(name);
     }
 
     /** Moves a spooled segment to {@code destination}; false when it is not spooled. */
@@ -46,7 +49,7 @@ final class Spool {
             return false;
         } catch (AtomicMoveNotSupportedException e) {
             // Spool on another file system: copy beside the destination, then rename into place.
-            Path temp = destination.resolveSibling("." + destination.getFileName() + ".walship-spool");
+            Path temp = SpoolLayout.copyTemp(destination);
             Files.copy(spooled, temp, StandardCopyOption.REPLACE_EXISTING);
             Files.move(temp, destination, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             Files.delete(spooled);
@@ -58,29 +61,28 @@ final class Spool {
      * Waits while the read-ahead is downloading {@code name}; true once it is spooled, false when no
      * download of it is under way (or the wait ran out).
      */
-    boolean awaitDownload(WalFileName name, java.time.Duration timeout) throws IOException {
-        String prefix = "." + name.name() + ".";
+    boolean awaitDownload(WalFileName name, Duration timeout) throws IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() - deadline < 0) {
             if (Files.exists(pathOf(name))) {
                 return true;
             }
             boolean downloading;
-            try (DirectoryStream<Path> temps = Files.newDirectoryStream(dir, prefix + "*.walship-tmp")) {
+            try (DirectoryStream<Path> temps = Files.newDirectoryStream(layout.dir(),
+                    SpoolLayout.downloadsOf(name.name()))) {
                 downloading = temps.iterator().hasNext();
             }
             if (!downloading) {
                 return Files.exists(pathOf(name));
             }
-            java.util.concurrent.locks.LockSupport.parkNanos(5_000_000L);
+            LockSupport.parkNanos(5_000_000L);
         }
         return false;
     }
 
     void want(WalFileName name, long segmentSize) throws IOException {
-        Path temp = dir.resolve(WANTED + ".tmp");
-        Files.writeString(temp, name.name() + " " + segmentSize + "\n", StandardCharsets.US_ASCII);
-        Files.move(temp, dir.resolve(WANTED), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        String line = name.name() + " " + segmentSize + "\n";
+        AtomicFile.replace(layout.wanted(), line.getBytes(StandardCharsets.US_ASCII));
     }
 
     record Wanted(WalFileName name, long segmentSize) {
@@ -90,7 +92,7 @@ final class Spool {
     Optional<Wanted> wanted() throws IOException {
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(dir.resolve(WANTED));
+            bytes = Files.readAllBytes(layout.wanted());
         } catch (NoSuchFileException e) {
             return Optional.empty();
         }
@@ -113,11 +115,11 @@ final class Spool {
 
     /** Deletes downloads an earlier prefetcher left half done; only call it while no download runs. */
     void dropLeftovers() throws IOException {
-        forEachEntry(file -> file.endsWith(".walship-tmp"));
+        forEachEntry(SpoolLayout::isDownload);
     }
 
-    private void forEachEntry(java.util.function.Predicate<String> delete) throws IOException {
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+    private void forEachEntry(Predicate<String> delete) throws IOException {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(layout.dir())) {
             for (Path entry : entries) {
                 if (delete.test(entry.getFileName().toString())) {
                     Files.deleteIfExists(entry);

@@ -1,4 +1,4 @@
-package io.walship.protocol;
+package io.walship.wal;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -38,14 +38,6 @@ public record WalFileName(String name, Kind kind, long timeline, long log, long 
 
     public static boolean isValid(String name) {
         return NAME.matcher(name).matches();
-    }
-
-    /** Barman's hash directory: timeline and log as {@code %08X%08X}; history files have none. */
-    public String hashDir() {
-        if (kind == Kind.HISTORY) {
-            throw new IllegalStateException(name + " is a history file and lives directly in wals/");
-        }
-        return String.format("%08X%08X", timeline, log);
     }
 
     /** The LSN where this segment starts, for a server with the given segment size. */

@@ -1,4 +1,4 @@
-package io.walship.agent.push;
+package io.walship.agent.spool;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -55,7 +55,7 @@ class ShippedRecordsTest {
 
     @Test
     void aRecordMatchesOnlyTheSameSizeAndModificationTime() throws Exception {
-        ShippedRecords records = new ShippedRecords(dir.resolve("shipped"));
+        ShippedRecords records = new ShippedRecords(new SpoolLayout(dir));
         Path file = segment("2024-05-06 07:08:09.123456789 UTC");
         BasicFileAttributes shipped = attributes(file);
         assertFalse(records.matches(NAME, shipped), "nothing recorded yet");
@@ -78,7 +78,7 @@ class ShippedRecordsTest {
 
     @Test
     void theRecordIsTheStampOnOneLine() throws Exception {
-        ShippedRecords records = new ShippedRecords(dir.resolve("shipped"));
+        ShippedRecords records = new ShippedRecords(new SpoolLayout(dir));
         Path file = segment("2024-05-06 07:08:09.000000042 UTC");
 
         records.record(NAME, ShippedRecords.stamp(file));
@@ -91,8 +91,9 @@ class ShippedRecordsTest {
     @Test
     void recordingCreatesTheDirectoryAndLeavesNoTemporaryFileBehind() throws Exception {
         Path recordDir = dir.resolve("spool/pg/shipped");
-        ShippedRecords records = new ShippedRecords(recordDir);
-        assertEquals(recordDir, records.dir());
+        SpoolLayout spool = new SpoolLayout(dir.resolve("spool/pg"));
+        ShippedRecords records = new ShippedRecords(spool);
+        assertEquals(recordDir, spool.shippedDir());
         Path file = segment("2024-05-06 07:08:09.5 UTC");
 
         records.record(NAME, ShippedRecords.stamp(file));
@@ -104,7 +105,7 @@ class ShippedRecordsTest {
 
     @Test
     void recordingAgainReplacesTheRecord() throws Exception {
-        ShippedRecords records = new ShippedRecords(dir.resolve("shipped"));
+        ShippedRecords records = new ShippedRecords(new SpoolLayout(dir));
         Path file = segment("2024-05-06 07:08:09.1 UTC");
         records.record(NAME, "1 2.000000000");
         assertFalse(records.matches(NAME, attributes(file)));
@@ -118,7 +119,7 @@ class ShippedRecordsTest {
     @Test
     void aTemporaryFileLeftByAnInterruptedWriteIsNeitherANameNorAMatchAndIsOverwritten() throws Exception {
         Path recordDir = Files.createDirectories(dir.resolve("shipped"));
-        ShippedRecords records = new ShippedRecords(recordDir);
+        ShippedRecords records = new ShippedRecords(new SpoolLayout(dir));
         Path file = segment("2024-05-06 07:08:09.2 UTC");
         // A crash between writing the temporary file and renaming it leaves this behind.
         Files.writeString(recordDir.resolve("." + NAME + ".tmp"), ShippedRecords.stamp(file) + "\n");
@@ -133,7 +134,7 @@ class ShippedRecordsTest {
 
     @Test
     void namesListsRecordsInNameOrderAndForgetRemovesThem() throws Exception {
-        ShippedRecords records = new ShippedRecords(dir.resolve("shipped"));
+        ShippedRecords records = new ShippedRecords(new SpoolLayout(dir));
         assertEquals(Set.of(), records.names(), "no directory yet");
         Path file = segment("2024-05-06 07:08:09.3 UTC");
         for (String name : List.of("000000010000000000000009", "00000002.history", NAME,

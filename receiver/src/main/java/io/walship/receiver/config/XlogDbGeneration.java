@@ -1,4 +1,6 @@
-package io.walship.receiver.store.barman;
+package io.walship.receiver.config;
+
+import java.util.Optional;
 
 /**
  * Which xlog.db file Barman reads. Barman 3.12 and older read {@code <wals_directory>/xlog.db}. Barman 3.13 and
@@ -24,5 +26,11 @@ public enum XlogDbGeneration {
      * {@code wals/} into its own file the first time it opens it. Creating the new file could hide every entry
      * from an old Barman.
      */
-    SERVER_XLOG_DB_WHEN_PRESENT
+    SERVER_XLOG_DB_WHEN_PRESENT;
+
+    /** The file the given Barman release reads; empty: a release walship does not know. */
+    public static XlogDbGeneration readBy(Optional<BarmanVersion> barman) {
+        return barman.isEmpty() ? SERVER_XLOG_DB_WHEN_PRESENT
+                : barman.get().readsServerXlogDb() ? SERVER_XLOG_DB : WALS_XLOG_DB;
+    }
 }

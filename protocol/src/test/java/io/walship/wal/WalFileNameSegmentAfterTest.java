@@ -1,4 +1,4 @@
-package io.walship.protocol;
+package io.walship.wal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

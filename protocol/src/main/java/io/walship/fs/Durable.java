@@ -1,7 +1,9 @@
-package io.walship.receiver.store.barman;
+package io.walship.fs;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -29,7 +31,7 @@ public final class Durable {
         }
         try {
             Files.createDirectory(dir);
-        } catch (java.nio.file.FileAlreadyExistsException e) {
+        } catch (FileAlreadyExistsException e) {
             if (!Files.isDirectory(dir)) {
                 throw e;
             }
@@ -40,15 +42,16 @@ public final class Durable {
         }
     }
 
-    /** Writes a small file whole: temp, fsync, rename, fsync the directory. */
-    public static void writeFile(Path file, byte[] content) throws IOException {
-        Path temp = file.resolveSibling("." + file.getFileName() + ".tmp");
-        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            channel.write(java.nio.ByteBuffer.wrap(content));
-            channel.force(true);
+    /** Writes all of {@code content} at the channel's position: one write may take less than it is given. */
+    public static void writeFully(FileChannel channel, ByteBuffer content) throws IOException {
+        while (content.hasRemaining()) {
+            channel.write(content);
         }
-        Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        syncDirectory(file.getParent());
+    }
+
+    /** {@link #writeFully}, then forces the file's content and metadata to disk. */
+    public static void writeAndForce(FileChannel channel, ByteBuffer content) throws IOException {
+        writeFully(channel, content);
+        channel.force(true);
     }
 }

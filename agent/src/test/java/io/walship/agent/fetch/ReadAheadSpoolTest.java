@@ -4,7 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.walship.protocol.WalFileName;
+import io.walship.agent.spool.SpoolLayout;
+import io.walship.wal.WalFileName;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,7 +21,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The read-ahead directory: its {@code .wanted} marker, handing segments over, and cleaning up. */
-class SpoolTest {
+class ReadAheadSpoolTest {
 
     private static final long SIXTEEN_MIB = 16L << 20;
     private static final WalFileName SEGMENT = WalFileName.parse("000000010000000A000000FE");
@@ -28,19 +29,19 @@ class SpoolTest {
     @TempDir
     Path dir;
     private Path spoolDir;
-    private Spool spool;
+    private ReadAheadSpool spool;
 
     @BeforeEach
     void spool() throws IOException {
         spoolDir = Files.createDirectories(dir.resolve("spool").resolve("pg"));
-        spool = new Spool(spoolDir);
+        spool = new ReadAheadSpool(new SpoolLayout(spoolDir));
     }
 
     @Test
     void wantedReadsBackWhatWantWrote() throws IOException {
         spool.want(SEGMENT, SIXTEEN_MIB);
 
-        assertEquals(Optional.of(new Spool.Wanted(SEGMENT, SIXTEEN_MIB)), spool.wanted());
+        assertEquals(Optional.of(new ReadAheadSpool.Wanted(SEGMENT, SIXTEEN_MIB)), spool.wanted());
         assertEquals(Set.of(".wanted"), entries(), "the temp file is renamed into place");
     }
 
@@ -50,7 +51,7 @@ class SpoolTest {
         spool.want(SEGMENT, SIXTEEN_MIB);
         spool.want(next, 1L << 20);
 
-        assertEquals(Optional.of(new Spool.Wanted(next, 1L << 20)), spool.wanted());
+        assertEquals(Optional.of(new ReadAheadSpool.Wanted(next, 1L << 20)), spool.wanted());
         assertEquals(Set.of(".wanted"), entries());
     }
 
@@ -131,7 +132,7 @@ class SpoolTest {
     @Test
     void pathOfIsTheNameInTheSpool() {
         assertEquals(spoolDir.resolve("000000010000000A000000FE"), spool.pathOf(SEGMENT));
-        assertEquals(spoolDir, spool.dir());
+        assertEquals(spoolDir, spool.layout().dir());
     }
 
     @Test
@@ -168,7 +169,7 @@ class SpoolTest {
         spool.dropStale(Set.of());
 
         assertEquals(Set.of("prefetch.log", ".wanted"), entries());
-        assertEquals(Optional.of(new Spool.Wanted(SEGMENT, SIXTEEN_MIB)), spool.wanted());
+        assertEquals(Optional.of(new ReadAheadSpool.Wanted(SEGMENT, SIXTEEN_MIB)), spool.wanted());
     }
 
     @Test

@@ -1,0 +1,59 @@
+package io.walship.receiver.net;
+
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.walship.protocol.Get;
+import io.walship.protocol.Put;
+import io.walship.protocol.Reply;
+import io.walship.protocol.ReplyCode;
+import java.util.logging.Logger;
+
+/**
+ * One log line for every reply the receiver sends: its code, who asked for what, how long it took and the
+ * message the client got, e.g. {@code STORED pg1 -> pg/000000010000000000000001 (42 ms): ... stored}. Replies
+ * that mean all is well are INFO, the others WARNING.
+ */
+final class AccessLog extends ChannelDuplexHandler {
+
+    private static final Logger LOG = Logger.getLogger(AccessLog.class.getName());
+
+    /** The request being answered, e.g. {@code pg1 -> pg/000000010000000000000001}; null before the first. */
+    private String request;
+    private long started;
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        switch (msg) {
+            case Put put -> begin(ctx, put.server(), put.name());
+            case Get get -> begin(ctx, get.server(), get.name());
+            default -> {
+            }
+        }
+        ctx.fireChannelRead(msg);
+    }
+
+    private void begin(ChannelHandlerContext ctx, String server, String name) {
+        request = ClientName.of(ctx) + " -> " + server + "/" + name;
+        started = System.nanoTime();
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (msg instanceof Reply reply) {
+            log(ctx, reply);
+        }
+        ctx.write(msg, promise);
+    }
+
+    private void log(ChannelHandlerContext ctx, Reply reply) {
+        String subject = request != null ? request + " (" + (System.nanoTime() - started) / 1_000_000 + " ms)"
+                : ClientName.of(ctx) + " at " + ctx.channel().remoteAddress();
+        String line = reply.code() + " " + subject + ": " + reply.message();
+        if (reply.code().isArchived() || reply.code() == ReplyCode.FOUND || reply.code() == ReplyCode.NOT_FOUND) {
+            LOG.info(line);
+        } else {
+            LOG.warning(line);
+        }
+    }
+}

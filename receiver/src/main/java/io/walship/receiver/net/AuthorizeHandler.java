@@ -1,0 +1,56 @@
+package io.walship.receiver.net;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.walship.protocol.Get;
+import io.walship.protocol.Message;
+import io.walship.protocol.Put;
+import io.walship.receiver.config.BarmanServer;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Authorizes every request on its own, so that a connection allowed one server gets nothing of another: the
+ * server must be one the receiver archives for and the client's certificate must be among its clients. A
+ * request that is not allowed goes on as {@link Refused}, for its handler to answer.
+ */
+final class AuthorizeHandler extends ChannelInboundHandlerAdapter {
+
+    private final Map<String, BarmanServer> servers;
+    private final Path configFile;
+
+    AuthorizeHandler(Map<String, BarmanServer> servers, Path configFile) {
+        this.servers = servers;
+        this.configFile = configFile;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        switch (msg) {
+            case Put put -> pass(ctx, put, put.server());
+            case Get get -> pass(ctx, get, get.server());
+            default -> ctx.fireChannelRead(msg);
+        }
+    }
+
+    private void pass(ChannelHandlerContext ctx, Message request, String server) {
+        Optional<String> refusal = refusal(ctx, server);
+        ctx.fireChannelRead(refusal.isPresent() ? new Refused(request, refusal.get()) : request);
+    }
+
+    private Optional<String> refusal(ChannelHandlerContext ctx, String server) {
+        BarmanServer policy = servers.get(server);
+        if (policy == null) {
+            return Optional.of("the receiver has no server '" + server + "'; check the agent's 'server' setting "
+                    + "or add a [" + server + "] section to " + configFile);
+        }
+        String client = ClientName.of(ctx);
+        if (!policy.allows(client)) {
+            return Optional.of("certificate '" + client + "' is not authorized for server '" + server
+                    + "'; add it to clients in [" + server + "] of " + configFile
+                    + " or use this server's agent certificate");
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,58 @@
+package io.walship.receiver.net;
+
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.stream.ChunkedWriteHandler;
+import io.netty.handler.timeout.ReadTimeoutHandler;
+import io.netty.util.concurrent.EventExecutorGroup;
+import io.walship.protocol.WireCodec;
+import io.walship.receiver.config.BarmanServer;
+import io.walship.receiver.store.WalStore;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The receiver's side of one connection. On the event loop: TLS, the read timeout, the frame codec and the
+ * version handshake. On the ingest pool, because they write, fsync and read files: the access log, chunked
+ * downloads, authorization of each request, uploads, downloads, reads paced to the work, and the one place
+ * that turns what went wrong into a reply and a log line.
+ */
+final class ReceiverChannelInitializer extends ChannelInitializer<SocketChannel> {
+
+    /** A connection that sends nothing for this long is dropped (a hung agent must not pin a temp file). */
+    private static final int READ_TIMEOUT_SECONDS = 300;
+
+    private final SslContext tls;
+    private final EventExecutorGroup ingestPool;
+    private final WalStore store;
+    private final Map<String, BarmanServer> servers;
+    private final Path configFile;
+
+    ReceiverChannelInitializer(SslContext tls, EventExecutorGroup ingestPool, WalStore store,
+            Map<String, BarmanServer> servers, Path configFile) {
+        this.tls = tls;
+        this.ingestPool = ingestPool;
+        this.store = store;
+        this.servers = servers;
+        this.configFile = configFile;
+    }
+
+    @Override
+    protected void initChannel(SocketChannel ch) {
+        ChannelPipeline p = ch.pipeline();
+        p.addLast("tls", tls.newHandler(ch.alloc()));
+        p.addLast("timeout", new ReadTimeoutHandler(READ_TIMEOUT_SECONDS));
+        WireCodec.addTo(p);
+        p.addLast("handshake", new HandshakeHandler());
+        // Before the chunked writer, so that a reply ending a download half way is logged too.
+        p.addLast(ingestPool, "access-log", new AccessLog());
+        p.addLast(ingestPool, "chunks", new ChunkedWriteHandler());
+        p.addLast(ingestPool, "authorize", new AuthorizeHandler(servers, configFile));
+        p.addLast(ingestPool, "upload", new UploadHandler(store));
+        p.addLast(ingestPool, "download", new DownloadHandler(store));
+        p.addLast(ingestPool, "paced-reads", new PacedReads());
+        p.addLast(ingestPool, "failures", new FailureHandler());
+    }
+}

@@ -1,0 +1,135 @@
+package io.walship.receiver.net;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.walship.protocol.Data;
+import io.walship.protocol.End;
+import io.walship.protocol.Get;
+import io.walship.protocol.Put;
+import io.walship.protocol.Reply;
+import io.walship.protocol.ReplyCode;
+import io.walship.receiver.store.Ingest;
+import io.walship.receiver.store.IngestException;
+import io.walship.receiver.store.Outcome;
+import io.walship.receiver.store.WalStore;
+import io.walship.wal.WalFileName;
+
+/**
+ * An upload, PUT then its DATA frames then END, fed into the store as it arrives, and its one reply. When the
+ * upload is refused or fails before its END, the frames still to come are skipped, so that the connection stays
+ * usable for the next file; until then no other request may come.
+ */
+final class UploadHandler extends SimpleChannelInboundHandler<Object> {
+
+    private final WalStore store;
+    private Ingest ingest;
+    private boolean skipping;
+
+    UploadHandler(WalStore store) {
+        this.store = store;
+    }
+
+    /** Uploads and their frames, and any request that would interrupt one; the rest goes on. */
+    @Override
+    public boolean acceptInboundMessage(Object msg) {
+        return msg instanceof Put || msg instanceof Data || msg instanceof End
+                || msg instanceof Refused r && r.request() instanceof Put || uploading() && isRequest(msg);
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, Object msg) {
+        switch (msg) {
+            case Put put -> begin(ctx, put);
+            case Refused refused -> {
+                refuseDuringUpload(refused.request());
+                skip(ctx, new Outcome(ReplyCode.REJECTED, refused.reason()));
+            }
+            case Data data -> write(ctx, data);
+            case End end -> finish(ctx, end);
+            default -> refuseDuringUpload(msg);
+        }
+    }
+
+    private boolean uploading() {
+        return ingest != null || skipping;
+    }
+
+    private static boolean isRequest(Object msg) {
+        return msg instanceof Get || msg instanceof Refused;
+    }
+
+    private void refuseDuringUpload(Object request) {
+        if (uploading()) {
+            throw new ProtocolViolation(request instanceof Put ? "PUT while another upload is in progress"
+                    : "GET while an upload is in progress");
+        }
+    }
+
+    private void begin(ChannelHandlerContext ctx, Put put) {
+        refuseDuringUpload(put);
+        try {
+            ingest = store.begin(put.server(), WalFileName.parse(put.name()), put.size(), put.mtimeNanos());
+        } catch (IllegalArgumentException e) {
+            skip(ctx, new Outcome(ReplyCode.REJECTED, e.getMessage()));
+        } catch (IngestException e) {
+            skip(ctx, new Outcome(e.code(), e.getMessage()));
+        }
+    }
+
+    private void write(ChannelHandlerContext ctx, Data data) {
+        if (skipping) {
+            return;
+        }
+        if (ingest == null) {
+            throw new ProtocolViolation("DATA without PUT");
+        }
+        try {
+            ingest.write(data.content().nioBuffer());
+        } catch (IngestException e) {
+            abort();
+            skip(ctx, new Outcome(e.code(), e.getMessage()));
+        }
+    }
+
+    private void finish(ChannelHandlerContext ctx, End end) {
+        if (skipping) {
+            skipping = false;
+            return;
+        }
+        if (ingest == null) {
+            throw new ProtocolViolation("END without PUT");
+        }
+        Outcome outcome;
+        try {
+            outcome = ingest.finish(end.crc32c());
+        } catch (IngestException e) {
+            outcome = new Outcome(e.code(), e.getMessage());
+        }
+        ingest = null;
+        reply(ctx, outcome);
+    }
+
+    /** Answers the upload now and skips the rest of its frames. */
+    private void skip(ChannelHandlerContext ctx, Outcome outcome) {
+        skipping = true;
+        reply(ctx, outcome);
+    }
+
+    private static void reply(ChannelHandlerContext ctx, Outcome outcome) {
+        ctx.writeAndFlush(new Reply(outcome.code(), outcome.message()));
+    }
+
+    private void abort() {
+        if (ingest != null) {
+            ingest.abort();
+            ingest = null;
+        }
+    }
+
+    /** A connection that breaks off mid-upload leaves no temp file behind. */
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        abort();
+        ctx.fireChannelInactive();
+    }
+}
