@@ -33,6 +33,7 @@ import io.walship.protocol.ReplyCode;
 import io.walship.protocol.TlsContexts;
 import io.walship.protocol.Welcome;
 import io.walship.protocol.WireCodec;
+import io.walship.testing.Cleanup;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -42,9 +43,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -80,7 +79,7 @@ class ShippingAgentTest {
     private Path pgdata;
     private Path walDir;
     private ShippedRecords records;
-    private final Deque<AutoCloseable> cleanup = new ArrayDeque<>();
+    private final Cleanup cleanup = new Cleanup();
     private final List<String> log = new ArrayList<>();
     /** Held here so that the logger, and the handler added to it, outlive any garbage collection. */
     private final Logger agentLogger = Logger.getLogger(ShippingAgent.class.getName());
@@ -120,21 +119,7 @@ class ShippingAgentTest {
     @AfterEach
     void stopEverything() throws Exception {
         agentLogger.removeHandler(logCapture);
-        Exception failure = null;
-        while (!cleanup.isEmpty()) {
-            try {
-                cleanup.pop().close();
-            } catch (Exception e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        cleanup.closeAll();
     }
 
     @Test

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.walship.config.ConfigException;
 import io.walship.receiver.config.BarmanConfig;
 import io.walship.receiver.config.BarmanServerConfig;
+import io.walship.testing.Cleanup;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.walship.testing.Cleanup;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;

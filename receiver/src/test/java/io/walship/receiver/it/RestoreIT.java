@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.walship.testing.Cleanup;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;

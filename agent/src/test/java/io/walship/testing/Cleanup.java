@@ -1,18 +1,18 @@
-package io.walship.receiver.it;
+package io.walship.testing;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
 
-/** What a test class started, closed in reverse order; every close runs, the first failure is thrown. */
-final class Cleanup {
+/** What a test started, closed in reverse order; every close runs, the first failure is thrown. */
+public final class Cleanup {
 
     private final Deque<AutoCloseable> stack = new ArrayDeque<>();
 
-    void push(AutoCloseable closeable) {
+    public void push(AutoCloseable closeable) {
         stack.push(closeable);
     }
 
-    void closeAll() throws Exception {
+    public void closeAll() throws Exception {
         Exception failure = null;
         while (!stack.isEmpty()) {
             try {
