@@ -51,12 +51,12 @@ class ArchiveIT {
     private static final int EXIT_CONFLICT = 6;
 
     private final Cleanup cleanup = new Cleanup();
-    private Walship walship;
+    private Launcher walship;
     private Path work;
     private Path certs;
     private Path origDir;
     private Path pgAgentConfig;
-    private BarmanStore store;
+    private ExpectedBarmanLayout store;
     private ReceiverProcess receiver;
     private PostgresCluster cluster;
     private final List<String> switchedSegments = new ArrayList<>();
@@ -65,7 +65,7 @@ class ArchiveIT {
 
     @BeforeAll
     void archiveWalOfARealCluster() throws IOException {
-        walship = Walship.locate();
+        walship = Launcher.locate();
         work = RunAs.tempDir("walship-it-");
         cleanup.push(() -> RunAs.deleteTree(work));
         issueCertificates();
@@ -95,10 +95,10 @@ class ArchiveIT {
             Path stored = store.walPath(SERVER, name);
             assertTrue(Files.isRegularFile(stored), "expected " + name + " stored at " + stored + ", found nothing");
             byte[] storedBytes = Files.readAllBytes(stored);
-            assertEquals(Compression.ZSTD, Compression.sniff(storedBytes),
+            assertEquals(StoredCodec.ZSTD, StoredCodec.sniff(storedBytes),
                     "expected " + stored + " to be zstd-compressed (magic 28 b5 2f fd)");
             byte[] original = Files.readAllBytes(origDir.resolve(name));
-            byte[] restored = Compression.decompress(storedBytes);
+            byte[] restored = StoredCodec.decompress(storedBytes);
             assertTrue(Arrays.equals(original, restored), () -> "expected " + stored + " to decompress to the "
                     + original.length + " bytes PostgreSQL archived, found " + restored.length
                     + " bytes differing from index " + Arrays.mismatch(original, restored));
@@ -122,9 +122,9 @@ class ArchiveIT {
             assertEquals(Files.size(stored), entry.size(), "expected the size column of " + entry
                     + " to be the stored (compressed) size of " + stored);
             assertEquals("zstd", entry.compression(), "expected the compression column of " + entry);
-            assertEquals(Compression.sniff(Files.readAllBytes(stored)).xlogDbName, entry.compression(),
+            assertEquals(StoredCodec.sniff(Files.readAllBytes(stored)).xlogDbName, entry.compression(),
                     "expected the compression column of " + entry + " to name the format of " + stored);
-            assertEquals(PythonFloat.mtimeRepr(origDir.resolve(entry.name())), entry.time(),
+            assertEquals(PythonRepr.mtimeRepr(origDir.resolve(entry.name())), entry.time(),
                     "expected the time column of " + entry + " to be the Python float repr of the source mtime");
         }
     }
@@ -149,7 +149,7 @@ class ArchiveIT {
         Proc.Result result = push(pgAgentConfig, origDir.resolve(name), name);
         assertEquals(0, result.exitCode(), "expected a re-push of archived " + name + " to succeed: "
                 + withReceiverLog(result));
-        assertEquals("", BarmanStore.diff(before, store.snapshot()),
+        assertEquals("", ExpectedBarmanLayout.diff(before, store.snapshot()),
                 "expected a re-push of " + name + " to leave the store as it was");
     }
 
@@ -172,7 +172,7 @@ class ArchiveIT {
                 "expected the stored " + name + " to be unchanged after a conflicting push");
         assertTrue(Arrays.equals(xlogDbBefore, Files.readAllBytes(store.xlogDb(SERVER))),
                 "expected xlog.db to be unchanged after a conflicting push");
-        assertEquals("", BarmanStore.diff(before, store.snapshot()),
+        assertEquals("", ExpectedBarmanLayout.diff(before, store.snapshot()),
                 "expected a conflicting push to leave the store as it was");
     }
 
@@ -192,7 +192,7 @@ class ArchiveIT {
         assertRefused(pgAgent, EXIT_REJECTED, "pg-agent pushing to server " + OTHER_SERVER);
         assertMentionsUnauthorized(pgAgent);
 
-        assertEquals("", BarmanStore.diff(before, store.snapshot()),
+        assertEquals("", ExpectedBarmanLayout.diff(before, store.snapshot()),
                 "expected unauthorized pushes to store nothing");
     }
 
@@ -205,7 +205,7 @@ class ArchiveIT {
 
         assertRefused(push(rogueConfig, unarchived, name), EXIT_TLS, "a client certificate from another CA");
 
-        assertEquals("", BarmanStore.diff(before, store.snapshot()),
+        assertEquals("", ExpectedBarmanLayout.diff(before, store.snapshot()),
                 "expected a client with a foreign certificate to store nothing");
     }
 
@@ -228,7 +228,7 @@ class ArchiveIT {
         assertTrue(Pattern.compile("(?i)system.?id").matcher(result.stderr()).find()
                         || result.stderr().contains(strangerId),
                 "expected the refusal to mention the system identifier: " + withReceiverLog(result));
-        assertEquals("", BarmanStore.diff(before, store.snapshot()),
+        assertEquals("", ExpectedBarmanLayout.diff(before, store.snapshot()),
                 "expected a segment of another cluster to store nothing");
     }
 
@@ -250,7 +250,7 @@ class ArchiveIT {
 
     private void startReceiver() throws IOException {
         Path barmanHome = Files.createDirectories(work.resolve("barman"));
-        store = new BarmanStore(barmanHome);
+        store = new ExpectedBarmanLayout(barmanHome);
         Path config = work.resolve("receiver.conf");
         Files.writeString(config, """
                 [receiver]

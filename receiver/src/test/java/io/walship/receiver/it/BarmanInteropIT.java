@@ -49,15 +49,15 @@ class BarmanInteropIT {
 
     private static final String SERVER = "pg";
     private static final String BZIP2_SERVER = "pg-bz";
-    private static final Map<String, Compression> CODEC = Map.of(SERVER, Compression.GZIP,
-            BZIP2_SERVER, Compression.BZIP2);
+    private static final Map<String, StoredCodec> CODEC = Map.of(SERVER, StoredCodec.GZIP,
+            BZIP2_SERVER, StoredCodec.BZIP2);
     private static final Duration ARCHIVE_TIMEOUT = Duration.ofSeconds(90);
     /** At most; the test lets Barman go on as soon as it has seen the receiver wait. */
     private static final Duration HOOK_HOLDS_LOCK = Duration.ofSeconds(60);
     private static final Pattern BEGIN_WAL = Pattern.compile("(?m)^begin_wal=([0-9A-F]{24})$");
 
     private final Cleanup cleanup = new Cleanup();
-    private Walship walship;
+    private Launcher walship;
     private Barman barman;
     private Path work;
     private Path certs;
@@ -72,7 +72,7 @@ class BarmanInteropIT {
 
     @BeforeAll
     void archiveARealClusterToTwoBarmanServers() throws IOException {
-        walship = Walship.locate();
+        walship = Launcher.locate();
         work = RunAs.tempDir("walship-barman-it-");
         cleanup.push(() -> RunAs.deleteTree(work));
         issueCertificates();
@@ -185,7 +185,7 @@ class BarmanInteropIT {
         for (String server : List.of(SERVER, BZIP2_SERVER)) {
             for (String name : names) {
                 byte[] stored = Files.readAllBytes(storedPath(server, name));
-                assertEquals(CODEC.get(server), Compression.sniff(stored),
+                assertEquals(CODEC.get(server), StoredCodec.sniff(stored),
                         "expected " + storedPath(server, name) + " stored as " + CODEC.get(server));
                 byte[] original = Files.readAllBytes(origDir.resolve(name));
                 byte[] served = barman.getWal(server, name);
@@ -582,7 +582,7 @@ class BarmanInteropIT {
             Path file = storedPath(server, entry.name());
             assertTrue(Files.isRegularFile(file), "expected " + file + " for " + entry);
             assertEquals(Files.size(file), entry.size(), "size of " + entry);
-            assertEquals(Compression.sniff(Files.readAllBytes(file)).xlogDbName, entry.compression(), "codec of "
+            assertEquals(StoredCodec.sniff(Files.readAllBytes(file)).xlogDbName, entry.compression(), "codec of "
                     + entry);
         }
         List<String> stored;

@@ -40,10 +40,10 @@ class LockInterplayIT {
     private static final Path FLOCK = Path.of("/usr/bin/flock");
 
     private final Cleanup cleanup = new Cleanup();
-    private Walship walship;
+    private Launcher walship;
     private Path work;
     private Path certs;
-    private BarmanStore store;
+    private ExpectedBarmanLayout store;
     private Path lockFile;
     private ReceiverProcess receiver;
     private PostgresCluster cluster;
@@ -53,7 +53,7 @@ class LockInterplayIT {
         if (!Files.isExecutable(FLOCK)) {
             fail(FLOCK + " is missing; .ci/run must install util-linux");
         }
-        walship = Walship.locate();
+        walship = Launcher.locate();
         work = RunAs.tempDir("walship-lock-it-");
         cleanup.push(() -> RunAs.deleteTree(work));
         certs = work.resolve("certs");
@@ -165,7 +165,7 @@ class LockInterplayIT {
 
     private void startReceiver() throws IOException {
         Path barmanHome = Files.createDirectories(work.resolve("barman"));
-        store = new BarmanStore(barmanHome);
+        store = new ExpectedBarmanLayout(barmanHome);
         lockFile = barmanHome.resolve("." + SERVER + "-xlogdb.lock");
         Path config = work.resolve("receiver.conf");
         Files.writeString(config, """

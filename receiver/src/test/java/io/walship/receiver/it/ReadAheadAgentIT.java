@@ -60,10 +60,10 @@ class ReadAheadAgentIT {
     private static final int EXIT_UNREACHABLE = 3;
 
     private final Cleanup cleanup = new Cleanup();
-    private Walship walship;
+    private Launcher walship;
     private Path work;
     private Path certs;
-    private BarmanStore store;
+    private ExpectedBarmanLayout store;
     private Path receiverConfig;
     private int receiverPort;
     private ReceiverProcess receiver;
@@ -81,7 +81,7 @@ class ReadAheadAgentIT {
 
     @BeforeAll
     void startReceiverAndArchivingPrimary() throws IOException {
-        walship = Walship.locate();
+        walship = Launcher.locate();
         work = RunAs.tempDir("walship-agent-it-");
         cleanup.push(() -> RunAs.deleteTree(work));
         issueCertificates();
@@ -415,7 +415,7 @@ class ReadAheadAgentIT {
     private void startReceiver() throws IOException {
         if (receiverConfig == null) {
             Path barmanHome = Files.createDirectories(work.resolve("barman"));
-            store = new BarmanStore(barmanHome);
+            store = new ExpectedBarmanLayout(barmanHome);
             receiverConfig = work.resolve("receiver.conf");
             Files.writeString(receiverConfig, """
                     [receiver]
@@ -531,7 +531,7 @@ class ReadAheadAgentIT {
         Path stored = store.walPath(SERVER, name);
         assertTrue(Files.isRegularFile(stored), "expected " + name + " stored at " + stored + context());
         byte[] original = Files.readAllBytes(walFile(name));
-        byte[] restored = Compression.decompress(Files.readAllBytes(stored));
+        byte[] restored = StoredCodec.decompress(Files.readAllBytes(stored));
         assertTrue(Arrays.equals(original, restored), () -> "expected " + stored + " to decompress to pg_wal's "
                 + name + " (" + original.length + " bytes), found " + restored.length
                 + " bytes differing from index " + Arrays.mismatch(original, restored));

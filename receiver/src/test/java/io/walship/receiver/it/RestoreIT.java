@@ -63,12 +63,12 @@ class RestoreIT {
     private static final Pattern BACKUP_START = Pattern.compile("START WAL LOCATION: \\S+ \\(file ([0-9A-F]{24})\\)");
 
     private final Cleanup cleanup = new Cleanup();
-    private Walship walship;
+    private Launcher walship;
     private Path work;
     private Path certs;
     private Path agentDir;
     private Path launcher;
-    private BarmanStore store;
+    private ExpectedBarmanLayout store;
     private ReceiverProcess receiver;
     private PostgresCluster primary;
     private Path baseBackup;
@@ -84,7 +84,7 @@ class RestoreIT {
 
     @BeforeAll
     void archiveAPrimaryAndTakeABaseBackupWithoutWal() throws IOException {
-        walship = Walship.locate();
+        walship = Launcher.locate();
         work = RunAs.tempDir("walship-restore-it-");
         cleanup.push(() -> RunAs.deleteTree(work));
         cleanup.push(this::stopReadAhead);
@@ -160,7 +160,7 @@ class RestoreIT {
         });
         assertTrue(readAhead, "expected " + next + ", the archived segment after the last restored one, read ahead"
                 + " into " + spool + " within " + SPOOL_TIMEOUT + "; whole spool: " + listTree(spool));
-        assertArrayEquals(Compression.decompress(Files.readAllBytes(archivedNext)), Files.readAllBytes(spooled[0]),
+        assertArrayEquals(StoredCodec.decompress(Files.readAllBytes(archivedNext)), Files.readAllBytes(spooled[0]),
                 "expected the read-ahead " + spooled[0] + " to hold the plain bytes of archived " + next);
         restored.stop();
     }
@@ -209,7 +209,7 @@ class RestoreIT {
         String archived = batchSegments.get("a");
         Proc.Result ok = fetch(config, dataDir, archived);
         assertEquals(0, ok.exitCode(), "expected fetching archived " + archived + " to succeed: " + withReceiverLog(ok));
-        assertArrayEquals(Compression.decompress(Files.readAllBytes(store.walPath(SERVER, archived))),
+        assertArrayEquals(StoredCodec.decompress(Files.readAllBytes(store.walPath(SERVER, archived))),
                 Files.readAllBytes(target), "expected " + target + " to hold the plain bytes of archived " + archived);
         Files.delete(target);
 
@@ -303,7 +303,7 @@ class RestoreIT {
 
     private void startReceiver() throws IOException {
         Path barmanHome = Files.createDirectories(work.resolve("barman"));
-        store = new BarmanStore(barmanHome);
+        store = new ExpectedBarmanLayout(barmanHome);
         Path config = work.resolve("receiver.conf");
         Files.writeString(config, """
                 [receiver]

@@ -7,11 +7,11 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /** Barman's xlog.db time column: Python's {@code repr(os.stat(f).st_mtime)}, computed independently here. */
-final class PythonFloat {
+final class PythonRepr {
 
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
-    private PythonFloat() {
+    private PythonRepr() {
     }
 
     static String mtimeRepr(Path file) throws IOException {

@@ -12,18 +12,18 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /** Drives the built launcher {@code bin/walship} of this checkout. */
-final class Walship {
+final class Launcher {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     private final Path root;
 
-    private Walship(Path root) {
+    private Launcher(Path root) {
         this.root = root;
     }
 
     /** Failsafe runs in the receiver module, so the checkout is its parent (or the directory itself). */
-    static Walship locate() {
+    static Launcher locate() {
         Path cwd = Path.of("").toAbsolutePath();
         Path root = Stream.of(cwd.getParent(), cwd)
                 .filter(p -> p != null && Files.isRegularFile(p.resolve("bin/walship"))
@@ -36,7 +36,7 @@ final class Walship {
                         + " which packages the agent and the receiver first");
             }
         }
-        return new Walship(root);
+        return new Launcher(root);
     }
 
     Path launcher() {

@@ -7,8 +7,11 @@ import java.io.InputStream;
 import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
 
-/** The formats Barman stores WAL in, told apart by their magic bytes as Barman itself does. */
-enum Compression {
+/**
+ * The formats Barman stores WAL in, told apart by their magic bytes as Barman itself does: the test's own reading
+ * of stored bytes, through the codec libraries directly rather than the receiver's compression code.
+ */
+enum StoredCodec {
     ZSTD("zstd", new byte[] {0x28, (byte) 0xb5, 0x2f, (byte) 0xfd}),
     GZIP("gzip", new byte[] {0x1f, (byte) 0x8b}),
     BZIP2("bzip2", new byte[] {0x42, 0x5a, 0x68}),
@@ -18,13 +21,13 @@ enum Compression {
     final String xlogDbName;
     private final byte[] magic;
 
-    Compression(String xlogDbName, byte[] magic) {
+    StoredCodec(String xlogDbName, byte[] magic) {
         this.xlogDbName = xlogDbName;
         this.magic = magic;
     }
 
-    static Compression sniff(byte[] stored) {
-        for (Compression c : values()) {
+    static StoredCodec sniff(byte[] stored) {
+        for (StoredCodec c : values()) {
             if (c != NONE && startsWith(stored, c.magic)) {
                 return c;
             }

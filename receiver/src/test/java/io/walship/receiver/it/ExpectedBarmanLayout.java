@@ -14,12 +14,15 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 
-/** Where the receiver must have put things, in Barman's layout, and what is there. */
-final class BarmanStore {
+/**
+ * Where the receiver must have put things in Barman's layout, and what is there: the test's own account of the
+ * layout, written from Barman's, not from the receiver's code.
+ */
+final class ExpectedBarmanLayout {
 
     private final Path home;
 
-    BarmanStore(Path home) {
+    ExpectedBarmanLayout(Path home) {
         this.home = home;
     }
 
