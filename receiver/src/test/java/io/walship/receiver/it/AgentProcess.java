@@ -109,7 +109,7 @@ final class AgentProcess implements AutoCloseable {
 
     String describe(String what) throws IOException {
         return "agent " + command + " " + what + (process.isAlive() ? "" : " (exit code " + process.exitValue() + ")")
-                + "\n--- agent log " + log + " (tail) ---\n" + tail(log(), 60);
+                + "\n--- agent log " + log + " (tail) ---\n" + Tail.of(log(), 60);
     }
 
     private String describeUnchecked(String what) {
@@ -160,10 +160,5 @@ final class AgentProcess implements AutoCloseable {
             agents.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
             PostgresCluster.poll(Duration.ofSeconds(15), () -> agents.stream().noneMatch(ProcessHandle::isAlive));
         }
-    }
-
-    static String tail(String text, int lines) {
-        List<String> all = text.lines().toList();
-        return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
     }
 }

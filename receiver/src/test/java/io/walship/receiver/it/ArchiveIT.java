@@ -5,11 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.walship.testing.Cleanup;
+import io.walship.testing.AgentConfigFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,10 +49,9 @@ class ArchiveIT {
     private static final int EXIT_REJECTED = 5;
     private static final int EXIT_CONFLICT = 6;
 
-    private final Cleanup cleanup = new Cleanup();
-    private Launcher walship;
-    private Path work;
-    private Path certs;
+    private final TestBed bed = new TestBed("walship-it-");
+    private CaDirectory certs;
+    private CaDirectory rogueCa;
     private Path origDir;
     private Path pgAgentConfig;
     private ExpectedBarmanLayout store;
@@ -65,9 +63,6 @@ class ArchiveIT {
 
     @BeforeAll
     void archiveWalOfARealCluster() throws IOException {
-        walship = Launcher.locate();
-        work = RunAs.tempDir("walship-it-");
-        cleanup.push(() -> RunAs.deleteTree(work));
         issueCertificates();
         startReceiver();
         startArchivingCluster();
@@ -76,13 +71,13 @@ class ArchiveIT {
 
     @AfterAll
     void stopEverything() throws Exception {
-        cleanup.closeAll();
+        bed.close();
     }
 
     @Test
     @Order(1)
     void privateKeysAreReadableByTheirOwnerOnly() throws IOException {
-        for (Path key : List.of(certs.resolve("ca.key"), certs.resolve("receiver.key"), certs.resolve("pg-agent.key"))) {
+        for (Path key : List.of(certs.caKey(), certs.key("receiver"), certs.key("pg-agent"))) {
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(key)),
                     "expected mode 0600 on " + key);
         }
@@ -160,7 +155,7 @@ class ArchiveIT {
         // Same header (so not rejected as another cluster's or a misnamed segment), different content.
         byte[] altered = Files.readAllBytes(origDir.resolve(name));
         altered[altered.length - 1] ^= (byte) 0xff;
-        Path different = Files.createDirectories(work.resolve("conflict")).resolve(name);
+        Path different = bed.directory("conflict").resolve(name);
         Files.write(different, altered);
         byte[] storedBefore = Files.readAllBytes(store.walPath(SERVER, name));
         byte[] xlogDbBefore = Files.readAllBytes(store.xlogDb(SERVER));
@@ -199,7 +194,7 @@ class ArchiveIT {
     @Test
     @Order(8)
     void aCertificateFromAnotherCaIsRefused() throws IOException {
-        Path rogueConfig = agentConfig("rogue.conf", SERVER, work.resolve("rogue-ca"), "rogue");
+        Path rogueConfig = agentConfig("rogue.conf", SERVER, rogueCa, "rogue");
         String name = unarchived.getFileName().toString();
         Map<String, String> before = store.snapshot();
 
@@ -212,8 +207,7 @@ class ArchiveIT {
     @Test
     @Order(9)
     void aSegmentOfAnotherClusterIsRejectedForItsSystemIdentifier() throws IOException {
-        PostgresCluster stranger = new PostgresCluster();
-        cleanup.push(stranger);
+        PostgresCluster stranger = bed.cluster();
         stranger.initdb();
         String strangerId = stranger.systemIdentifier();
         assertNotEquals(cluster.systemIdentifier(), strangerId, "expected two initdb runs to differ in identifier");
@@ -233,79 +227,27 @@ class ArchiveIT {
     }
 
     private void issueCertificates() throws IOException {
-        certs = work.resolve("certs");
-        Path rogueCa = work.resolve("rogue-ca");
-        walshipOk("ca", "init", "--dir", certs.toString());
-        walshipOk("ca", "issue", "--dir", certs.toString(), "--name", "receiver",
-                "--host", "127.0.0.1", "--host", "localhost");
-        walshipOk("ca", "issue", "--dir", certs.toString(), "--name", "pg-agent");
-        walshipOk("ca", "issue", "--dir", certs.toString(), "--name", "other-agent");
-        walshipOk("ca", "init", "--dir", rogueCa.toString());
-        walshipOk("ca", "issue", "--dir", rogueCa.toString(), "--name", "rogue");
-        for (Path file : List.of(certs.resolve("ca.crt"), certs.resolve("receiver.crt"), certs.resolve("pg-agent.key"),
-                rogueCa.resolve("rogue.crt"))) {
+        certs = bed.ca("certs").issue("receiver", "127.0.0.1", "localhost").issue("pg-agent").issue("other-agent");
+        rogueCa = bed.ca("rogue-ca").issue("rogue");
+        for (Path file : List.of(certs.caCertificate(), certs.certificate("receiver"), certs.key("pg-agent"),
+                rogueCa.certificate("rogue"))) {
             assertTrue(Files.isRegularFile(file), "expected walship ca to have written " + file);
         }
     }
 
     private void startReceiver() throws IOException {
-        Path barmanHome = Files.createDirectories(work.resolve("barman"));
+        Path barmanHome = bed.directory("barman");
         store = new ExpectedBarmanLayout(barmanHome);
-        Path config = work.resolve("receiver.conf");
-        Files.writeString(config, """
-                [receiver]
-                listen = 127.0.0.1:0
-                barman_home = %s
-                ca_file = %s
-                cert_file = %s
-                key_file = %s
-                compression = zstd
-
-                [%s]
-                clients = pg-agent
-
-                [%s]
-                clients = other-agent
-                """.formatted(barmanHome, certs.resolve("ca.crt"), certs.resolve("receiver.crt"),
-                certs.resolve("receiver.key"), SERVER, OTHER_SERVER));
-        receiver = walship.startReceiver(config, work.resolve("receiver.stderr"));
-        cleanup.push(receiver);
+        receiver = bed.startReceiver(ReceiverConfig.barmanHome(barmanHome).tls(certs, "receiver")
+                .set("compression", "zstd").server(SERVER, "pg-agent").server(OTHER_SERVER, "other-agent"));
     }
 
     private void startArchivingCluster() throws IOException {
-        // Everything the archive_command touches must belong to the postgres user when the test runs as root.
-        Path agentDir = Files.createDirectories(work.resolve("pg-agent"));
-        for (String file : List.of("ca.crt", "pg-agent.crt", "pg-agent.key")) {
-            Files.copy(certs.resolve(file), agentDir.resolve(file), StandardCopyOption.COPY_ATTRIBUTES);
-        }
-        Files.setPosixFilePermissions(agentDir.resolve("pg-agent.key"), PosixFilePermissions.fromString("rw-------"));
-        pgAgentConfig = agentDir.resolve("agent.conf");
-        // Relative paths: the spec resolves them against the config file's directory, not the data directory.
-        Files.writeString(pgAgentConfig, """
-                [agent]
-                receiver = 127.0.0.1:%d
-                server = %s
-                ca_file = ca.crt
-                cert_file = pg-agent.crt
-                key_file = pg-agent.key
-                """.formatted(receiver.port(), SERVER));
-        RunAs.giveToPostgres(agentDir);
-        origDir = Files.createDirectories(work.resolve("orig"));
-        RunAs.giveToPostgres(origDir);
-        Path launcher = walship.launcherForPostgres(work.resolve("postgres-install"));
-
-        cluster = new PostgresCluster();
-        cleanup.push(cluster);
-        cluster.initdb();
-        cluster.configure(Map.of(
-                "archive_mode", "on",
-                "archive_command", shellQuote(launcher) + " push --config " + shellQuote(pgAgentConfig)
-                        + " %p %f && cp -p %p " + shellQuote(origDir) + "/%f",
-                "archive_timeout", "0",
-                "wal_level", "replica",
-                // durability of a throw-away cluster buys nothing here and costs a flush per new segment
-                "fsync", "off"));
-        cluster.start();
+        PostgresAgentDir agent = bed.postgresAgent(certs, "pg-agent");
+        pgAgentConfig = agent.write("agent.conf", agent.config(SERVER, receiver.port()));
+        origDir = bed.postgresDirectory("orig");
+        cluster = bed.archivingCluster(ShellCommand.allOf(ShellCommand.push(bed.launcherForPostgres(), pgAgentConfig),
+                ShellCommand.keepCopyIn(origDir)));
     }
 
     private void produceWalOnTwoTimelines() throws IOException {
@@ -333,7 +275,7 @@ class ArchiveIT {
                 "expected the last segments on timeline 2, found " + switchedSegments);
 
         String current = cluster.psql("select pg_walfile_name(pg_current_wal_lsn());");
-        unarchived = Files.createDirectories(work.resolve("unarchived")).resolve(current);
+        unarchived = bed.directory("unarchived").resolve(current);
         Files.copy(cluster.dataDir().resolve("pg_wal").resolve(current), unarchived);
     }
 
@@ -344,26 +286,14 @@ class ArchiveIT {
     }
 
     /** An agent config run by the test itself (so no ownership games), with absolute paths. */
-    private Path agentConfig(String fileName, String server, Path certDir, String certName) throws IOException {
-        Path config = Files.createDirectories(work.resolve("agents")).resolve(fileName);
-        Files.writeString(config, """
-                [agent]
-                receiver = 127.0.0.1:%d
-                server = %s
-                ca_file = %s
-                cert_file = %s
-                key_file = %s
-                """.formatted(receiver.port(), server, certs.resolve("ca.crt"),
-                certDir.resolve(certName + ".crt"), certDir.resolve(certName + ".key")));
-        return config;
+    private Path agentConfig(String fileName, String server, CaDirectory issuer, String certName) throws IOException {
+        return AgentConfigFile.forServer(server, receiver.port())
+                .tls(certs.caCertificate(), issuer.certificate(certName), issuer.key(certName))
+                .writeTo(bed.directory("agents").resolve(fileName));
     }
 
     private Proc.Result push(Path config, Path file, String name) throws IOException {
-        return walship.run("push", "--config", config.toString(), file.toAbsolutePath().toString(), name);
-    }
-
-    private void walshipOk(String... args) throws IOException {
-        walship.run(args).assertSuccess("walship " + String.join(" ", args));
+        return bed.launcher().run("push", "--config", config.toString(), file.toAbsolutePath().toString(), name);
     }
 
     private void assertRefused(Proc.Result result, int expectedExit, String what) {
@@ -379,17 +309,11 @@ class ArchiveIT {
     }
 
     private String withReceiverLog(Proc.Result result) {
-        List<String> lines = receiver.stderr().lines().toList();
-        return result.describe() + "\n--- receiver log (tail) ---\n"
-                + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        return result.describe() + receiver.logTail();
     }
 
     private static String jsonString(String json, String key) {
         Matcher m = Pattern.compile("\"" + Pattern.quote(key) + "\"\\s*:\\s*\"([^\"]*)\"").matcher(json);
         return m.find() ? m.group(1) : fail("expected a string field \"" + key + "\" in " + json);
-    }
-
-    private static String shellQuote(Path path) {
-        return "'" + path.toString().replace("'", "'\\''") + "'";
     }
 }

@@ -112,7 +112,6 @@ final class Barman {
         if (!Files.exists(logFile)) {
             return "(no barman log at " + logFile + ")";
         }
-        List<String> lines = Files.readAllLines(logFile);
-        return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        return Tail.of(Files.readString(logFile), 40);
     }
 }

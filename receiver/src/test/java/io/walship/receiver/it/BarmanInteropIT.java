@@ -9,11 +9,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.walship.config.ConfigException;
 import io.walship.receiver.config.BarmanConfig;
 import io.walship.receiver.config.BarmanServerConfig;
-import io.walship.testing.Cleanup;
+import io.walship.testing.AgentConfigFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
@@ -56,12 +55,11 @@ class BarmanInteropIT {
     private static final Duration HOOK_HOLDS_LOCK = Duration.ofSeconds(60);
     private static final Pattern BEGIN_WAL = Pattern.compile("(?m)^begin_wal=([0-9A-F]{24})$");
 
-    private final Cleanup cleanup = new Cleanup();
-    private Launcher walship;
+    private final TestBed bed = new TestBed("walship-barman-it-");
     private Barman barman;
-    private Path work;
-    private Path certs;
+    private CaDirectory certs;
     private Path barmanHome;
+    private ExpectedBarmanLayout layout;
     private Path barmanConf;
     private Path origDir;
     private ReceiverProcess receiver;
@@ -72,16 +70,12 @@ class BarmanInteropIT {
 
     @BeforeAll
     void archiveARealClusterToTwoBarmanServers() throws IOException {
-        walship = Launcher.locate();
-        work = RunAs.tempDir("walship-barman-it-");
-        cleanup.push(() -> RunAs.deleteTree(work));
-        issueCertificates();
+        certs = bed.ca("certs").issue("receiver", "127.0.0.1").issue("pg-agent");
         writeBarmanConfiguration();
-        barman = Barman.locate(barmanConf, work.resolve("barman.log"));
+        barman = Barman.locate(barmanConf, bed.resolve("barman.log"));
         startReceiver();
         // The cluster's port is picked after the receiver has bound its own, so the two cannot collide.
-        cluster = new PostgresCluster();
-        cleanup.push(cluster);
+        cluster = bed.cluster();
         cluster.initdb();
         connectBarmanToTheCluster();
         startArchiving();
@@ -89,14 +83,13 @@ class BarmanInteropIT {
         try {
             produceEveryKindOfWalFile();
         } catch (AssertionFailedError e) {
-            fail(e.getMessage() + "\n--- receiver log (tail) ---\n" + tail(receiver.stderr()) + "\n--- server log ---\n"
-                    + cluster.logTail(), e);
+            fail(e.getMessage() + receiver.logTail() + "\n--- server log ---\n" + cluster.logTail(), e);
         }
     }
 
     @AfterAll
     void stopEverything() throws Exception {
-        cleanup.closeAll();
+        bed.close();
     }
 
     // ---- configuration ----
@@ -116,7 +109,7 @@ class BarmanInteropIT {
                     for key in ("backup_directory", "wals_directory", "compression"):
                         print(s.name, key, getattr(s, key), sep="\\t")
                 """;
-        Proc.Result result = Proc.run(List.of(barman.python(), "-c", script, barmanConf.toString()), work, null,
+        Proc.Result result = Proc.run(List.of(barman.python(), "-c", script, barmanConf.toString()), bed.dir(), null,
                 Barman.TIMEOUT).assertSuccess("reading " + barmanConf + " with Barman's configuration module");
         Map<String, String> barmans = new TreeMap<>();
         result.stdout().lines().map(l -> l.split("\t", 3)).forEach(f -> barmans.put(f[0] + " " + f[1], f[2]));
@@ -147,7 +140,7 @@ class BarmanInteropIT {
     @Test
     @Order(2)
     void aCompressionTheInstalledBarmanCannotReadStopsTheReceiver() throws IOException {
-        Path dir = Files.createDirectories(work.resolve("zstd"));
+        Path dir = bed.directory("zstd");
         Path conf = dir.resolve("barman.conf");
         Files.writeString(conf, """
                 [barman]
@@ -157,17 +150,16 @@ class BarmanInteropIT {
                 [pgz]
                 compression = zstd
                 """.formatted(System.getProperty("user.name"), barmanHome));
-        Path receiverConf = dir.resolve("receiver.conf");
-        Files.writeString(receiverConf, receiverConfiguration(conf, "[pgz]\nclients = pg-agent\n"));
+        Path receiverConf = receiverConfig(conf).server("pgz", "pg-agent").writeTo(dir.resolve("receiver.conf"));
 
         if (versionAtLeast(3, 12)) {
             // This Barman reads zstd: the same configuration must start a receiver.
-            try (ReceiverProcess started = walship.startReceiver(receiverConf, dir.resolve("receiver.stderr"))) {
+            try (ReceiverProcess started = bed.launcher().startReceiver(receiverConf, dir.resolve("receiver.stderr"))) {
                 assertTrue(started.port() > 0);
             }
             return;
         }
-        Proc.Result result = walship.run("receiver", "--config", receiverConf.toString());
+        Proc.Result result = bed.launcher().run("receiver", "--config", receiverConf.toString());
 
         assertEquals(2, result.exitCode(), "expected the receiver to refuse zstd for Barman " + barman.version() + ": "
                 + result.describe());
@@ -271,8 +263,7 @@ class BarmanInteropIT {
         cluster.psql("select pg_switch_wal();");
         cluster.waitArchived(last, ARCHIVE_TIMEOUT);
 
-        PostgresCluster recovered = new PostgresCluster();
-        cleanup.push(recovered);
+        PostgresCluster recovered = bed.cluster();
         Proc.Result recover = barman.ok("recover", "--target-time", target, "--target-action", "promote", SERVER,
                 firstBackup, recovered.dataDir().toString());
         assertTrue(recover.stdout().contains("successfully prepared for recovery"), recover.describe());
@@ -312,14 +303,14 @@ class BarmanInteropIT {
         String keepFrom = beginWal(secondBackup);
         List<String> linesBefore = Files.readAllLines(xlogDb(SERVER));
 
-        Files.createFile(work.resolve("hook-armed"));
-        try (Background delete = Background.start(barman.command("delete", SERVER, firstBackup), work)) {
+        Files.createFile(bed.resolve("hook-armed"));
+        try (Background delete = Background.start(barman.command("delete", SERVER, firstBackup), bed.dir())) {
             boolean holding = PostgresCluster.poll(Duration.ofSeconds(60), () -> {
                 if (!delete.alive()) {
                     fail(delete.describe("ended before its pre_wal_delete_script ran") + "\n--- barman log ---\n"
                             + barman.logTail());
                 }
-                return Files.exists(work.resolve("hook-holding"));
+                return Files.exists(bed.resolve("hook-holding"));
             });
             assertTrue(holding, delete.describe("never ran its pre_wal_delete_script"));
             // Barman now holds the xlog.db lock (its hook runs inside it): PostgreSQL archives a new segment.
@@ -336,7 +327,7 @@ class BarmanInteropIT {
             assertTrue(Files.exists(cluster.dataDir().resolve("pg_wal/archive_status/" + segment + ".ready")),
                     "expected PostgreSQL still waiting for " + segment + " to be archived");
 
-            Files.createFile(work.resolve("hook-release"));
+            Files.createFile(bed.resolve("hook-release"));
             Proc.Result deleted = delete.await(Barman.TIMEOUT);
             assertEquals(0, deleted.exitCode(), deleted.describe() + "\n--- barman log ---\n" + barman.logTail());
             cluster.waitArchived(segment, ARCHIVE_TIMEOUT);
@@ -364,15 +355,6 @@ class BarmanInteropIT {
 
     // ---- setup ----
 
-    private void issueCertificates() throws IOException {
-        certs = work.resolve("certs");
-        walship.run("ca", "init", "--dir", certs.toString()).assertSuccess("walship ca init");
-        walship.run("ca", "issue", "--dir", certs.toString(), "--name", "receiver", "--host", "127.0.0.1")
-                .assertSuccess("walship ca issue receiver");
-        walship.run("ca", "issue", "--dir", certs.toString(), "--name", "pg-agent")
-                .assertSuccess("walship ca issue pg-agent");
-    }
-
     /**
      * A Barman configuration as a Barman user writes it: [barman] with the global settings (gzip for every
      * server), one file per server in barman.d. Both servers back up with pg_basebackup and take WAL from
@@ -380,10 +362,11 @@ class BarmanInteropIT {
      * off) with an empty incoming directory, and no streaming archiver.
      */
     private void writeBarmanConfiguration() throws IOException {
-        barmanHome = Files.createDirectories(work.resolve("barman"));
-        Path serversDir = Files.createDirectories(work.resolve("barman.d"));
-        barmanConf = work.resolve("barman.conf");
-        Path hook = work.resolve("pre-wal-delete.sh");
+        barmanHome = bed.directory("barman");
+        layout = new ExpectedBarmanLayout(barmanHome);
+        Path serversDir = bed.directory("barman.d");
+        barmanConf = bed.resolve("barman.conf");
+        Path hook = bed.resolve("pre-wal-delete.sh");
         Files.writeString(hook, """
                 #!/bin/sh
                 # Keeps Barman inside its xlog.db lock, once, when the test has armed it: until the test releases
@@ -397,7 +380,7 @@ class BarmanInteropIT {
                   done
                 fi
                 exit 0
-                """.formatted(work, HOOK_HOLDS_LOCK.toSeconds(), HOOK_HOLDS_LOCK.toSeconds() * 10));
+                """.formatted(bed.dir(), HOOK_HOLDS_LOCK.toSeconds(), HOOK_HOLDS_LOCK.toSeconds() * 10));
         Files.setPosixFilePermissions(hook, PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.writeString(barmanConf, """
                 [barman]
@@ -409,7 +392,7 @@ class BarmanInteropIT {
                 compression = gzip
                 immediate_checkpoint = true
                 path_prefix = /usr/lib/postgresql/15/bin
-                """.formatted(System.getProperty("user.name"), barmanHome, serversDir, work.resolve("barman.log")));
+                """.formatted(System.getProperty("user.name"), barmanHome, serversDir, bed.resolve("barman.log")));
         Files.writeString(serversDir.resolve(SERVER + ".conf"), """
                 [%s]
                 description = archived by walship, gzip as set in [barman]
@@ -438,64 +421,27 @@ class BarmanInteropIT {
         }
     }
 
-    private String receiverConfiguration(Path barmanConfiguration, String servers) {
-        return """
-                [receiver]
-                listen = 127.0.0.1:0
-                barman_config = %s
-                ca_file = %s
-                cert_file = %s
-                key_file = %s
-
-                """.formatted(barmanConfiguration, certs.resolve("ca.crt"), certs.resolve("receiver.crt"),
-                certs.resolve("receiver.key")) + servers;
+    private ReceiverConfig receiverConfig(Path barmanConfiguration) {
+        return ReceiverConfig.barmanConfig(barmanConfiguration).tls(certs, "receiver");
     }
 
     private void startReceiver() throws IOException {
-        Path config = work.resolve("receiver.conf");
-        Files.writeString(config, receiverConfiguration(barmanConf, """
-                [%s]
-                clients = pg-agent
-
-                [%s]
-                clients = pg-agent
-                """.formatted(SERVER, BZIP2_SERVER)));
-        receiver = walship.startReceiver(config, work.resolve("receiver.stderr"));
-        cleanup.push(receiver);
+        receiver = bed.startReceiver(receiverConfig(barmanConf).server(SERVER, "pg-agent")
+                .server(BZIP2_SERVER, "pg-agent"));
     }
 
     /** archive_command pushes each file to both servers, then keeps a copy (with its mtime) to compare with. */
     private void startArchiving() throws IOException {
-        Path agentDir = Files.createDirectories(work.resolve("pg-agent"));
-        for (String file : List.of("ca.crt", "pg-agent.crt", "pg-agent.key")) {
-            Files.copy(certs.resolve(file), agentDir.resolve(file), StandardCopyOption.COPY_ATTRIBUTES);
-        }
-        Files.setPosixFilePermissions(agentDir.resolve("pg-agent.key"), PosixFilePermissions.fromString("rw-------"));
-        StringBuilder command = new StringBuilder();
-        Path launcher = walship.launcherForPostgres(work.resolve("postgres-install"));
+        PostgresAgentDir agent = bed.postgresAgent(certs, "pg-agent");
+        Path launcher = bed.launcherForPostgres();
+        List<String> commands = new ArrayList<>();
         for (String server : List.of(SERVER, BZIP2_SERVER)) {
-            Path config = agentDir.resolve(server + ".conf");
-            Files.writeString(config, """
-                    [agent]
-                    receiver = 127.0.0.1:%d
-                    server = %s
-                    ca_file = ca.crt
-                    cert_file = pg-agent.crt
-                    key_file = pg-agent.key
-                    """.formatted(receiver.port(), server));
-            command.append(shellQuote(launcher)).append(" push --config ").append(shellQuote(config))
-                    .append(" %p %f && ");
+            Path config = agent.write(server + ".conf", agent.config(server, receiver.port()));
+            commands.add(ShellCommand.push(launcher, config));
         }
-        RunAs.giveToPostgres(agentDir);
-        origDir = Files.createDirectories(work.resolve("orig"));
-        RunAs.giveToPostgres(origDir);
-        command.append("cp -p %p ").append(shellQuote(origDir)).append("/%f");
-        cluster.configure(Map.of(
-                "archive_mode", "on",
-                "archive_command", command.toString(),
-                "archive_timeout", "0",
-                "wal_level", "replica",
-                "fsync", "off"));
+        origDir = bed.postgresDirectory("orig");
+        commands.add(ShellCommand.keepCopyIn(origDir));
+        cluster.archiveThrough(ShellCommand.allOf(commands.toArray(String[]::new)));
         cluster.start();
     }
 
@@ -523,17 +469,10 @@ class BarmanInteropIT {
 
     /** {@code walship push} run by the test itself, of a file PostgreSQL archived. */
     private Proc.Result push(String server, String name) throws IOException {
-        Path config = work.resolve("push-" + server + ".conf");
-        Files.writeString(config, """
-                [agent]
-                receiver = 127.0.0.1:%d
-                server = %s
-                ca_file = %s
-                cert_file = %s
-                key_file = %s
-                """.formatted(receiver.port(), server, certs.resolve("ca.crt"), certs.resolve("pg-agent.crt"),
-                certs.resolve("pg-agent.key")));
-        return walship.run("push", "--config", config.toString(), origDir.resolve(name).toString(), name);
+        Path config = AgentConfigFile.forServer(server, receiver.port())
+                .tls(certs.caCertificate(), certs.certificate("pg-agent"), certs.key("pg-agent"))
+                .writeTo(bed.resolve("push-" + server + ".conf"));
+        return bed.launcher().run("push", "--config", config.toString(), origDir.resolve(name).toString(), name);
     }
 
     private List<String> archivedNames() throws IOException {
@@ -543,16 +482,15 @@ class BarmanInteropIT {
     }
 
     private Path walsDir(String server) {
-        return barmanHome.resolve(server).resolve("wals");
+        return layout.serverDir(server).resolve("wals");
     }
 
     private Path xlogDb(String server) {
-        return walsDir(server).resolve("xlog.db");
+        return layout.xlogDb(server);
     }
 
     private Path storedPath(String server, String name) {
-        return name.endsWith(".history") ? walsDir(server).resolve(name)
-                : walsDir(server).resolve(name.substring(0, 16)).resolve(name);
+        return layout.walPath(server, name);
     }
 
     /** Backup ids, newest first. */
@@ -603,14 +541,5 @@ class BarmanInteropIT {
 
     private static List<XlogDbEntry> sorted(List<XlogDbEntry> entries) {
         return entries.stream().sorted(Comparator.comparing(XlogDbEntry::name)).toList();
-    }
-
-    private static String tail(String log) {
-        List<String> lines = log.lines().toList();
-        return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-    }
-
-    private static String shellQuote(Path path) {
-        return "'" + path.toString().replace("'", "'\\''") + "'";
     }
 }

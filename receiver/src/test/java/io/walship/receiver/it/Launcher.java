@@ -39,18 +39,23 @@ final class Launcher {
         return new Launcher(root);
     }
 
-    Path launcher() {
+    Path executable() {
         return root.resolve("bin/walship");
     }
 
     Proc.Result run(String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(launcher().toString()));
+        List<String> command = new ArrayList<>(List.of(executable().toString()));
         command.addAll(List.of(args));
         return Proc.run(command, root, null, TIMEOUT);
     }
 
+    /** Runs a command of the launcher that must succeed, as every set-up step does. */
+    Proc.Result ok(String... args) throws IOException {
+        return run(args).assertSuccess("walship " + String.join(" ", args));
+    }
+
     ReceiverProcess startReceiver(Path config, Path stderrLog) throws IOException {
-        return ReceiverProcess.start(List.of(launcher().toString(), "receiver", "--config", config.toString()),
+        return ReceiverProcess.start(List.of(executable().toString(), "receiver", "--config", config.toString()),
                 stderrLog, Duration.ofSeconds(60));
     }
 
@@ -59,14 +64,21 @@ final class Launcher {
      * not be able to reach this checkout (e.g. one under /root); then the launcher and the agent jars are
      * copied into {@code stagingDir} with the same relative layout as the checkout.
      */
-    Path launcherForPostgres(Path stagingDir) throws IOException {
+    Path forPostgres(Path stagingDir) throws IOException {
         Path agentJar = root.resolve("agent/target/walship-agent.jar");
-        if (RunAs.postgresCan("-x", launcher()) && RunAs.postgresCan("-r", agentJar)) {
-            return launcher();
+        if (RunAs.postgresCan("-x", executable()) && RunAs.postgresCan("-r", agentJar)) {
+            return executable();
         }
         copyTree(root.resolve("bin"), stagingDir.resolve("bin"));
         copyTree(root.resolve("agent/target/lib"), stagingDir.resolve("agent/target/lib"));
         Files.copy(agentJar, stagingDir.resolve("agent/target/walship-agent.jar"));
+        RunAs.giveToPostgres(stagingDir);
+        return stagingDir.resolve("bin/walship");
+    }
+
+    /** The launcher and its scripts alone, copied into {@code stagingDir} for the postgres user: it finds no jar. */
+    Path withoutJars(Path stagingDir) throws IOException {
+        copyTree(root.resolve("bin"), stagingDir.resolve("bin"));
         RunAs.giveToPostgres(stagingDir);
         return stagingDir.resolve("bin/walship");
     }

@@ -5,15 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.walship.testing.Cleanup;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,10 +35,7 @@ class LockInterplayIT {
     private static final Duration ARCHIVE_TIMEOUT = Duration.ofSeconds(90);
     private static final Path FLOCK = Path.of("/usr/bin/flock");
 
-    private final Cleanup cleanup = new Cleanup();
-    private Launcher walship;
-    private Path work;
-    private Path certs;
+    private final TestBed bed = new TestBed("walship-lock-it-");
     private ExpectedBarmanLayout store;
     private Path lockFile;
     private ReceiverProcess receiver;
@@ -53,24 +46,22 @@ class LockInterplayIT {
         if (!Files.isExecutable(FLOCK)) {
             fail(FLOCK + " is missing; .ci/run must install util-linux");
         }
-        walship = Launcher.locate();
-        work = RunAs.tempDir("walship-lock-it-");
-        cleanup.push(() -> RunAs.deleteTree(work));
-        certs = work.resolve("certs");
-        walship.run("ca", "init", "--dir", certs.toString()).assertSuccess("walship ca init");
-        walship.run("ca", "issue", "--dir", certs.toString(), "--name", "receiver", "--host", "127.0.0.1")
-                .assertSuccess("walship ca issue receiver");
-        walship.run("ca", "issue", "--dir", certs.toString(), "--name", "pg-agent")
-                .assertSuccess("walship ca issue pg-agent");
-        startReceiver();
-        startArchivingCluster();
+        CaDirectory certs = bed.ca("certs").issue("receiver", "127.0.0.1").issue("pg-agent");
+        Path barmanHome = bed.directory("barman");
+        store = new ExpectedBarmanLayout(barmanHome);
+        lockFile = barmanHome.resolve("." + SERVER + "-xlogdb.lock");
+        receiver = bed.startReceiver(ReceiverConfig.barmanHome(barmanHome).tls(certs, "receiver")
+                .set("compression", "gzip").set("lock_timeout", LOCK_TIMEOUT_SECONDS).server(SERVER, "pg-agent"));
+        PostgresAgentDir agent = bed.postgresAgent(certs, "pg-agent");
+        Path agentConfig = agent.write("agent.conf", agent.config(SERVER, receiver.port()));
+        cluster = bed.archivingCluster(ShellCommand.push(bed.launcherForPostgres(), agentConfig));
         // The first segment pins the cluster and creates xlog.db.
         cluster.waitArchived(cluster.switchWal(), ARCHIVE_TIMEOUT);
     }
 
     @AfterAll
     void stopEverything() throws Exception {
-        cleanup.closeAll();
+        bed.close();
     }
 
     @Test
@@ -127,7 +118,7 @@ class LockInterplayIT {
     /** {@code flock -x} on Barman's lock file, held until stdin closes. */
     private Background holdLock() throws IOException {
         Background holder = Background.start(List.of(FLOCK.toString(), "--exclusive", lockFile.toString(),
-                "sh", "-c", "echo held; exec cat"), work);
+                "sh", "-c", "echo held; exec cat"), bed.dir());
         try {
             holder.awaitStdout("held", Duration.ofSeconds(30));
             return holder;
@@ -161,57 +152,5 @@ class LockInterplayIT {
 
     private long failedCount() throws IOException {
         return Long.parseLong(cluster.psql("select failed_count from pg_stat_archiver;"));
-    }
-
-    private void startReceiver() throws IOException {
-        Path barmanHome = Files.createDirectories(work.resolve("barman"));
-        store = new ExpectedBarmanLayout(barmanHome);
-        lockFile = barmanHome.resolve("." + SERVER + "-xlogdb.lock");
-        Path config = work.resolve("receiver.conf");
-        Files.writeString(config, """
-                [receiver]
-                listen = 127.0.0.1:0
-                barman_home = %s
-                ca_file = %s
-                cert_file = %s
-                key_file = %s
-                compression = gzip
-                lock_timeout = %d
-
-                [%s]
-                clients = pg-agent
-                """.formatted(barmanHome, certs.resolve("ca.crt"), certs.resolve("receiver.crt"),
-                certs.resolve("receiver.key"), LOCK_TIMEOUT_SECONDS, SERVER));
-        receiver = walship.startReceiver(config, work.resolve("receiver.stderr"));
-        cleanup.push(receiver);
-    }
-
-    private void startArchivingCluster() throws IOException {
-        Path agentDir = Files.createDirectories(work.resolve("pg-agent"));
-        for (String file : List.of("ca.crt", "pg-agent.crt", "pg-agent.key")) {
-            Files.copy(certs.resolve(file), agentDir.resolve(file), StandardCopyOption.COPY_ATTRIBUTES);
-        }
-        Files.setPosixFilePermissions(agentDir.resolve("pg-agent.key"), PosixFilePermissions.fromString("rw-------"));
-        Path agentConfig = agentDir.resolve("agent.conf");
-        Files.writeString(agentConfig, """
-                [agent]
-                receiver = 127.0.0.1:%d
-                server = %s
-                ca_file = ca.crt
-                cert_file = pg-agent.crt
-                key_file = pg-agent.key
-                """.formatted(receiver.port(), SERVER));
-        RunAs.giveToPostgres(agentDir);
-        Path launcher = walship.launcherForPostgres(work.resolve("postgres-install"));
-        cluster = new PostgresCluster();
-        cleanup.push(cluster);
-        cluster.initdb();
-        cluster.configure(Map.of(
-                "archive_mode", "on",
-                "archive_command", "'" + launcher + "' push --config '" + agentConfig + "' %p %f",
-                "archive_timeout", "0",
-                "wal_level", "replica",
-                "fsync", "off"));
-        cluster.start();
     }
 }

@@ -69,6 +69,20 @@ final class PostgresCluster implements AutoCloseable {
         Files.writeString(dataDir.resolve("postgresql.conf"), text, StandardOpenOption.APPEND);
     }
 
+    /**
+     * Archives every WAL file through {@code archiveCommand} (which the test makes run the real {@code walship
+     * push}), from the first segment on and without timed switches: the test switches segments itself.
+     */
+    void archiveThrough(String archiveCommand) throws IOException {
+        configure(Map.of(
+                "archive_mode", "on",
+                "archive_command", archiveCommand,
+                "archive_timeout", "0",
+                "wal_level", "replica",
+                // durability of a throw-away cluster buys nothing here and costs a flush per new segment
+                "fsync", "off"));
+    }
+
     void start() throws IOException {
         Proc.Result result = tryStart();
         if (result.exitCode() != 0) {
@@ -260,8 +274,7 @@ final class PostgresCluster implements AutoCloseable {
             if (!Files.exists(log)) {
                 return "(no server log at " + log + ")";
             }
-            List<String> lines = Files.readAllLines(log);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 80), lines.size()));
+            return Tail.of(Files.readString(log), 80);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the server log " + log, e);
         }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.walship.testing.Cleanup;
+import io.walship.testing.AgentConfigFile;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -15,10 +15,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -59,10 +57,8 @@ class ReadAheadAgentIT {
     private static final Duration ARCHIVER_QUIET = Duration.ofSeconds(5);
     private static final int EXIT_UNREACHABLE = 3;
 
-    private final Cleanup cleanup = new Cleanup();
-    private Launcher walship;
-    private Path work;
-    private Path certs;
+    private final TestBed bed = new TestBed("walship-agent-it-");
+    private CaDirectory certs;
     private ExpectedBarmanLayout store;
     private Path receiverConfig;
     private int receiverPort;
@@ -81,22 +77,19 @@ class ReadAheadAgentIT {
 
     @BeforeAll
     void startReceiverAndArchivingPrimary() throws IOException {
-        walship = Launcher.locate();
-        work = RunAs.tempDir("walship-agent-it-");
-        cleanup.push(() -> RunAs.deleteTree(work));
-        issueCertificates();
+        certs = bed.ca("certs").issue("receiver", "127.0.0.1", "localhost").issue("pg-agent");
         receiverPort = freePort();
         startReceiver();
-        cleanup.push(() -> {
+        bed.closeLater(() -> {
             if (receiver != null) {
                 receiver.close();
             }
         });
         configureAgent();
         // Also the agents walship push starts in the background, which are nobody's child; after the cluster.
-        cleanup.push(() -> AgentProcess.endAgentsFor(agentConfig));
+        bed.closeLater(() -> AgentProcess.endAgentsFor(agentConfig));
         startArchivingPrimary();
-        cleanup.push(() -> {
+        bed.closeLater(() -> {
             if (agent != null) {
                 agent.close();
             }
@@ -105,7 +98,7 @@ class ReadAheadAgentIT {
 
     @AfterAll
     void stopEverything() throws Exception {
-        cleanup.closeAll();
+        bed.close();
     }
 
     @Test
@@ -135,7 +128,7 @@ class ReadAheadAgentIT {
         }
         assertXlogDbListsEachOnce(segments);
         System.out.println("[agent] log after " + FIRST_SEGMENTS + " segments:\n"
-                + AgentProcess.tail(agent.log(), FIRST_SEGMENTS + 4));
+                + Tail.of(agent.log(), FIRST_SEGMENTS + 4));
     }
 
     @Test
@@ -144,10 +137,7 @@ class ReadAheadAgentIT {
         String name = segments.get(3);
         assertEquals(Optional.of(stamp(name)), record(name), "expected a record of " + name + " to answer from");
         // The launcher and its scripts, but no jar: were push to fall through to Java, it could not run.
-        Path noJava = work.resolve("launcher-without-jars");
-        copyTree(walship.launcher().getParent(), noJava.resolve("bin"));
-        RunAs.giveToPostgres(noJava);
-        Path launcherWithoutJars = noJava.resolve("bin/walship");
+        Path launcherWithoutJars = bed.launcher().withoutJars(bed.resolve("launcher-without-jars"));
 
         List<Long> withoutJvm = timedPushes(launcherWithoutJars, name, Map.of(
                 "WALSHIP_JAVA_HOME", "/nonexistent", "JAVA_HOME", "/nonexistent"));
@@ -191,9 +181,9 @@ class ReadAheadAgentIT {
         // A segment of this very cluster, made to look like the future one: the receiver accepts it under that name.
         byte[] impostor = Files.readAllBytes(walFile(segments.getFirst()));
         ByteBuffer.wrap(impostor).order(ByteOrder.LITTLE_ENDIAN).putLong(8, startLsn(conflicting));
-        Path impostorFile = Files.createDirectories(work.resolve("impostor")).resolve(conflicting);
+        Path impostorFile = bed.directory("impostor").resolve(conflicting);
         Files.write(impostorFile, impostor);
-        walship.run("push", "--config", testConfig.toString(), impostorFile.toString(), conflicting)
+        bed.launcher().run("push", "--config", testConfig.toString(), impostorFile.toString(), conflicting)
                 .assertSuccess("pre-storing a different " + conflicting);
         Map<String, String> storeBefore = store.snapshot();
         startAgent();
@@ -380,7 +370,7 @@ class ReadAheadAgentIT {
         assertEquals(2, second.exitCode(), "expected a second agent for the same server to refuse: "
                 + second.describe());
         assertTrue(second.stderr().contains("another agent already ships"), second.describe());
-        System.out.println("[start_agent] " + log + ":\n" + AgentProcess.tail(Files.readString(log), 6));
+        System.out.println("[start_agent] " + log + ":\n" + Tail.of(Files.readString(log), 6));
 
         AgentProcess.endAgentsFor(agentConfig);
         assertFalse(background.isAlive(), "expected the started agent to end on SIGTERM");
@@ -403,90 +393,39 @@ class ReadAheadAgentIT {
     // --------------------------------------------------------------------------------------------------------
     // Setup
 
-    private void issueCertificates() throws IOException {
-        certs = work.resolve("certs");
-        walship.run("ca", "init", "--dir", certs.toString()).assertSuccess("walship ca init");
-        walship.run("ca", "issue", "--dir", certs.toString(), "--name", "receiver", "--host", "127.0.0.1",
-                "--host", "localhost").assertSuccess("walship ca issue receiver");
-        walship.run("ca", "issue", "--dir", certs.toString(), "--name", "pg-agent")
-                .assertSuccess("walship ca issue pg-agent");
-    }
-
     private void startReceiver() throws IOException {
         if (receiverConfig == null) {
-            Path barmanHome = Files.createDirectories(work.resolve("barman"));
+            Path barmanHome = bed.directory("barman");
             store = new ExpectedBarmanLayout(barmanHome);
-            receiverConfig = work.resolve("receiver.conf");
-            Files.writeString(receiverConfig, """
-                    [receiver]
-                    listen = 127.0.0.1:%d
-                    barman_home = %s
-                    ca_file = %s
-                    cert_file = %s
-                    key_file = %s
-                    compression = zstd
-
-                    [%s]
-                    clients = pg-agent
-                    """.formatted(receiverPort, barmanHome, certs.resolve("ca.crt"), certs.resolve("receiver.crt"),
-                    certs.resolve("receiver.key"), SERVER));
+            receiverConfig = ReceiverConfig.barmanHome(barmanHome).port(receiverPort).tls(certs, "receiver")
+                    .set("compression", "zstd").server(SERVER, "pg-agent").writeTo(bed.resolve("receiver.conf"));
         }
         receiverStarts++;
-        receiver = walship.startReceiver(receiverConfig, work.resolve("receiver-" + receiverStarts + ".stderr"));
+        receiver = bed.launcher().startReceiver(receiverConfig, bed.resolve("receiver-" + receiverStarts + ".stderr"));
     }
 
     private void configureAgent() throws IOException {
-        Path agentDir = Files.createDirectories(work.resolve("pg-agent"));
-        for (String file : List.of("ca.crt", "pg-agent.crt", "pg-agent.key")) {
-            Files.copy(certs.resolve(file), agentDir.resolve(file), StandardCopyOption.COPY_ATTRIBUTES);
-        }
-        Files.setPosixFilePermissions(agentDir.resolve("pg-agent.key"), PosixFilePermissions.fromString("rw-------"));
-        spool = Files.createDirectories(work.resolve("spool"));
+        PostgresAgentDir agentFiles = bed.postgresAgent(certs, "pg-agent");
+        spool = bed.directory("spool");
         shipped = spool.resolve(SERVER).resolve("shipped");
-        agentConfig = agentDir.resolve("agent.conf");
-        Files.writeString(agentConfig, """
-                [agent]
-                receiver = 127.0.0.1:%d
-                server = %s
-                ca_file = ca.crt
-                cert_file = pg-agent.crt
-                key_file = pg-agent.key
-                spool_directory = %s
-                push_concurrency = 3
-                """.formatted(receiverPort, SERVER, spool));
-        RunAs.giveToPostgres(agentDir);
+        agentConfig = agentFiles.write("agent.conf", agentFiles.config(SERVER, receiverPort)
+                .set("spool_directory", spool).set("push_concurrency", 3));
         RunAs.giveToPostgres(spool);
 
-        testConfig = Files.createDirectories(work.resolve("test-agent")).resolve("agent.conf");
-        Files.writeString(testConfig, """
-                [agent]
-                receiver = 127.0.0.1:%d
-                server = %s
-                ca_file = %s
-                cert_file = %s
-                key_file = %s
-                spool_directory = %s
-                """.formatted(receiverPort, SERVER, certs.resolve("ca.crt"), certs.resolve("pg-agent.crt"),
-                certs.resolve("pg-agent.key"), work.resolve("test-agent/spool")));
+        testConfig = AgentConfigFile.forServer(SERVER, receiverPort)
+                .tls(certs.caCertificate(), certs.certificate("pg-agent"), certs.key("pg-agent"))
+                .set("spool_directory", bed.resolve("test-agent/spool"))
+                .writeTo(bed.directory("test-agent").resolve("agent.conf"));
     }
 
     private void startArchivingPrimary() throws IOException {
-        launcher = walship.launcherForPostgres(work.resolve("postgres-install"));
-        cluster = new PostgresCluster();
-        cleanup.push(cluster);
-        cluster.initdb();
-        cluster.configure(Map.of(
-                "archive_mode", "on",
-                "archive_command", shellQuote(launcher) + " push --config " + shellQuote(agentConfig) + " %p %f",
-                "archive_timeout", "0",
-                "wal_level", "replica",
-                "fsync", "off",
+        launcher = bed.launcherForPostgres();
+        cluster = bed.archivingCluster(ShellCommand.push(launcher, agentConfig), Map.of(
                 // Archived segments stay in pg_wal (no checkpoint recycles them), so they can be compared with
                 // what the receiver stored, and the agent keeps its records of them.
                 "wal_keep_size", "2GB",
                 "max_wal_size", "4GB",
                 "checkpoint_timeout", "1h"));
-        cluster.start();
     }
 
     private void startAgent() throws IOException {
@@ -495,7 +434,7 @@ class ReadAheadAgentIT {
         }
         agentStarts++;
         agent = AgentProcess.start(launcher, agentConfig, cluster.dataDir(),
-                work.resolve("agent-" + agentStarts + ".log"), TIMEOUT);
+                bed.resolve("agent-" + agentStarts + ".log"), TIMEOUT);
     }
 
     // --------------------------------------------------------------------------------------------------------
@@ -578,12 +517,12 @@ class ReadAheadAgentIT {
     /** What an operator does about a wrong archived file: delete it and its xlog.db line, under Barman's lock. */
     private void removeFromStore(String name) throws IOException {
         Path lock = store.serverDir(SERVER).getParent().resolve("." + SERVER + "-xlogdb.lock");
-        Path kept = work.resolve("xlog.db.kept");
+        Path kept = bed.resolve("xlog.db.kept");
         Proc.check(List.of("flock", "-w", "30", lock.toString(), "sh", "-c",
                         "grep -v -F -- \"$1\" \"$2\" > \"$3\" && cat \"$3\" > \"$2\" && rm -- \"$4\"",
                         "sh", name + "\t", store.xlogDb(SERVER).toString(), kept.toString(),
                         store.walPath(SERVER, name).toString()),
-                work, Duration.ofSeconds(60));
+                bed.dir(), Duration.ofSeconds(60));
         assertFalse(xlogDbNames().contains(name), "expected " + name + " gone from " + store.xlogDb(SERVER));
         assertFalse(Files.exists(store.walPath(SERVER, name)));
     }
@@ -627,13 +566,13 @@ class ReadAheadAgentIT {
             }
             text.append("\n--- xlog.db --- ").append(xlogDbNames());
             if (agent != null) {
-                text.append("\n--- agent log (tail) ---\n").append(AgentProcess.tail(agent.log(), 40));
+                text.append("\n--- agent log (tail) ---\n").append(Tail.of(agent.log(), 40));
             }
         } catch (IOException | RuntimeException e) {
             text.append("\n(could not collect more context: ").append(e).append(')');
         }
         if (receiver != null) {
-            text.append("\n--- receiver log (tail) ---\n").append(AgentProcess.tail(receiver.stderr(), 20));
+            text.append(receiver.logTail(20));
         }
         return text.toString();
     }
@@ -708,26 +647,9 @@ class ReadAheadAgentIT {
                 + p.info().commandLine().orElse("?")).collect(Collectors.joining("; ", "[", "]"));
     }
 
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> paths = Files.walk(from)) {
-            for (Path source : paths.toList()) {
-                Path target = to.resolve(from.relativize(source).toString());
-                if (Files.isDirectory(source)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(source, target, StandardCopyOption.COPY_ATTRIBUTES);
-                }
-            }
-        }
-    }
-
     private static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }
-    }
-
-    private static String shellQuote(Path path) {
-        return "'" + path.toString().replace("'", "'\\''") + "'";
     }
 }

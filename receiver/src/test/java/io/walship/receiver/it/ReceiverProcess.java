@@ -25,13 +25,11 @@ final class ReceiverProcess implements AutoCloseable {
 
     private final Process process;
     private final Path stderrLog;
-    private final String host;
     private final int port;
 
-    private ReceiverProcess(Process process, Path stderrLog, String host, int port) {
+    private ReceiverProcess(Process process, Path stderrLog, int port) {
         this.process = process;
         this.stderrLog = stderrLog;
-        this.host = host;
         this.port = port;
     }
 
@@ -60,7 +58,7 @@ final class ReceiverProcess implements AutoCloseable {
         });
         try {
             Matcher m = ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            return new ReceiverProcess(process, stderrLog, m.group(1), Integer.parseInt(m.group(2)));
+            return new ReceiverProcess(process, stderrLog, Integer.parseInt(m.group(2)));
         } catch (ExecutionException | TimeoutException e) {
             kill(process);
             String exit = process.isAlive() ? "still running" : "exit code " + process.exitValue();
@@ -76,10 +74,6 @@ final class ReceiverProcess implements AutoCloseable {
         }
     }
 
-    String host() {
-        return host;
-    }
-
     int port() {
         return port;
     }
@@ -91,6 +85,15 @@ final class ReceiverProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the receiver log " + stderrLog, e);
         }
+    }
+
+    /** The last lines of the log under a heading, for failure messages. */
+    String logTail(int lines) {
+        return "\n--- receiver log (tail) ---\n" + Tail.of(stderr(), lines);
+    }
+
+    String logTail() {
+        return logTail(40);
     }
 
     @Override

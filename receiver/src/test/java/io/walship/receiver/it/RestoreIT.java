@@ -7,13 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.walship.testing.Cleanup;
+import io.walship.testing.AgentConfigFile;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,11 +61,9 @@ class RestoreIT {
             Pattern.compile("restored log file \"([0-9A-F]{24}|[0-9A-F]{8}\\.history)\" from archive");
     private static final Pattern BACKUP_START = Pattern.compile("START WAL LOCATION: \\S+ \\(file ([0-9A-F]{24})\\)");
 
-    private final Cleanup cleanup = new Cleanup();
-    private Launcher walship;
-    private Path work;
-    private Path certs;
-    private Path agentDir;
+    private final TestBed bed = new TestBed("walship-restore-it-");
+    /** The agent files walship push and fetch read as PostgreSQL runs them. */
+    private PostgresAgentDir agent;
     private Path launcher;
     private ExpectedBarmanLayout store;
     private ReceiverProcess receiver;
@@ -84,26 +81,28 @@ class RestoreIT {
 
     @BeforeAll
     void archiveAPrimaryAndTakeABaseBackupWithoutWal() throws IOException {
-        walship = Launcher.locate();
-        work = RunAs.tempDir("walship-restore-it-");
-        cleanup.push(() -> RunAs.deleteTree(work));
-        cleanup.push(this::stopReadAhead);
-        issueCertificates();
-        startReceiver();
-        launcher = walship.launcherForPostgres(work.resolve("postgres-install"));
-        startArchivingPrimary();
+        bed.closeLater(this::stopReadAhead);
+        CaDirectory certs = bed.ca("certs").issue("receiver", "127.0.0.1", "localhost").issue("pg-agent");
+        agent = bed.postgresAgent(certs, "pg-agent");
+        Path barmanHome = bed.directory("barman");
+        store = new ExpectedBarmanLayout(barmanHome);
+        receiver = bed.startReceiver(ReceiverConfig.barmanHome(barmanHome).tls(certs, "receiver")
+                .set("compression", "zstd").server(SERVER, "pg-agent"));
+        launcher = bed.launcherForPostgres();
+        primary = bed.archivingCluster(ShellCommand.push(launcher,
+                agent.write("push.conf", agent.config(SERVER, receiver.port()))));
         produceWalAroundATargetTime();
     }
 
     @AfterAll
     void stopEverything() throws Exception {
-        cleanup.closeAll();
+        bed.close();
     }
 
     @Test
     @Order(1)
     void pointInTimeRecoveryRestoresExactlyTheRowsCommittedBeforeTheTarget() throws IOException {
-        pitrConfig = fetchConfig("fetch-prefetch-0.conf", receiver.port(), "prefetch = 0", spoolDirectory("spool-0"));
+        pitrConfig = fetchConfig("fetch-prefetch-0.conf", receiver.port(), "0", spoolDirectory("spool-0"));
         pitr = restoredCluster(pitrConfig, Map.of(
                 "recovery_target_time", targetTime,
                 "recovery_target_action", "promote"));
@@ -128,7 +127,7 @@ class RestoreIT {
     @Order(2)
     void prefetchRestoresTheSameRowsAndLeavesNoStaleFilesInTheSpool() throws IOException {
         Path spool = spoolDirectory("spool-4");
-        Path config = fetchConfig("fetch-prefetch-4.conf", receiver.port(), "prefetch = 4", spool);
+        Path config = fetchConfig("fetch-prefetch-4.conf", receiver.port(), "4", spool);
         PostgresCluster restored = restoredCluster(config, Map.of(
                 "recovery_target_time", targetTime,
                 "recovery_target_action", "promote"));
@@ -179,7 +178,7 @@ class RestoreIT {
         Path serverSpool = Files.createDirectories(spool.resolve(SERVER));
         Files.writeString(serverSpool.resolve("00000002.history"), "not a timeline history file\n");
         RunAs.giveToPostgres(serverSpool);
-        Path config = fetchConfig("fetch-prefetch-8.conf", receiver.port(), "prefetch = 8", spool);
+        Path config = fetchConfig("fetch-prefetch-8.conf", receiver.port(), "8", spool);
         PostgresCluster latest = restoredCluster(config, Map.of("recovery_target_timeline", "latest"));
 
         Replay replay = replay(latest, "end of archive, latest timeline, prefetch 8");
@@ -201,8 +200,8 @@ class RestoreIT {
     @Test
     @Order(4)
     void fetchExitCodesTellMissingFilesFromAnUnavailableArchive() throws IOException {
-        Path config = fetchConfig("fetch-cli.conf", receiver.port(), "prefetch = 0", spoolDirectory("spool-cli"));
-        Path dataDir = Files.createDirectories(work.resolve("fetch-cli/pg_wal")).getParent();
+        Path config = fetchConfig("fetch-cli.conf", receiver.port(), "0", spoolDirectory("spool-cli"));
+        Path dataDir = bed.directory("fetch-cli/pg_wal").getParent();
         RunAs.giveToPostgres(dataDir);
         Path target = dataDir.resolve("pg_wal/RECOVERYXLOG");
 
@@ -220,7 +219,7 @@ class RestoreIT {
                     missing + ", which the archive does not have");
         }
 
-        Path unreachable = fetchConfig("fetch-unreachable.conf", closedPort(), "prefetch = 0",
+        Path unreachable = fetchConfig("fetch-unreachable.conf", closedPort(), "0",
                 spoolDirectory("spool-unreachable"));
         assertFailedFetch(fetch(unreachable, dataDir, archived), EXIT_UNAVAILABLE, true, target,
                 "an unreachable receiver with recovery.signal in the data directory");
@@ -245,16 +244,16 @@ class RestoreIT {
         }
         Files.write(stored, corrupt);
         try {
-            Path fetchDir = Files.createDirectories(work.resolve("fetch-corrupt/pg_wal")).getParent();
+            Path fetchDir = bed.directory("fetch-corrupt/pg_wal").getParent();
             RunAs.giveToPostgres(fetchDir);
             signal(fetchDir, "recovery.signal");
-            Path cliConfig = fetchConfig("fetch-corrupt.conf", receiver.port(), "prefetch = 0",
+            Path cliConfig = fetchConfig("fetch-corrupt.conf", receiver.port(), "0",
                     spoolDirectory("spool-corrupt"));
             assertFailedFetch(fetch(cliConfig, fetchDir, victim), EXIT_CORRUPT, true,
                     fetchDir.resolve("pg_wal/RECOVERYXLOG"), "archived " + victim + " with 16 bytes flipped");
 
             // No prefetch setting: the default read-ahead must not hide the corruption either.
-            Path config = fetchConfig("fetch-default.conf", receiver.port(), "", spoolDirectory("spool-default"));
+            Path config = fetchConfig("fetch-default.conf", receiver.port(), null, spoolDirectory("spool-default"));
             PostgresCluster broken = restoredCluster(config, Map.of("recovery_target_timeline", "latest"));
 
             Proc.Result start = broken.tryStart();
@@ -286,57 +285,6 @@ class RestoreIT {
         }
     }
 
-    private void issueCertificates() throws IOException {
-        certs = work.resolve("certs");
-        walshipOk("ca", "init", "--dir", certs.toString());
-        walshipOk("ca", "issue", "--dir", certs.toString(), "--name", "receiver",
-                "--host", "127.0.0.1", "--host", "localhost");
-        walshipOk("ca", "issue", "--dir", certs.toString(), "--name", "pg-agent");
-        // Everything walship push and fetch read must belong to the postgres user when the test runs as root.
-        agentDir = Files.createDirectories(work.resolve("pg-agent"));
-        for (String file : List.of("ca.crt", "pg-agent.crt", "pg-agent.key")) {
-            Files.copy(certs.resolve(file), agentDir.resolve(file), StandardCopyOption.COPY_ATTRIBUTES);
-        }
-        Files.setPosixFilePermissions(agentDir.resolve("pg-agent.key"), PosixFilePermissions.fromString("rw-------"));
-        RunAs.giveToPostgres(agentDir);
-    }
-
-    private void startReceiver() throws IOException {
-        Path barmanHome = Files.createDirectories(work.resolve("barman"));
-        store = new ExpectedBarmanLayout(barmanHome);
-        Path config = work.resolve("receiver.conf");
-        Files.writeString(config, """
-                [receiver]
-                listen = 127.0.0.1:0
-                barman_home = %s
-                ca_file = %s
-                cert_file = %s
-                key_file = %s
-                compression = zstd
-
-                [%s]
-                clients = pg-agent
-                """.formatted(barmanHome, certs.resolve("ca.crt"), certs.resolve("receiver.crt"),
-                certs.resolve("receiver.key"), SERVER));
-        receiver = walship.startReceiver(config, work.resolve("receiver.stderr"));
-        cleanup.push(receiver);
-    }
-
-    private void startArchivingPrimary() throws IOException {
-        Path pushConfig = writeAgentConfig("push.conf", receiver.port(), "");
-        primary = new PostgresCluster();
-        cleanup.push(primary);
-        primary.initdb();
-        primary.configure(Map.of(
-                "archive_mode", "on",
-                "archive_command", shellQuote(launcher) + " push --config " + shellQuote(pushConfig) + " %p %f",
-                "archive_timeout", "0",
-                "wal_level", "replica",
-                // durability of a throw-away cluster buys nothing here and costs a flush per new segment
-                "fsync", "off"));
-        primary.start();
-    }
-
     /**
      * One batch before the base backup, then three batches, the target time, two more batches: each batch is
      * {@value #ROWS_PER_BATCH} transactions of one row and closes its segment, so the rows span several segments.
@@ -349,8 +297,7 @@ class RestoreIT {
                     written_at timestamptz not null);
                 """);
         insertBatchAndSwitch(primary, "before-backup");
-        Path backupParent = Files.createDirectories(work.resolve("backup"));
-        RunAs.giveToPostgres(backupParent);
+        Path backupParent = bed.postgresDirectory("backup");
         baseBackup = backupParent.resolve("base");
         primary.baseBackupWithoutWal(baseBackup);
         try (Stream<Path> wal = Files.list(baseBackup.resolve("pg_wal"))) {
@@ -411,7 +358,7 @@ class RestoreIT {
         pitr.configure(Map.of(
                 "archive_mode", "on",
                 // the restore's own agent file: one file serves push and fetch
-                "archive_command", shellQuote(launcher) + " push --config " + shellQuote(pitrConfig) + " %p %f"));
+                "archive_command", ShellCommand.push(launcher, pitrConfig)));
         Path ready = pitr.dataDir().resolve("pg_wal/archive_status/00000002.history.ready");
         if (!Files.exists(ready)) {
             Files.createFile(ready);
@@ -434,11 +381,10 @@ class RestoreIT {
 
     /** A copy of the base backup set up for archive recovery through {@code walship fetch}, not started. */
     private PostgresCluster restoredCluster(Path fetchConfig, Map<String, String> recoverySettings) throws IOException {
-        PostgresCluster restored = new PostgresCluster();
-        cleanup.push(restored);
+        PostgresCluster restored = bed.cluster();
         restored.copyBaseBackup(baseBackup);
         Map<String, String> settings = new HashMap<>(recoverySettings);
-        settings.put("restore_command", shellQuote(launcher) + " fetch --config " + shellQuote(fetchConfig) + " %f %p");
+        settings.put("restore_command", ShellCommand.fetch(launcher, fetchConfig));
         settings.put("archive_mode", "off");
         restored.configure(settings);
         signal(restored.dataDir(), "recovery.signal");
@@ -532,28 +478,18 @@ class RestoreIT {
         }
     }
 
-    private Path fetchConfig(String fileName, int port, String prefetchLine, Path spool) throws IOException {
-        return writeAgentConfig(fileName, port, prefetchLine + "\nspool_directory = " + spool + "\n");
-    }
-
-    /** An agent file in the postgres user's agent directory, certificates relative to it. */
-    private Path writeAgentConfig(String fileName, int port, String extra) throws IOException {
-        Path config = agentDir.resolve(fileName);
-        Files.writeString(config, """
-                [agent]
-                receiver = 127.0.0.1:%d
-                server = %s
-                ca_file = ca.crt
-                cert_file = pg-agent.crt
-                key_file = pg-agent.key
-                %s""".formatted(port, SERVER, extra));
-        RunAs.giveToPostgres(config);
-        return config;
+    /** An agent file for fetch in the postgres user's agent directory; a null {@code prefetch} leaves the default. */
+    private Path fetchConfig(String fileName, int port, String prefetch, Path spool) throws IOException {
+        AgentConfigFile config = agent.config(SERVER, port);
+        if (prefetch != null) {
+            config.set("prefetch", prefetch);
+        }
+        return agent.write(fileName, config.set("spool_directory", spool));
     }
 
     /** A spool directory only the postgres user may use. */
     private Path spoolDirectory(String name) throws IOException {
-        Path spool = Files.createDirectories(work.resolve(name));
+        Path spool = bed.directory(name);
         Files.setPosixFilePermissions(spool, PosixFilePermissions.fromString("rwx------"));
         RunAs.giveToPostgres(spool);
         return spool;
@@ -584,13 +520,7 @@ class RestoreIT {
     }
 
     private String withReceiverLog(Proc.Result result) {
-        List<String> lines = receiver.stderr().lines().toList();
-        return result.describe() + "\n--- receiver log (tail) ---\n"
-                + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-    }
-
-    private void walshipOk(String... args) throws IOException {
-        walship.run(args).assertSuccess("walship " + String.join(" ", args));
+        return result.describe() + receiver.logTail();
     }
 
     /**
@@ -598,10 +528,10 @@ class RestoreIT {
      * into this test's spool directories are ended before those are deleted.
      */
     private void stopReadAhead() throws IOException {
-        if (agentDir == null) {
+        if (agent == null) {
             return;
         }
-        String mine = agentDir.toString() + "/";
+        String mine = agent.dir() + "/";
         List<ProcessHandle> readAhead = ProcessHandle.allProcesses()
                 .filter(p -> p.info().arguments().map(args -> List.of(args).contains("prefetch")
                         && Stream.of(args).anyMatch(a -> a.startsWith(mine))).orElse(false))
@@ -617,9 +547,5 @@ class RestoreIT {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }
-    }
-
-    private static String shellQuote(Path path) {
-        return "'" + path.toString().replace("'", "'\\''") + "'";
     }
 }

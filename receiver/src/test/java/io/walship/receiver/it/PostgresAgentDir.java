@@ -1,0 +1,44 @@
+package io.walship.receiver.it;
+
+import io.walship.testing.AgentConfigFile;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+
+/**
+ * The agent's files as PostgreSQL's archive_command and restore_command read them. Those run as the postgres user
+ * when the tests run as root, so everything they touch belongs to that user: a directory with copies of the CA
+ * certificate and of one client's certificate and key, and the configuration files that name them.
+ */
+record PostgresAgentDir(Path dir, String client) {
+
+    /** Copies what {@code ca} issued to {@code client} into {@code dir}, the key readable by its owner only. */
+    static PostgresAgentDir copy(CaDirectory ca, String client, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        for (Path file : List.of(ca.caCertificate(), ca.certificate(client), ca.key(client))) {
+            Files.copy(file, dir.resolve(file.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
+        }
+        Files.setPosixFilePermissions(dir.resolve(client + ".key"), PosixFilePermissions.fromString("rw-------"));
+        RunAs.giveToPostgres(dir);
+        return new PostgresAgentDir(dir, client);
+    }
+
+    /**
+     * A configuration naming the copied files by relative paths: the agent resolves them against the
+     * configuration file's directory, not against the data directory PostgreSQL runs it in.
+     */
+    AgentConfigFile config(String server, int receiverPort) {
+        return AgentConfigFile.forServer(server, receiverPort)
+                .tls(Path.of("ca.crt"), Path.of(client + ".crt"), Path.of(client + ".key"));
+    }
+
+    /** Writes {@code config} into this directory as {@code fileName}, owned by the postgres user. */
+    Path write(String fileName, AgentConfigFile config) throws IOException {
+        Path file = config.writeTo(dir.resolve(fileName));
+        RunAs.giveToPostgres(file);
+        return file;
+    }
+}

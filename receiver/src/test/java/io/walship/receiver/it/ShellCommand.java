@@ -1,0 +1,34 @@
+package io.walship.receiver.it;
+
+import java.nio.file.Path;
+
+/** The commands PostgreSQL runs through sh (archive_command, restore_command), every path quoted. */
+final class ShellCommand {
+
+    private ShellCommand() {
+    }
+
+    static String quote(Path path) {
+        return "'" + path.toString().replace("'", "'\\''") + "'";
+    }
+
+    /** archive_command's {@code walship push}: PostgreSQL substitutes the file's path for %p and its name for %f. */
+    static String push(Path launcher, Path config) {
+        return quote(launcher) + " push --config " + quote(config) + " %p %f";
+    }
+
+    /** restore_command's {@code walship fetch}: the name PostgreSQL asks for (%f) into the path it gives (%p). */
+    static String fetch(Path launcher, Path config) {
+        return quote(launcher) + " fetch --config " + quote(config) + " %f %p";
+    }
+
+    /** A copy of the archived file, with its mtime, in {@code dir}: what a test compares the store with. */
+    static String keepCopyIn(Path dir) {
+        return "cp -p %p " + quote(dir) + "/%f";
+    }
+
+    /** Each command runs only if the one before succeeded; the first failure fails the whole line. */
+    static String allOf(String... commands) {
+        return String.join(" && ", commands);
+    }
+}
