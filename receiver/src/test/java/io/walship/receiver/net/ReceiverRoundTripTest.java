@@ -18,6 +18,7 @@ import io.walship.receiver.config.BarmanServer;
 import io.walship.receiver.config.ServerDirectories;
 import io.walship.receiver.config.XlogDbGeneration;
 import io.walship.receiver.store.barman.BarmanStore;
+import io.walship.testing.AgentConfigFile;
 import io.walship.wal.WalFileName;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -344,19 +345,8 @@ class ReceiverRoundTripTest {
     }
 
     private Path agentConfig(String fileName, int port, CredentialFiles client) throws IOException {
-        Path file = dir.resolve(fileName);
-        Files.writeString(file, """
-                [agent]
-                receiver = 127.0.0.1:%d
-                server = %s
-                ca_file = %s
-                cert_file = %s
-                key_file = %s
-                prefetch = 0
-                spool_directory = %s
-                """.formatted(port, SERVER, caCertificate, client.certificate(), client.privateKey(),
-                dir.resolve("spool")));
-        return file;
+        return AgentConfigFile.forServer(SERVER, port).tls(caCertificate, client.certificate(), client.privateKey())
+                .set("prefetch", 0).set("spool_directory", dir.resolve("spool")).writeTo(dir.resolve(fileName));
     }
 
     private Path write(String name, byte[] content) throws IOException {
