@@ -1,6 +1,7 @@
 package io.walship.agent.daemon;
 
 import io.walship.agent.config.AgentConfig;
+import io.walship.agent.config.ConfigOption;
 import io.walship.agent.net.ReceiverClient;
 import io.walship.agent.net.ReceiverFailure;
 import io.walship.agent.spool.AgentPresence;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code walship agent}: the long-running read-ahead shipper beside PostgreSQL. */
@@ -34,9 +36,8 @@ import picocli.CommandLine.Option;
                 + "--pgdata /var/lib/postgresql/15/main", "  Restart=always"})
 public final class AgentCommand implements Callable<Integer> {
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
-            description = "Agent configuration (default: $WALSHIP_CONFIG, else /etc/walship/walship.conf).")
-    Path config;
+    @Mixin
+    ConfigOption config;
 
     @Option(names = {"-D", "--pgdata"}, paramLabel = "DIR", required = true,
             description = "PostgreSQL's data directory.")
@@ -54,7 +55,7 @@ public final class AgentCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         AgentConfig agent;
         try {
-            agent = AgentConfig.load(AgentConfig.locate(config));
+            agent = config.load();
         } catch (ConfigException e) {
             System.err.println("walship agent: " + e.getMessage());
             return 2;

@@ -1,6 +1,7 @@
 package io.walship.agent.fetch;
 
 import io.walship.agent.config.AgentConfig;
+import io.walship.agent.config.ConfigOption;
 import io.walship.agent.net.ReceiverClient;
 import io.walship.agent.net.ReceiverFailure;
 import io.walship.config.ConfigException;
@@ -10,7 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code walship fetch %f %p}: restore_command, with exit codes that never end recovery on a broken archive. */
@@ -37,9 +38,8 @@ public final class FetchCommand implements Callable<Integer> {
     /** How long to wait for a read-ahead download of the very segment asked for, rather than fetch it twice. */
     private static final java.time.Duration IN_FLIGHT_WAIT = java.time.Duration.ofSeconds(30);
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
-            description = "Agent configuration (default: $WALSHIP_CONFIG, else /etc/walship/walship.conf).")
-    Path config;
+    @Mixin
+    ConfigOption config;
 
     @Parameters(index = "0", paramLabel = "NAME", description = "The WAL file to restore (%%f).")
     String name;
@@ -56,7 +56,7 @@ public final class FetchCommand implements Callable<Integer> {
         WalFileName wal = WalFileName.parse(name);
         AgentConfig agent;
         try {
-            agent = AgentConfig.load(AgentConfig.locate(config));
+            agent = config.load();
         } catch (ConfigException e) {
             return unavailable(standby, e.getMessage());
         }

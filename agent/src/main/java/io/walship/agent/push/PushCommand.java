@@ -1,6 +1,7 @@
 package io.walship.agent.push;
 
 import io.walship.agent.config.AgentConfig;
+import io.walship.agent.config.ConfigOption;
 import io.walship.agent.daemon.AgentCommand;
 import io.walship.agent.net.FileChunks;
 import io.walship.agent.net.ReceiverClient;
@@ -19,7 +20,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code walship push %p %f}: archive_command. Exits 0 only when the receiver durably stored the file. */
@@ -34,9 +35,8 @@ import picocli.CommandLine.Parameters;
                 + "Every failure prints one line on stderr; PostgreSQL keeps the file and retries."})
 public final class PushCommand implements Callable<Integer> {
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
-            description = "Agent configuration (default: $WALSHIP_CONFIG, else /etc/walship/walship.conf).")
-    Path config;
+    @Mixin
+    ConfigOption config;
 
     @Parameters(index = "0", paramLabel = "PATH", description = "The file to archive (%%p, relative to the data directory).")
     Path path;
@@ -76,7 +76,7 @@ public final class PushCommand implements Callable<Integer> {
         }
         AgentConfig agent;
         try {
-            agent = AgentConfig.load(AgentConfig.locate(config));
+            agent = config.load();
         } catch (ConfigException e) {
             throw new PushFailure(ExitCodes.USAGE, e.getMessage());
         }

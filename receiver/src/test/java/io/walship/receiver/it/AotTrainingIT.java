@@ -14,7 +14,7 @@ class AotTrainingIT {
 
     @Test
     void pushesAndFetchesThroughARealReceiver() {
-        String launcher = Walship.locate().launcher().toString();
+        String launcher = Launcher.locate().executable().toString();
 
         assertEquals(0, new CommandLine(new AotTrainingCommand()).execute("--launcher", launcher));
     }

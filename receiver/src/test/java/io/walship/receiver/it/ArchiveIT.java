@@ -238,7 +238,7 @@ class ArchiveIT {
     private void startReceiver() throws IOException {
         Path barmanHome = bed.directory("barman");
         store = new ExpectedBarmanLayout(barmanHome);
-        receiver = bed.startReceiver(ReceiverConfig.barmanHome(barmanHome).tls(certs, "receiver")
+        receiver = bed.startReceiver(ReceiverConfigFile.barmanHome(barmanHome).tls(certs, "receiver")
                 .set("compression", "zstd").server(SERVER, "pg-agent").server(OTHER_SERVER, "other-agent"));
     }
 

@@ -421,8 +421,8 @@ class BarmanInteropIT {
         }
     }
 
-    private ReceiverConfig receiverConfig(Path barmanConfiguration) {
-        return ReceiverConfig.barmanConfig(barmanConfiguration).tls(certs, "receiver");
+    private ReceiverConfigFile receiverConfig(Path barmanConfiguration) {
+        return ReceiverConfigFile.barmanConfig(barmanConfiguration).tls(certs, "receiver");
     }
 
     private void startReceiver() throws IOException {

@@ -50,7 +50,7 @@ class LockInterplayIT {
         Path barmanHome = bed.directory("barman");
         store = new ExpectedBarmanLayout(barmanHome);
         lockFile = barmanHome.resolve("." + SERVER + "-xlogdb.lock");
-        receiver = bed.startReceiver(ReceiverConfig.barmanHome(barmanHome).tls(certs, "receiver")
+        receiver = bed.startReceiver(ReceiverConfigFile.barmanHome(barmanHome).tls(certs, "receiver")
                 .set("compression", "gzip").set("lock_timeout", LOCK_TIMEOUT_SECONDS).server(SERVER, "pg-agent"));
         PostgresAgentDir agent = bed.postgresAgent(certs, "pg-agent");
         Path agentConfig = agent.write("agent.conf", agent.config(SERVER, receiver.port()));

@@ -397,7 +397,7 @@ class ReadAheadAgentIT {
         if (receiverConfig == null) {
             Path barmanHome = bed.directory("barman");
             store = new ExpectedBarmanLayout(barmanHome);
-            receiverConfig = ReceiverConfig.barmanHome(barmanHome).port(receiverPort).tls(certs, "receiver")
+            receiverConfig = ReceiverConfigFile.barmanHome(barmanHome).port(receiverPort).tls(certs, "receiver")
                     .set("compression", "zstd").server(SERVER, "pg-agent").writeTo(bed.resolve("receiver.conf"));
         }
         receiverStarts++;

@@ -86,7 +86,7 @@ class RestoreIT {
         agent = bed.postgresAgent(certs, "pg-agent");
         Path barmanHome = bed.directory("barman");
         store = new ExpectedBarmanLayout(barmanHome);
-        receiver = bed.startReceiver(ReceiverConfig.barmanHome(barmanHome).tls(certs, "receiver")
+        receiver = bed.startReceiver(ReceiverConfigFile.barmanHome(barmanHome).tls(certs, "receiver")
                 .set("compression", "zstd").server(SERVER, "pg-agent"));
         launcher = bed.launcherForPostgres();
         primary = bed.archivingCluster(ShellCommand.push(launcher,

@@ -76,7 +76,7 @@ final class TestBed implements AutoCloseable {
     }
 
     /** The real receiver with {@code config} as receiver.conf, its log in receiver.stderr; closed by {@link #close}. */
-    ReceiverProcess startReceiver(ReceiverConfig config) throws IOException {
+    ReceiverProcess startReceiver(ReceiverConfigFile config) throws IOException {
         Path file = config.writeTo(dir.resolve("receiver.conf"));
         return closeLater(launcher.startReceiver(file, dir.resolve("receiver.stderr")));
     }

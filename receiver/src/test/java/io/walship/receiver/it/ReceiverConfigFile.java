@@ -10,7 +10,7 @@ import java.util.Map;
  * A receiver.conf as the tests write it: {@code [receiver]} listening on the loopback address, where it stores, the
  * TLS files a {@link CaDirectory} issued and further settings, then one section per Barman server with its clients.
  */
-final class ReceiverConfig {
+final class ReceiverConfigFile {
 
     private final String storeKey;
     private final Path store;
@@ -18,39 +18,39 @@ final class ReceiverConfig {
     private final Map<String, String> settings = new LinkedHashMap<>();
     private final Map<String, String> servers = new LinkedHashMap<>();
 
-    private ReceiverConfig(String storeKey, Path store) {
+    private ReceiverConfigFile(String storeKey, Path store) {
         this.storeKey = storeKey;
         this.store = store;
     }
 
     /** Stores under {@code barmanHome}, each server's compression from {@code compression} (if set). */
-    static ReceiverConfig barmanHome(Path barmanHome) {
-        return new ReceiverConfig("barman_home", barmanHome);
+    static ReceiverConfigFile barmanHome(Path barmanHome) {
+        return new ReceiverConfigFile("barman_home", barmanHome);
     }
 
     /** Takes barman_home and each server's directories and compression from Barman's own configuration. */
-    static ReceiverConfig barmanConfig(Path barmanConf) {
-        return new ReceiverConfig("barman_config", barmanConf);
+    static ReceiverConfigFile barmanConfig(Path barmanConf) {
+        return new ReceiverConfigFile("barman_config", barmanConf);
     }
 
     /** A fixed port, so that a restarted receiver is where the agents expect it; 0 (the default) lets it pick. */
-    ReceiverConfig port(int port) {
+    ReceiverConfigFile port(int port) {
         this.port = port;
         return this;
     }
 
     /** The CA's certificate, and the certificate and key {@code ca} issued to {@code name}. */
-    ReceiverConfig tls(CaDirectory ca, String name) {
+    ReceiverConfigFile tls(CaDirectory ca, String name) {
         return set("ca_file", ca.caCertificate()).set("cert_file", ca.certificate(name)).set("key_file", ca.key(name));
     }
 
-    ReceiverConfig set(String key, Object value) {
+    ReceiverConfigFile set(String key, Object value) {
         settings.put(key, String.valueOf(value));
         return this;
     }
 
     /** A server section: {@code clients} are the certificate names that may push to and fetch from it. */
-    ReceiverConfig server(String name, String clients) {
+    ReceiverConfigFile server(String name, String clients) {
         servers.put(name, clients);
         return this;
     }
