@@ -7,7 +7,8 @@
 # on a line that is neither a comment, [section] nor key = value (or key: value), on a key outside any
 # section, on a section or a key of one section given twice, and when FILE cannot be read.
 ini_read() {
-  local file=$1 want=$2 line name current= in_section=false
+  # Byte by byte, blanks and letters as Java's \s and [A-Za-z] are, whatever the caller's locale.
+  local LC_ALL=C file=$1 want=$2 line name current= in_section=false
   local -A sections=() keys=()
   declare -gA ini_values=()
   [ -r "$file" ] || return 1
@@ -20,8 +21,9 @@ ini_read() {
       name=${BASH_REMATCH[1]}
       name=${name#"${name%%[![:space:]]*}"}
       name=${name%"${name##*[![:space:]]}"}
-      [ -z "${sections[$name]+set}" ] || return 1
-      sections[$name]=1 current=$name in_section=true
+      # Prefixed: a name of blanks only trims to nothing, and bash refuses an empty subscript.
+      [ -z "${sections[s$name]+set}" ] || return 1
+      sections[s$name]=1 current=$name in_section=true
       continue
     fi
     [[ $line =~ ^([A-Za-z0-9_.-]+)[[:space:]]*[=:][[:space:]]*(.*)$ ]] && $in_section || return 1

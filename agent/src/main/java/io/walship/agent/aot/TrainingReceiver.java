@@ -71,7 +71,7 @@ final class TrainingReceiver implements AutoCloseable {
         }
     }
 
-    /** The port the receiver announces; it writes nothing else to stdout, which then stays unread. */
+    /** The port the receiver announces on stdout, which a thread of its own reads to the end. */
     private static int awaitPort(Process process) throws IOException {
         CompletableFuture<Integer> port = new CompletableFuture<>();
         Thread.ofPlatform().daemon().name("walship-training-receiver").start(() -> {

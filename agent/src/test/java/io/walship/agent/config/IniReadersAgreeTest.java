@@ -106,6 +106,8 @@ class IniReadersAgreeTest {
                 value("windows line endings", "[agent]\r\nserver = pg\r\n", "agent", "server", "pg"),
                 value("no newline at the end", "[agent]\nserver = pg", "agent", "server", "pg"),
                 value("blank lines", "\n\n[agent]\n\n   \nserver = pg\n\n", "agent", "server", "pg"),
+                value("a section named by blanks only", "[ ]\nkey = 1\n[agent]\nserver = pg\n", "agent", "server",
+                        "pg"),
                 refused("a section twice", "[pg]\nclients = a\n\n[receiver]\n[pg]\n"),
                 refused("a key twice", "[agent]\nserver = pg\n# comment\nserver = pg2\n"),
                 refused("a key twice in another case", "[agent]\nServer = pg\nserver = pg\n"),
@@ -146,9 +148,13 @@ class IniReadersAgreeTest {
         }
     }
 
-    /** ini_read FILE SECTION, then the key as the launcher's callers take it: empty is absent. */
+    /**
+     * ini_read FILE SECTION, then the key as the launcher's callers take it: empty is absent. With the launcher's
+     * shell options, under which an error in the reader would end the launcher instead of falling through to Java.
+     */
     private static String bash(Path file, String section, String key) throws IOException, InterruptedException {
         Process process = new ProcessBuilder(List.of("bash", "-c", """
+                set -euo pipefail
                 . "$0"
                 ini_read "$1" "$2" || { printf %s refused; exit; }
                 value=${ini_values[$3]:-}

@@ -27,7 +27,8 @@ import java.util.stream.Collectors;
  * @param servers the servers by name, in the order of the file, each with the xlog.db that {@code barmanVersion}
  *     reads
  * @param barmanConfig Barman's configuration file, when walship follows it
- * @param barmanVersion the Barman release that reads the archive, when set; empty means ask the installed Barman
+ * @param barmanVersion the Barman release that reads the archive: as configured by {@link #load} (empty: ask the
+ *     installed Barman), as found at start after {@link #readBy}
  */
 public record ReceiverConfig(Path file, InetSocketAddress listen, Path barmanHome, Path caFile, Path certFile,
         Path keyFile, Duration lockTimeout, Map<String, BarmanServer> servers, Optional<BarmanConfig> barmanConfig,

@@ -3,6 +3,7 @@ package io.walship.receiver.net;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import io.walship.protocol.End;
 import io.walship.protocol.Get;
 import io.walship.protocol.Put;
 import io.walship.protocol.Reply;
@@ -11,14 +12,18 @@ import java.util.logging.Logger;
 
 /**
  * One log line for every reply the receiver sends: its code, who asked for what, how long it took and the
- * message the client got, e.g. {@code STORED pg1 -> pg/000000010000000000000001 (42 ms): ... stored}. Replies
- * that mean all is well are INFO, the others WARNING.
+ * message the client got, e.g. {@code STORED pg1 -> pg/000000010000000000000001 (42 ms): ... stored}. A reply
+ * outside a request (a broken protocol after the last one was answered) names the client and its address
+ * instead. Replies that mean all is well are INFO, the others WARNING.
  */
 final class AccessLog extends ChannelDuplexHandler {
 
     private static final Logger LOG = Logger.getLogger(AccessLog.class.getName());
 
-    /** The request being answered, e.g. {@code pg1 -> pg/000000010000000000000001}; null before the first. */
+    /**
+     * The request being answered, e.g. {@code pg1 -> pg/000000010000000000000001}; null when none is: before the
+     * first, and once it was answered (a download: once its END or a FAILED reply ended it).
+     */
     private String request;
     private long started;
 
@@ -40,8 +45,16 @@ final class AccessLog extends ChannelDuplexHandler {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        if (msg instanceof Reply reply) {
-            log(ctx, reply);
+        switch (msg) {
+            case Reply reply -> {
+                log(ctx, reply);
+                if (reply.code() != ReplyCode.FOUND) {
+                    request = null;
+                }
+            }
+            case End end -> request = null;
+            default -> {
+            }
         }
         ctx.write(msg, promise);
     }

@@ -19,6 +19,9 @@ final class FailureHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = Logger.getLogger(FailureHandler.class.getName());
 
+    /** Set once the protocol error is answered: what was read after it gets no second answer. */
+    private boolean closing;
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ReferenceCountUtil.release(msg);
@@ -45,7 +48,11 @@ final class FailureHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private static void protocolError(ChannelHandlerContext ctx, String why) {
+    private void protocolError(ChannelHandlerContext ctx, String why) {
+        if (closing) {
+            return;
+        }
+        closing = true;
         ctx.writeAndFlush(new Reply(ReplyCode.REJECTED, "protocol error: " + why))
                 .addListener(ChannelFutureListener.CLOSE);
     }

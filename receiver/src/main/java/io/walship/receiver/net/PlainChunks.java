@@ -63,8 +63,8 @@ final class PlainChunks implements ChunkedInput<Message> {
         } catch (IOException e) {
             chunk.release();
             ended = true;
-            return new Reply(ReplyCode.FAILED, "the archived copy of " + what + " is damaged after " + sent
-                    + " bytes (" + e.getMessage() + "); restore it from another copy of the archive");
+            return new Reply(ReplyCode.FAILED, "the archived copy of " + what + " is damaged (" + e.getMessage()
+                    + "); restore it from another copy of the archive");
         }
         if (!chunk.isReadable()) {
             chunk.release();

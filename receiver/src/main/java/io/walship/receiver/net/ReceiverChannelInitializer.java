@@ -15,9 +15,10 @@ import java.util.Map;
 
 /**
  * The receiver's side of one connection. On the event loop: TLS, the read timeout, the frame codec and the
- * version handshake. On the ingest pool, because they write, fsync and read files: the access log, chunked
- * downloads, authorization of each request, uploads, downloads, reads paced to the work, and the one place
- * that turns what went wrong into a reply and a log line.
+ * version handshake. On the ingest pool, where uploads and downloads write, fsync and read files, so that no
+ * event loop ever waits on a disk, and the handlers around them see each event in order on one thread: the
+ * access log, chunked downloads, authorization of each request, uploads, downloads, reads paced to the work,
+ * and the one place that turns what went wrong into a reply and a log line.
  */
 final class ReceiverChannelInitializer extends ChannelInitializer<SocketChannel> {
 

@@ -17,36 +17,41 @@ import io.walship.wal.WalFileName;
 /**
  * An upload, PUT then its DATA frames then END, fed into the store as it arrives, and its one reply. When the
  * upload is refused or fails before its END, the frames still to come are skipped, so that the connection stays
- * usable for the next file; until then no other request may come.
+ * usable for the next file; until then no other message may come. A broken protocol or a failed connection
+ * drops the upload at once, and nothing after it is taken.
  */
 final class UploadHandler extends SimpleChannelInboundHandler<Object> {
 
     private final WalStore store;
     private Ingest ingest;
     private boolean skipping;
+    private boolean broken;
 
     UploadHandler(WalStore store) {
         this.store = store;
     }
 
-    /** Uploads and their frames, and any request that would interrupt one; the rest goes on. */
+    /** Uploads and their frames; while one is under way, everything; after a broken protocol, everything. */
     @Override
     public boolean acceptInboundMessage(Object msg) {
         return msg instanceof Put || msg instanceof Data || msg instanceof End
-                || msg instanceof Refused r && r.request() instanceof Put || uploading() && isRequest(msg);
+                || msg instanceof Refused r && r.request() instanceof Put || uploading() || broken;
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, Object msg) {
+        if (broken) {
+            return;
+        }
+        if (uploading() && !(msg instanceof Data || msg instanceof End)) {
+            throw new ProtocolViolation(interruption(msg instanceof Refused refused ? refused.request() : msg));
+        }
         switch (msg) {
             case Put put -> begin(ctx, put);
-            case Refused refused -> {
-                refuseDuringUpload(refused.request());
-                skip(ctx, new Outcome(ReplyCode.REJECTED, refused.reason()));
-            }
+            case Refused refused -> skip(ctx, new Outcome(ReplyCode.REJECTED, refused.reason()));
             case Data data -> write(ctx, data);
             case End end -> finish(ctx, end);
-            default -> refuseDuringUpload(msg);
+            default -> throw new IllegalStateException("not an upload: " + msg);
         }
     }
 
@@ -54,19 +59,17 @@ final class UploadHandler extends SimpleChannelInboundHandler<Object> {
         return ingest != null || skipping;
     }
 
-    private static boolean isRequest(Object msg) {
-        return msg instanceof Get || msg instanceof Refused;
+    private static String interruption(Object msg) {
+        return switch (msg) {
+            case Put put -> "PUT while another upload is in progress";
+            case Get get -> "GET while an upload is in progress";
+            default -> "unexpected " + msg.getClass().getSimpleName() + " message";
+        };
     }
 
-    private void refuseDuringUpload(Object request) {
-        if (uploading()) {
-            throw new ProtocolViolation(request instanceof Put ? "PUT while another upload is in progress"
-                    : "GET while an upload is in progress");
-        }
-    }
+
 
     private void begin(ChannelHandlerContext ctx, Put put) {
-        refuseDuringUpload(put);
         try {
             ingest = store.begin(put.server(), WalFileName.parse(put.name()), put.size(), put.mtimeNanos());
         } catch (IllegalArgumentException e) {
@@ -131,5 +134,18 @@ final class UploadHandler extends SimpleChannelInboundHandler<Object> {
     public void channelInactive(ChannelHandlerContext ctx) {
         abort();
         ctx.fireChannelInactive();
+    }
+
+    /**
+     * A broken protocol (thrown here or found before), a TLS failure, a timeout: the connection is done for. The
+     * upload under way is dropped at once, before the frames read after it could complete the file, and nothing
+     * after this is taken.
+     */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        abort();
+        skipping = false;
+        broken = true;
+        ctx.fireExceptionCaught(cause);
     }
 }

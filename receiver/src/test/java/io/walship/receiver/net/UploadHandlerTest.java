@@ -1,0 +1,141 @@
+package io.walship.receiver.net;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.walship.protocol.Data;
+import io.walship.protocol.End;
+import io.walship.protocol.Get;
+import io.walship.protocol.Put;
+import io.walship.protocol.Reply;
+import io.walship.protocol.ReplyCode;
+import io.walship.receiver.compress.Compression;
+import io.walship.receiver.config.BarmanServer;
+import io.walship.receiver.config.ServerDirectories;
+import io.walship.receiver.config.XlogDbGeneration;
+import io.walship.receiver.store.barman.BarmanStore;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Uploads through the receiver's upload handler into a real Barman store, frame by frame, as a client sends them.
+ * Replies are held rather than written, as on a real connection, where the frames read before a reply is on the wire
+ * (and the connection closed after it) are still handled.
+ */
+class UploadHandlerTest {
+
+    private static final String SERVER = "pg";
+    private static final String HISTORY = "00000002.history";
+    private static final byte[] CONTENT = "1\t0/3000000\tno recovery target specified\n"
+            .getBytes(StandardCharsets.US_ASCII);
+    private static final long MTIME = 1_700_000_000_000_000_000L;
+
+    @TempDir
+    Path home;
+    private EmbeddedChannel channel;
+    private final Deque<Object> replies = new ArrayDeque<>();
+
+    @BeforeEach
+    void connection() {
+        BarmanServer pg = new BarmanServer(SERVER, Set.of(), Compression.NONE, "test",
+                ServerDirectories.defaults(home, SERVER), XlogDbGeneration.WALS_XLOG_DB);
+        ChannelOutboundHandlerAdapter held = new ChannelOutboundHandlerAdapter() {
+            @Override
+            public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+                replies.add(msg);
+            }
+        };
+        channel = new EmbeddedChannel(held, new UploadHandler(new BarmanStore(List.of(pg), Duration.ofSeconds(10))),
+                new FailureHandler());
+    }
+
+    @Test
+    void anUploadIsStoredAndAnswered() throws IOException {
+        channel.writeInbound(put(), data(0, 10), data(10, CONTENT.length), end());
+
+        assertEquals(ReplyCode.STORED, ((Reply) replies.poll()).code());
+        assertTrue(Files.isRegularFile(wals().resolve(HISTORY)));
+    }
+
+    @Test
+    void aRequestInTheMiddleOfAnUploadDropsTheUploadBeforeItsEndArrives() throws IOException {
+        channel.writeInbound(put(), data(0, 10), new Get(SERVER, HISTORY), data(10, CONTENT.length), end());
+
+        Object reply = replies.poll();
+        assertEquals(new Reply(ReplyCode.REJECTED, "protocol error: GET while an upload is in progress"), reply);
+        assertNull(replies.poll(), "one answer, none for the frames after the violation");
+        assertEquals(List.of(), walsEntries(), "nothing stored, no temp file left, no xlog.db line");
+    }
+
+    @Test
+    void anUnexpectedMessageInTheMiddleOfAnUploadDropsItToo() throws IOException {
+        channel.writeInbound(put(), data(0, 10), new Reply(ReplyCode.STORED, "not from a client"),
+                data(10, CONTENT.length), end());
+
+        assertEquals(new Reply(ReplyCode.REJECTED, "protocol error: unexpected Reply message"), replies.poll());
+        assertNull(replies.poll());
+        assertEquals(List.of(), walsEntries());
+    }
+
+    @Test
+    void aRefusedUploadIsAnsweredItsFramesAreSkippedAndTheNextUploadIsStored() throws IOException {
+        channel.writeInbound(new Refused(put(), "certificate 'x' is not authorized for server 'pg'"),
+                data(0, CONTENT.length), end());
+
+        assertEquals(new Reply(ReplyCode.REJECTED, "certificate 'x' is not authorized for server 'pg'"),
+                replies.poll());
+        assertNull(replies.poll(), "the skipped frames get no answer");
+        assertFalse(Files.exists(wals().resolve(HISTORY)));
+
+        channel.writeInbound(put(), data(0, CONTENT.length), end());
+
+        assertEquals(ReplyCode.STORED, ((Reply) replies.poll()).code());
+    }
+
+    private static Put put() {
+        return new Put(SERVER, HISTORY, CONTENT.length, MTIME);
+    }
+
+    private static Data data(int from, int to) {
+        return new Data(Unpooled.wrappedBuffer(Arrays.copyOfRange(CONTENT, from, to)));
+    }
+
+    private static End end() {
+        CRC32C crc = new CRC32C();
+        crc.update(CONTENT);
+        return new End((int) crc.getValue());
+    }
+
+    private Path wals() {
+        return home.resolve(SERVER).resolve("wals");
+    }
+
+    private List<String> walsEntries() throws IOException {
+        if (!Files.isDirectory(wals())) {
+            return List.of();
+        }
+        try (Stream<Path> entries = Files.list(wals())) {
+            return entries.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+}
