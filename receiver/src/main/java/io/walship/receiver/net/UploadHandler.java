@@ -67,8 +67,6 @@ final class UploadHandler extends SimpleChannelInboundHandler<Object> {
         };
     }
 
-
-
     private void begin(ChannelHandlerContext ctx, Put put) {
         try {
             ingest = store.begin(put.server(), WalFileName.parse(put.name()), put.size(), put.mtimeNanos());
