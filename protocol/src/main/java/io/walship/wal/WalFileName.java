@@ -6,6 +6,8 @@ import java.util.regex.Pattern;
 /**
  * A file name PostgreSQL hands to archive_command: a segment, a {@code .partial} segment, a
  * {@code .backup} label or a timeline {@code .history}. Only these travel on the wire, never paths.
+ * PostgreSQL writes the hex digits in upper case only; the same name in lower case would be a second copy of
+ * the same WAL under another name, so it is refused.
  */
 public record WalFileName(String name, Kind kind, long timeline, long log, long segment) {
 
@@ -19,13 +21,19 @@ public record WalFileName(String name, Kind kind, long timeline, long log, long 
     }
 
     private static final Pattern NAME = Pattern.compile(
-            "([0-9A-Fa-f]{8})(?:([0-9A-Fa-f]{8})([0-9A-Fa-f]{8})(\\.[0-9A-Fa-f]{8}\\.backup|\\.partial)?|\\.history)");
+            "([0-9A-F]{8})(?:([0-9A-F]{8})([0-9A-F]{8})(\\.[0-9A-F]{8}\\.backup|\\.partial)?|\\.history)");
+    /** Barman's pattern, which takes the hex digits in either case. */
+    private static final Pattern ANY_CASE = Pattern.compile(NAME.pattern().replace("A-F", "A-Fa-f"));
 
     public static WalFileName parse(String name) {
         Matcher m = NAME.matcher(name);
         if (!m.matches()) {
-            throw new IllegalArgumentException("'" + printable(name) + "' is not a WAL file name (expected 24 hex "
-                    + "digits, optionally with .partial or .XXXXXXXX.backup, or 8 hex digits with .history)");
+            if (ANY_CASE.matcher(name).matches()) {
+                throw new IllegalArgumentException("'" + name + "' has lower-case hex digits; PostgreSQL names WAL "
+                        + "files in upper case only, so it is not a WAL file name");
+            }
+            throw new IllegalArgumentException("'" + printable(name) + "' is not a WAL file name (expected 24 "
+                    + "upper-case hex digits, optionally with .partial or .XXXXXXXX.backup, or 8 with .history)");
         }
         long timeline = Long.parseLong(m.group(1), 16);
         if (m.group(2) == null) {
@@ -38,6 +46,14 @@ public record WalFileName(String name, Kind kind, long timeline, long log, long 
 
     public static boolean isValid(String name) {
         return NAME.matcher(name).matches();
+    }
+
+    /**
+     * Whether Barman takes {@code name} for a WAL file when it indexes its archive anew (hex digits in either
+     * case): what an index built from the stored files must list to agree with barman rebuild-xlogdb.
+     */
+    public static boolean isBarmanName(String name) {
+        return ANY_CASE.matcher(name).matches();
     }
 
     /** The LSN where this segment starts, for a server with the given segment size. */

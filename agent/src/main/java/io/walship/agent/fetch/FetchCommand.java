@@ -50,10 +50,12 @@ public final class FetchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         boolean standby = Files.exists(Path.of("standby.signal"));
-        if (!WalFileName.isValid(name)) {
-            return unavailable(standby, name + " is not a WAL file name; restore_command must pass %f as NAME");
+        WalFileName wal;
+        try {
+            wal = WalFileName.parse(name);
+        } catch (IllegalArgumentException e) {
+            return unavailable(standby, e.getMessage() + "; restore_command must pass %f as NAME");
         }
-        WalFileName wal = WalFileName.parse(name);
         AgentConfig agent;
         try {
             agent = config.load();

@@ -60,8 +60,10 @@ public final class PushCommand implements Callable<Integer> {
     private static final Reply SHIPPED_AHEAD = new Reply(ReplyCode.ALREADY_STORED, "shipped ahead by the agent");
 
     private Reply push() throws PushFailure {
-        if (!WalFileName.isValid(name)) {
-            throw new PushFailure(ExitCodes.REJECTED, WalFileNameMessage.of(name));
+        try {
+            WalFileName.parse(name);
+        } catch (IllegalArgumentException e) {
+            throw new PushFailure(ExitCodes.REJECTED, e.getMessage() + "; archive_command must pass %f as NAME");
         }
         BasicFileAttributes attributes;
         try {

@@ -2,6 +2,7 @@ package io.walship.receiver.net;
 
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.stream.ChunkedWriteHandler;
@@ -30,18 +31,22 @@ final class ReceiverChannelInitializer extends ChannelInitializer<SocketChannel>
     private final WalStore store;
     private final Map<String, BarmanServer> servers;
     private final Path configFile;
+    private final ChannelGroup connections;
 
+    /** Every connection joins {@code connections}, which the server closes first when it stops. */
     ReceiverChannelInitializer(SslContext tls, EventExecutorGroup ingestPool, WalStore store,
-            Map<String, BarmanServer> servers, Path configFile) {
+            Map<String, BarmanServer> servers, Path configFile, ChannelGroup connections) {
         this.tls = tls;
         this.ingestPool = ingestPool;
         this.store = store;
         this.servers = servers;
         this.configFile = configFile;
+        this.connections = connections;
     }
 
     @Override
     protected void initChannel(SocketChannel ch) {
+        connections.add(ch);
         ChannelPipeline p = ch.pipeline();
         p.addLast("tls", tls.newHandler(ch.alloc()));
         p.addLast("timeout", new ReadTimeoutHandler(READ_TIMEOUT_SECONDS));

@@ -5,11 +5,14 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import io.netty.util.concurrent.EventExecutorGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.walship.receiver.config.BarmanServer;
 import io.walship.receiver.store.WalStore;
 import java.net.InetSocketAddress;
@@ -23,6 +26,8 @@ public final class ReceiverServer implements AutoCloseable {
     private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
     private final EventExecutorGroup ingestPool;
+    private final ChannelGroup connections = new DefaultChannelGroup("walship-connections",
+            GlobalEventExecutor.INSTANCE);
     private Channel channel;
 
     private ReceiverServer(int ingestThreads) {
@@ -36,7 +41,8 @@ public final class ReceiverServer implements AutoCloseable {
                 .group(server.boss, server.workers)
                 .channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.AUTO_READ, false)
-                .childHandler(new ReceiverChannelInitializer(tls, server.ingestPool, store, servers, configFile));
+                .childHandler(new ReceiverChannelInitializer(tls, server.ingestPool, store, servers, configFile,
+                        server.connections));
         try {
             server.channel = bootstrap.bind(listen.getHostString(), listen.getPort()).sync().channel();
             return server;
@@ -59,9 +65,11 @@ public final class ReceiverServer implements AutoCloseable {
         if (channel != null) {
             channel.close().syncUninterruptibly();
         }
-        // Network first, and wait: open connections still hand their clean-up to the ingest pool.
+        // Connections first, then the ingest pool, which still runs their clean-up (no temp file left behind)
+        // and writes its last replies through the event loops, and only then the event loops.
+        connections.close().awaitUninterruptibly();
+        ingestPool.shutdownGracefully(0, 30, TimeUnit.SECONDS).syncUninterruptibly();
         boss.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
         workers.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
-        ingestPool.shutdownGracefully(0, 30, TimeUnit.SECONDS).syncUninterruptibly();
     }
 }

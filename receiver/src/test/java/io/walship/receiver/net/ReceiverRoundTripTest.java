@@ -207,6 +207,24 @@ class ReceiverRoundTripTest {
         assertArrayEquals(content, Files.readAllBytes(destination), "the first copy stays archived");
     }
 
+    /** PostgreSQL names WAL in upper case only: a lower-case NAME would store a second copy of the same WAL. */
+    @Test
+    void lowerCaseNamesAreRefusedOnPushAndFetchAndNothingIsStored() throws Exception {
+        String name = "00000001000000000000000A";
+        Path wal = write(name, segment(name, 1));
+        String lower = name.toLowerCase(Locale.ROOT);
+
+        Run push = walship("push", "--config", config.toString(), wal.toString(), lower);
+        assertExit(5, "walship push: '" + lower + "' has lower-case hex digits", push);
+        assertFalse(Files.exists(home.resolve(SERVER)), "nothing reached the receiver's store");
+
+        assertExit(0, "", walship("push", "--config", config.toString(), wal.toString(), name));
+        Path destination = restoreDir.resolve("RECOVERYXLOG");
+        Run fetch = walship("fetch", "--config", config.toString(), lower, destination.toString());
+        assertExit(151, "walship fetch: '" + lower + "' has lower-case hex digits", fetch);
+        assertFalse(Files.exists(destination));
+    }
+
     @Test
     void fetchOfANameNotArchivedIsNotInArchive() throws Exception {
         Path destination = restoreDir.resolve("RECOVERYXLOG");

@@ -112,6 +112,18 @@ class UploadHandlerTest {
         assertEquals(ReplyCode.STORED, ((Reply) replies.poll()).code());
     }
 
+    @Test
+    void aLowerCaseNameIsRefusedAndItsFramesAreSkipped() throws IOException {
+        channel.writeInbound(new Put(SERVER, "0000000a.history", CONTENT.length, MTIME), data(0, CONTENT.length),
+                end());
+
+        Reply reply = (Reply) replies.poll();
+        assertEquals(ReplyCode.REJECTED, reply.code());
+        assertTrue(reply.message().contains("lower-case"), reply.message());
+        assertNull(replies.poll());
+        assertEquals(List.of(), walsEntries());
+    }
+
     private static Put put() {
         return new Put(SERVER, HISTORY, CONTENT.length, MTIME);
     }

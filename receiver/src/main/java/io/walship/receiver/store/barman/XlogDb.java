@@ -31,6 +31,7 @@ import java.util.stream.Stream;
 public final class XlogDb {
 
     private static final Logger LOG = Logger.getLogger(XlogDb.class.getName());
+    private static final String HISTORY = ".history";
 
     private final Path walsFile;
     private final Path serverFile;
@@ -107,13 +108,12 @@ public final class XlogDb {
                 if (Files.isDirectory(entry)) {
                     for (Path file : sortedList(entry)) {
                         String fileName = file.getFileName().toString();
-                        if (Files.isRegularFile(file) && WalFileName.isValid(fileName)
-                                && WalFileName.parse(fileName).kind() != WalFileName.Kind.HISTORY) {
+                        if (Files.isRegularFile(file) && WalFileName.isBarmanName(fileName)
+                                && !fileName.endsWith(HISTORY)) {
                             lines.add(lineOf(file));
                         }
                     }
-                } else if (Files.isRegularFile(entry) && WalFileName.isValid(name)
-                        && WalFileName.parse(name).kind() == WalFileName.Kind.HISTORY) {
+                } else if (Files.isRegularFile(entry) && WalFileName.isBarmanName(name) && name.endsWith(HISTORY)) {
                     lines.add(lineOf(entry));
                 }
             }

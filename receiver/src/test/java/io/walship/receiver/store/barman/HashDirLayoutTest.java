@@ -48,18 +48,9 @@ class HashDirLayoutTest {
     }
 
     @Test
-    void theHashDirectoryIsUpperCaseButTheFileKeepsItsName() {
-        WalFileName name = WalFileName.parse("0000000a0000000b0000000c");
-
-        assertEquals(WALS.resolve("0000000A0000000B").resolve("0000000a0000000b0000000c"), layout.pathOf(name));
-    }
-
-    @Test
     void hashDirIsTimelineAndLogInUpperCase() {
         assertEquals("0000000100000000", HashDirLayout.hashDir(WalFileName.parse("000000010000000000000001")));
         assertEquals("0000000A000000FF", HashDirLayout.hashDir(WalFileName.parse("0000000A000000FF00000003")));
-        assertEquals("0000000A000000FF", HashDirLayout.hashDir(WalFileName.parse("0000000a000000ff00000003")),
-                "%08X%08X is upper case whatever case the name uses");
         assertEquals("0000000100000000", HashDirLayout.hashDir(WalFileName.parse("000000010000000000000001.partial")));
         assertEquals("0000000100000000",
                 HashDirLayout.hashDir(WalFileName.parse("000000010000000000000002.00000028.backup")));
