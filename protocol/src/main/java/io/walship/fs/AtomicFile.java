@@ -41,6 +41,14 @@ public final class AtomicFile {
             if (durable) {
                 channel.force(true);
             }
+        } catch (IOException e) {
+            // A full disk: the old file stays as it was, and no half-written temp file takes up its space.
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
         }
         Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         if (durable) {

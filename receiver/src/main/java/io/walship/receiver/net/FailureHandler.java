@@ -4,22 +4,26 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.timeout.ReadTimeoutException;
 import io.netty.util.ReferenceCountUtil;
 import io.walship.protocol.Reply;
 import io.walship.protocol.ReplyCode;
+import java.io.IOException;
 import java.util.logging.Logger;
 import javax.net.ssl.SSLException;
 
 /**
- * The end of the pipeline, where whatever no handler took ends: a message nobody expects and a broken protocol
- * get a REJECTED reply (logged by {@link AccessLog}) and the connection closed; a failed TLS handshake and any
- * other error a log line and the connection closed.
+ * The end of the pipeline, where whatever no handler took ends, and the one place where a failure becomes a
+ * reply: a message nobody expects and a broken protocol get REJECTED, any other failure (a receiver bug, a
+ * connection idle for too long) FAILED, each logged by {@link AccessLog}, and the connection is closed. Only
+ * what leaves no connection to answer on, a failed TLS handshake or a connection the network broke, ends it
+ * with nothing but a log line.
  */
 final class FailureHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = Logger.getLogger(FailureHandler.class.getName());
 
-    /** Set once the protocol error is answered: what was read after it gets no second answer. */
+    /** Set once the failure is answered: what was read after it gets no second answer. */
     private boolean closing;
 
     @Override
@@ -37,23 +41,32 @@ final class FailureHandler extends ChannelInboundHandlerAdapter {
                 LOG.warning("TLS with " + ctx.channel().remoteAddress() + " failed: " + tls.getMessage());
                 ctx.close();
             }
+            case IOException broken when !(cause instanceof DecoderException) -> {
+                LOG.warning("connection " + ctx.channel().remoteAddress() + " failed: " + broken);
+                ctx.close();
+            }
+            case ReadTimeoutException timeout -> answer(ctx, ReplyCode.FAILED, "nothing arrived on this connection "
+                    + "for too long; the receiver closes it");
             default -> {
                 if (cause instanceof DecoderException) {
                     protocolError(ctx, root.getMessage());
-                    return;
+                } else {
+                    answer(ctx, ReplyCode.FAILED, "the receiver failed on this connection (" + root
+                            + "); retry, and see the receiver's log if it happens again");
                 }
-                LOG.warning("connection " + ctx.channel().remoteAddress() + " failed: " + root);
-                ctx.close();
             }
         }
     }
 
     private void protocolError(ChannelHandlerContext ctx, String why) {
+        answer(ctx, ReplyCode.REJECTED, "protocol error: " + why);
+    }
+
+    private void answer(ChannelHandlerContext ctx, ReplyCode code, String message) {
         if (closing) {
             return;
         }
         closing = true;
-        ctx.writeAndFlush(new Reply(ReplyCode.REJECTED, "protocol error: " + why))
-                .addListener(ChannelFutureListener.CLOSE);
+        ctx.writeAndFlush(new Reply(code, message)).addListener(ChannelFutureListener.CLOSE);
     }
 }

@@ -74,6 +74,11 @@ final class ReceiverProcess implements AutoCloseable {
         }
     }
 
+    /** The receiver's JVM: the launcher execs it, so it is the process started here. */
+    long pid() {
+        return process.pid();
+    }
+
     int port() {
         return port;
     }

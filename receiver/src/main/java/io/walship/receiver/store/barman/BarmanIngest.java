@@ -141,6 +141,9 @@ final class BarmanIngest implements Ingest {
 
     private Outcome commit() throws IOException {
         XlogDb xlogDb = archive.xlogDb();
+        // Everything that can refuse the file happens before it is renamed into place: once it is there, only
+        // the index line remains to be written.
+        XlogDbLine line = XlogDbLine.of(name.name(), temp, mtimeNanos);
         try (XlogDb.Held lock = xlogDb.lock()) {
             if (Files.exists(destination)) {
                 if (!PlainContent.same(destination, temp)) {
@@ -149,18 +152,33 @@ final class BarmanIngest implements Ingest {
                             + "Check that only one cluster archives to this server");
                 }
                 if (!xlogDb.contains(name.name())) {
-                    // Indexed the way barman rebuild-xlogdb would: with the stored file's own time.
-                    long storedTime = Files.getLastModifiedTime(destination).to(TimeUnit.NANOSECONDS);
-                    xlogDb.append(XlogDbLine.of(destination, storedTime));
+                    xlogDb.append(XlogDbLine.of(destination, indexTime(destination)));
                 }
                 return new Outcome(ReplyCode.ALREADY_STORED, name.name() + " was already archived with "
                         + "identical content");
             }
             Files.move(temp, destination);
             Durable.syncDirectory(directory);
-            xlogDb.append(XlogDbLine.of(destination, mtimeNanos));
+            xlogDb.append(line);
             return new Outcome(ReplyCode.STORED, name.name() + " stored");
         }
+    }
+
+    /**
+     * The time a stored file that the index does not list yet (a crash between the rename and the index line) is
+     * indexed with: its own, as barman rebuild-xlogdb would take it; where that time makes no index line (stored
+     * by a walship that let such times through), this upload's, given to the stored file too so that the two agree.
+     */
+    private long indexTime(Path stored) throws IOException {
+        long storedTime = Files.getLastModifiedTime(stored).to(TimeUnit.NANOSECONDS);
+        if (XlogDbLine.isIndexable(storedTime)) {
+            return storedTime;
+        }
+        Files.setLastModifiedTime(stored, FileTime.from(mtimeNanos, TimeUnit.NANOSECONDS));
+        try (FileChannel file = FileChannel.open(stored, StandardOpenOption.READ)) {
+            file.force(true);
+        }
+        return mtimeNanos;
     }
 
     @Override

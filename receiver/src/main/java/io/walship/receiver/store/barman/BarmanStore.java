@@ -45,6 +45,11 @@ public final class BarmanStore implements WalStore {
                     + "] section to its configuration or fix the agent's 'server' setting");
         }
         checkSize(name, size);
+        if (!XlogDbLine.isIndexable(mtimeNanos)) {
+            throw IngestException.rejected(name.name() + " has the modification time " + mtimeNanos + " ns after "
+                    + "1970, which no WAL file is written at (expected " + XlogDbLine.indexableRange() + "); check "
+                    + "the clock of the PostgreSQL host");
+        }
         try {
             return new BarmanIngest(archive, name, size, mtimeNanos);
         } catch (IOException e) {

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -168,6 +169,7 @@ public final class XlogDb {
             try {
                 // Decided before the caller stores anything, so that a new index never lists a file twice.
                 current = file();
+                cutPartialLastLine(current);
             } catch (IOException | RuntimeException e) {
                 flock.close();
                 throw e;
@@ -211,9 +213,11 @@ public final class XlogDb {
     }
 
     /**
-     * Adds one line, only while holding {@link #lock()}. Barman reads the index in name order and stops at
-     * the first name past what it looks for, so a line that would land out of order (parallel uploads, the
-     * archiver racing the agent) makes the file be rewritten sorted, as barman rebuild-xlogdb would.
+     * Adds one line, only while holding {@link #lock()}, all or nothing: a write cut short (a full disk) is taken
+     * back to the previous end of the file, so that no part of a line is left for the next one to be glued onto.
+     * Barman reads the index in name order and stops at the first name past what it looks for, so a line that
+     * would land out of order (parallel uploads, the archiver racing the agent) makes the file be rewritten
+     * sorted, as barman rebuild-xlogdb would.
      */
     public void append(XlogDbLine line) throws IOException {
         Path file = locked();
@@ -223,30 +227,98 @@ public final class XlogDb {
             return;
         }
         boolean created = !Files.exists(file);
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND)) {
-            Durable.writeAndForce(channel, ByteBuffer.wrap(line.format().getBytes(StandardCharsets.UTF_8)));
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            long end = channel.size();
+            try {
+                channel.position(end);
+                Durable.writeAndForce(channel, ByteBuffer.wrap(line.format().getBytes(StandardCharsets.UTF_8)));
+            } catch (IOException e) {
+                try {
+                    channel.truncate(end);
+                    channel.force(true);
+                } catch (IOException undo) {
+                    e.addSuppressed(undo);
+                }
+                throw e;
+            }
         }
         if (created) {
             Durable.syncDirectory(file.getParent());
         }
     }
 
-    /** The name on the last line, read from the file's tail only: the index can hold many thousand lines. */
+    /**
+     * A crash in the middle of an append (Barman's or an older walship's) can leave a last line without its
+     * newline: Barman would read it as a malformed entry, and the next line appended would be glued onto it. The
+     * fragment is cut off before the index is read or extended; the file it named is still stored, and the next
+     * push of it indexes it again.
+     */
+    private static void cutPartialLastLine(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return;
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            long size = channel.size();
+            byte[] tail = tail(channel, size);
+            if (tail.length == 0 || tail[tail.length - 1] == '\n') {
+                return;
+            }
+            long keep = wholeLinesEnd(channel, size);
+            channel.truncate(keep);
+            channel.force(true);
+            int shown = (int) Math.min(size - keep, Math.min(tail.length, 200));
+            String fragment = new String(tail, tail.length - shown, shown, StandardCharsets.UTF_8)
+                    .replaceAll("\\p{Cntrl}", "?");
+            LOG.warning("cut " + (size - keep) + " bytes without a newline off the end of " + file + ", left there "
+                    + "by a crash or a full disk: '" + fragment + "'; the file they named is indexed again when it "
+                    + "is pushed again");
+        }
+    }
+
+    /** Where the last whole line ends: after the last newline, searched backwards block by block. */
+    private static long wholeLinesEnd(FileChannel channel, long size) throws IOException {
+        long end = size;
+        while (end > 0) {
+            byte[] block = tail(channel, end);
+            int newline = lastIndexOf(block, (byte) '\n');
+            if (newline >= 0) {
+                return end - block.length + newline + 1;
+            }
+            if (block.length == 0) {
+                break;
+            }
+            end -= block.length;
+        }
+        return 0;
+    }
+
+    /** Up to 4 KiB before {@code end}: the index can hold many thousand lines, its last one is at the end. */
+    private static byte[] tail(FileChannel channel, long end) throws IOException {
+        ByteBuffer bytes = ByteBuffer.allocate((int) Math.min(end, 4096));
+        long position = end - bytes.capacity();
+        int read;
+        do {
+            read = channel.read(bytes, position + bytes.position());
+        } while (read >= 0 && bytes.hasRemaining());
+        return Arrays.copyOf(bytes.array(), bytes.position());
+    }
+
+    private static int lastIndexOf(byte[] bytes, byte value) {
+        for (int i = bytes.length - 1; i >= 0; i--) {
+            if (bytes[i] == value) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The name on the last line. */
     private static Optional<String> lastName(Path file) throws IOException {
         if (!Files.exists(file)) {
             return Optional.empty();
         }
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = channel.size();
-            int tail = (int) Math.min(size, 4096);
-            ByteBuffer bytes = ByteBuffer.allocate(tail);
-            channel.position(size - tail);
-            int read;
-            do {
-                read = channel.read(bytes);
-            } while (read >= 0 && bytes.hasRemaining());
-            String text = new String(bytes.array(), 0, bytes.position(), StandardCharsets.UTF_8).stripTrailing();
+            String text = new String(tail(channel, channel.size()), StandardCharsets.UTF_8).stripTrailing();
             if (text.isEmpty()) {
                 return Optional.empty();
             }

@@ -23,6 +23,8 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -44,6 +46,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class BarmanStoreTest {
 
@@ -489,6 +492,78 @@ class BarmanStoreTest {
             assertRejected(() -> store.begin("pg", WalFileName.parse(SEGMENT + ".partial"), size, MTIME));
         }
         assertFalse(Files.exists(home.resolve("pg")), "nothing is created for a refused request");
+    }
+
+    /** Such a time made the index line fail after the rename, and every retry of the file the same way. */
+    @ParameterizedTest
+    @ValueSource(longs = {Long.MIN_VALUE, -1_000_000_000L, -1, 0, 1, 999_999_999L, 7_258_118_400_000_000_000L,
+            Long.MAX_VALUE})
+    void aTimeThatMakesNoIndexLineIsRejectedAtBegin(long mtimeNanos) {
+        BarmanStore store = store(Compression.ZSTD);
+
+        assertRejected(() -> store.begin("pg", WalFileName.parse(SEGMENT), MIB, mtimeNanos), SEGMENT,
+                "modification time", "clock");
+        assertFalse(Files.exists(home.resolve("pg")), "nothing is created for a refused request");
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {1_000_000_000L, 1_000_000_001L, 7_258_118_399_999_999_999L})
+    void theFirstAndLastIndexableTimesAreStored(long mtimeNanos) throws IOException, IngestException {
+        byte[] content = segment(SEGMENT, SYSTEM_ID, 1);
+        Ingest ingest = store(Compression.NONE).begin("pg", WalFileName.parse(SEGMENT), content.length, mtimeNanos);
+        ingest.write(ByteBuffer.wrap(content));
+
+        assertEquals(ReplyCode.STORED, ingest.finish(crc(content)).code());
+        assertEquals(1, xlogDbLines().size());
+    }
+
+    /** What an older receiver left: a stored file whose own time makes no index line, and no line for it. */
+    @Test
+    void anUnindexedStoredFileWithAnUnindexableTimeIsIndexedWithTheRetrysTime() throws IOException, IngestException {
+        BarmanStore store = store(Compression.ZSTD);
+        byte[] content = segment(SEGMENT, SYSTEM_ID, 1);
+        push(store, SEGMENT, content);
+        String indexed = Files.readString(xlogDb());
+        Path stored = wals().resolve(HASH_DIR).resolve(SEGMENT);
+        Files.writeString(xlogDb(), "");
+        Files.setLastModifiedTime(stored, FileTime.from(1, TimeUnit.NANOSECONDS));
+
+        Outcome outcome = push(store, SEGMENT, content);
+
+        assertEquals(ReplyCode.ALREADY_STORED, outcome.code(), outcome.message());
+        assertEquals(indexed, Files.readString(xlogDb()), "indexed with the time the retry brought");
+        assertEquals(MTIME, Files.getLastModifiedTime(stored).to(TimeUnit.NANOSECONDS),
+                "and the stored file has it too, as barman rebuild-xlogdb will read it");
+    }
+
+    /** A crash in the middle of an append leaves a line without its newline; the next append must not glue onto it. */
+    @Test
+    void aPartialLastLineOfXlogDbIsCutOffBeforeTheNextAppend() throws IOException, IngestException {
+        BarmanStore store = store(Compression.NONE);
+        push(store, SEGMENT, segment(SEGMENT, SYSTEM_ID, 1));
+        String whole = Files.readString(xlogDb());
+        Files.writeString(xlogDb(), "000000010000000000000002\t167", StandardOpenOption.APPEND);
+
+        String next = "000000010000000000000003";
+        push(store, next, segment(next, SYSTEM_ID, 3));
+
+        assertEquals(whole + line(next, wals().resolve(HASH_DIR).resolve(next), Compression.NONE) + "\n",
+                Files.readString(xlogDb()));
+    }
+
+    /** Even when the fragment names the very file being pushed: it is no entry, so the file is indexed. */
+    @Test
+    void aPartialLastLineNamingTheFileIsNoEntryOfIt() throws IOException, IngestException {
+        BarmanStore store = store(Compression.NONE);
+        byte[] content = segment(SEGMENT, SYSTEM_ID, 1);
+        push(store, SEGMENT, content);
+        String whole = Files.readString(xlogDb());
+        Files.writeString(xlogDb(), "");
+        Files.writeString(xlogDb(), SEGMENT + "\t" + MIB);
+
+        assertEquals(ReplyCode.ALREADY_STORED, push(store, SEGMENT, content).code());
+
+        assertEquals(whole, Files.readString(xlogDb()));
     }
 
     @Test

@@ -1,0 +1,76 @@
+package io.walship.receiver.net;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.timeout.ReadTimeoutException;
+import io.walship.protocol.Hello;
+import io.walship.protocol.Reply;
+import io.walship.protocol.ReplyCode;
+import java.io.IOException;
+import org.junit.jupiter.api.Test;
+
+/** Whatever goes wrong on a connection ends in one reply that says what, except where no reply can be carried. */
+class FailureHandlerTest {
+
+    private final EmbeddedChannel channel = new EmbeddedChannel(new FailureHandler());
+
+    @Test
+    void aReceiverFailureIsAnsweredFailedAndTheConnectionClosed() {
+        channel.pipeline().fireExceptionCaught(new IllegalArgumentException("not a file time: 1.0E-9"));
+
+        Reply reply = channel.readOutbound();
+        assertEquals(ReplyCode.FAILED, reply.code());
+        assertTrue(reply.message().contains("not a file time: 1.0E-9") && reply.message().contains("retry"),
+                reply.message());
+        assertFalse(channel.isOpen());
+    }
+
+    @Test
+    void aConnectionIdleForTooLongIsToldSo() {
+        channel.pipeline().fireExceptionCaught(ReadTimeoutException.INSTANCE);
+
+        Reply reply = channel.readOutbound();
+        assertEquals(ReplyCode.FAILED, reply.code());
+        assertTrue(reply.message().contains("too long"), reply.message());
+        assertFalse(channel.isOpen());
+    }
+
+    @Test
+    void aBrokenProtocolIsRejectedOnce() {
+        channel.pipeline().fireExceptionCaught(new ProtocolViolation("DATA without PUT"));
+        channel.pipeline().fireExceptionCaught(new ProtocolViolation("END without PUT"));
+
+        assertEquals(new Reply(ReplyCode.REJECTED, "protocol error: DATA without PUT"), channel.readOutbound());
+        assertNull(channel.readOutbound(), "one answer for a connection that is done for");
+        assertFalse(channel.isOpen());
+    }
+
+    @Test
+    void aFrameThatCannotBeDecodedIsAProtocolError() {
+        channel.pipeline().fireExceptionCaught(new DecoderException(new TooLongFrameException("frame of 9 MiB")));
+
+        assertEquals(new Reply(ReplyCode.REJECTED, "protocol error: frame of 9 MiB"), channel.readOutbound());
+    }
+
+    @Test
+    void aMessageNobodyTookIsAProtocolError() {
+        channel.writeInbound(Hello.current());
+
+        assertEquals(new Reply(ReplyCode.REJECTED, "protocol error: unexpected Hello message"),
+                channel.readOutbound());
+    }
+
+    @Test
+    void aConnectionTheNetworkBrokeGetsNoReply() {
+        channel.pipeline().fireExceptionCaught(new IOException("Connection reset by peer"));
+
+        assertNull(channel.readOutbound());
+        assertFalse(channel.isOpen());
+    }
+}
