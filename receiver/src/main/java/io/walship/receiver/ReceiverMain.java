@@ -10,12 +10,15 @@ import io.walship.receiver.config.BarmanVersion;
 import io.walship.receiver.config.ReceiverConfig;
 import io.walship.receiver.net.ReceiverServer;
 import io.walship.receiver.store.barman.BarmanStore;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
@@ -36,6 +39,8 @@ public final class ReceiverMain implements Callable<Integer> {
 
     /** {@code barman --version} starts Python and nothing else: well under a second, unless the host is stuck. */
     private static final Duration DETECT_TIMEOUT = Duration.ofSeconds(30);
+    /** Twice the read timeout: no live upload, of this receiver or another, leaves its temp file alone that long. */
+    private static final Duration UNFINISHED = ReceiverServer.READ_TIMEOUT.multipliedBy(2);
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE", defaultValue = "/etc/walship/receiver.conf",
             description = "Receiver configuration file (default: ${DEFAULT-VALUE}).")
@@ -85,6 +90,11 @@ public final class ReceiverMain implements Callable<Integer> {
         }
         cfg = cfg.readBy(barman);
         BarmanStore store = new BarmanStore(cfg.servers().values(), cfg.lockTimeout());
+        sweepUnfinishedUploads(store);
+        // Again later, for what a receiver killed just before this one started left behind.
+        Executors.newSingleThreadScheduledExecutor(task -> Thread.ofPlatform().daemon().name("walship-sweep")
+                .unstarted(task)).scheduleWithFixedDelay(() -> sweepUnfinishedUploads(store), UNFINISHED.toSeconds(),
+                UNFINISHED.toSeconds(), TimeUnit.SECONDS);
         int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
         ReceiverServer server;
         try {
@@ -109,6 +119,15 @@ public final class ReceiverMain implements Callable<Integer> {
         System.out.flush();
         server.awaitClose();
         return 0;
+    }
+
+    /** Temp files of uploads unchanged for {@link #UNFINISHED} belong to no live upload, and go. */
+    private static void sweepUnfinishedUploads(BarmanStore store) {
+        try {
+            store.sweepUnfinishedUploads(UNFINISHED);
+        } catch (IOException | RuntimeException e) {
+            LOG.warning("cannot remove what unfinished uploads left behind (" + e.getMessage() + "); going on");
+        }
     }
 
     private static String xlogDb(BarmanServer server) {

@@ -13,6 +13,7 @@ import io.walship.receiver.config.BarmanServer;
 import io.walship.receiver.store.WalStore;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The receiver's side of one connection. On the event loop: TLS, the read timeout, the frame codec and the
@@ -22,9 +23,6 @@ import java.util.Map;
  * and the one place that turns what went wrong into a reply and a log line.
  */
 final class ReceiverChannelInitializer extends ChannelInitializer<SocketChannel> {
-
-    /** A connection that sends nothing for this long is dropped (a hung agent must not pin a temp file). */
-    private static final int READ_TIMEOUT_SECONDS = 300;
 
     private final SslContext tls;
     private final EventExecutorGroup ingestPool;
@@ -49,7 +47,7 @@ final class ReceiverChannelInitializer extends ChannelInitializer<SocketChannel>
         connections.add(ch);
         ChannelPipeline p = ch.pipeline();
         p.addLast("tls", tls.newHandler(ch.alloc()));
-        p.addLast("timeout", new ReadTimeoutHandler(READ_TIMEOUT_SECONDS));
+        p.addLast("timeout", new ReadTimeoutHandler(ReceiverServer.READ_TIMEOUT.toSeconds(), TimeUnit.SECONDS));
         WireCodec.addTo(p);
         p.addLast("handshake", new HandshakeHandler());
         // Before the chunked writer, so that a reply ending a download half way is logged too.

@@ -17,11 +17,15 @@ import io.walship.receiver.config.BarmanServer;
 import io.walship.receiver.store.WalStore;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** The TCP/TLS server: event loops for the network, a bounded pool for disk work. */
 public final class ReceiverServer implements AutoCloseable {
+
+    /** A connection that sends nothing for this long is dropped (a hung agent must not pin a temp file). */
+    public static final Duration READ_TIMEOUT = Duration.ofSeconds(300);
 
     private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());

@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32C;
 
@@ -53,7 +52,7 @@ final class BarmanIngest implements Ingest {
         this.directory = archive.layout().directoryOf(name);
         this.destination = archive.layout().pathOf(name);
         this.head = name.kind().hasWalHeader() ? new byte[WalPageHeader.SIZE] : new byte[0];
-        this.temp = directory.resolve("." + name.name() + "." + UUID.randomUUID() + ".walship-tmp");
+        this.temp = UnfinishedUploads.tempFor(destination);
         this.channel = createTemp(directory, temp);
         this.sink = archive.compression().sink(channel, size);
     }

@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.logging.Logger;
 
 /**
  * Stores WAL the way Barman archives it, in each server's wals_directory (by default
@@ -29,11 +30,28 @@ public final class BarmanStore implements WalStore {
     /** Text files (.history, .backup) are a few hundred bytes; this bounds a hostile upload. */
     static final long MAX_TEXT_FILE = 16L << 20;
 
+    private static final Logger LOG = Logger.getLogger(BarmanStore.class.getName());
+
     private final Map<String, ServerArchive> servers = new LinkedHashMap<>();
 
     public BarmanStore(Collection<BarmanServer> servers, Duration lockTimeout) {
         for (BarmanServer server : servers) {
             this.servers.put(server.name(), new ServerArchive(server, new XlogDb(server, lockTimeout)));
+        }
+    }
+
+    /**
+     * Removes what uploads that died with a receiver left in the servers' wals directories (temp files nothing has
+     * changed for {@code idle}); one log line per server that had any.
+     */
+    public void sweepUnfinishedUploads(Duration idle) throws IOException {
+        for (ServerArchive archive : servers.values()) {
+            Path wals = archive.layout().walsDir();
+            UnfinishedUploads.Swept swept = UnfinishedUploads.sweep(wals, idle);
+            if (swept.files() > 0) {
+                LOG.info("removed " + swept.files() + " unfinished uploads (" + swept.bytes() + " bytes) that a "
+                        + "stopped receiver left under " + wals);
+            }
         }
     }
 
