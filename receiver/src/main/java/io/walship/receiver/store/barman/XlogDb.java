@@ -221,14 +221,15 @@ public final class XlogDb {
      */
     public void append(XlogDbLine line) throws IOException {
         Path file = locked();
-        Optional<String> last = lastName(file);
-        if (last.isPresent() && line.name().compareTo(last.get()) < 0) {
-            rewriteSorted(file, line);
-            return;
-        }
         boolean created = !Files.exists(file);
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE)) {
             long end = channel.size();
+            Optional<String> last = lastName(channel, end);
+            if (last.isPresent() && line.name().compareTo(last.get()) < 0) {
+                rewriteSorted(file, line);
+                return;
+            }
             try {
                 channel.position(end);
                 Durable.writeAndForce(channel, ByteBuffer.wrap(line.format().getBytes(StandardCharsets.UTF_8)));
@@ -312,18 +313,13 @@ public final class XlogDb {
         return -1;
     }
 
-    /** The name on the last line. */
-    private static Optional<String> lastName(Path file) throws IOException {
-        if (!Files.exists(file)) {
+    /** The name on the last line of the first {@code end} bytes. */
+    private static Optional<String> lastName(FileChannel channel, long end) throws IOException {
+        String text = new String(tail(channel, end), StandardCharsets.UTF_8).stripTrailing();
+        if (text.isEmpty()) {
             return Optional.empty();
         }
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            String text = new String(tail(channel, channel.size()), StandardCharsets.UTF_8).stripTrailing();
-            if (text.isEmpty()) {
-                return Optional.empty();
-            }
-            return Optional.of(XlogDbLine.nameOf(text.substring(text.lastIndexOf('\n') + 1)));
-        }
+        return Optional.of(XlogDbLine.nameOf(text.substring(text.lastIndexOf('\n') + 1)));
     }
 
     private static void rewriteSorted(Path file, XlogDbLine line) throws IOException {
