@@ -102,9 +102,13 @@ public final class ReceiverMain implements Callable<Integer> {
         } catch (Exception e) {
             System.err.println("walship receiver: cannot listen on " + cfg.listen().getHostString() + ":"
                     + cfg.listen().getPort() + ": " + e.getMessage());
+            store.close();
             return 3;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "walship-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            store.close();
+        }, "walship-shutdown"));
         LOG.info(barman.map(v -> "Barman " + v).orElse("Barman's version unknown") + " (" + barmanSource + "); "
                 + cfg.barmanConfig().map(b -> "servers as configured in " + b.files().stream().map(Path::toString)
                 .collect(Collectors.joining(", "))).orElse("barman_home " + cfg.barmanHome()));

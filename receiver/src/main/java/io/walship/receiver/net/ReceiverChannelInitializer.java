@@ -19,8 +19,8 @@ import java.util.concurrent.TimeUnit;
  * The receiver's side of one connection. On the event loop: TLS, the read timeout, the frame codec and the
  * version handshake. On the ingest pool, where uploads and downloads write, fsync and read files, so that no
  * event loop ever waits on a disk, and the handlers around them see each event in order on one thread: the
- * access log, chunked downloads, authorization of each request, uploads, downloads, reads paced to the work,
- * and the one place that turns what went wrong into a reply and a log line.
+ * access log, chunked downloads, authorization of each request, uploads and downloads, reads paced to the work
+ * (this one on the event loop) and the one place that turns what went wrong into a reply and a log line.
  */
 final class ReceiverChannelInitializer extends ChannelInitializer<SocketChannel> {
 
@@ -56,7 +56,8 @@ final class ReceiverChannelInitializer extends ChannelInitializer<SocketChannel>
         p.addLast(ingestPool, "authorize", new AuthorizeHandler(servers, configFile));
         p.addLast(ingestPool, "upload", new UploadHandler(store));
         p.addLast(ingestPool, "download", new DownloadHandler(store));
-        p.addLast(ingestPool, "paced-reads", new PacedReads());
+        // On the event loop, so that a new connection's first read never waits for an ingest thread.
+        p.addLast("paced-reads", new PacedReads());
         p.addLast(ingestPool, "failures", new FailureHandler());
     }
 }

@@ -13,6 +13,7 @@ import io.walship.receiver.store.IngestException;
 import io.walship.receiver.store.Outcome;
 import io.walship.receiver.store.WalStore;
 import io.walship.wal.WalFileName;
+import java.util.concurrent.CompletionStage;
 
 /**
  * An upload, PUT then its DATA frames then END, fed into the store as it arrives, and its one reply. When the
@@ -26,6 +27,10 @@ final class UploadHandler extends SimpleChannelInboundHandler<Object> {
     private Ingest ingest;
     private boolean skipping;
     private boolean broken;
+    /** The last upload is being stored and indexed; its reply is still to come. */
+    private boolean committing;
+    /** A read completed while {@link #committing}; passed on once the reply is out. */
+    private boolean readsHeld;
 
     UploadHandler(WalStore store) {
         this.store = store;
@@ -56,11 +61,13 @@ final class UploadHandler extends SimpleChannelInboundHandler<Object> {
     }
 
     private boolean uploading() {
-        return ingest != null || skipping;
+        return ingest != null || skipping || committing;
     }
 
-    private static String interruption(Object msg) {
+    private String interruption(Object msg) {
         return switch (msg) {
+            case Put put when committing -> "PUT before the reply to the previous upload";
+            case Get get when committing -> "GET before the reply to the previous upload";
             case Put put -> "PUT while another upload is in progress";
             case Get get -> "GET while an upload is in progress";
             default -> "unexpected " + msg.getClass().getSimpleName() + " message";
@@ -100,14 +107,39 @@ final class UploadHandler extends SimpleChannelInboundHandler<Object> {
         if (ingest == null) {
             throw new ProtocolViolation("END without PUT");
         }
-        Outcome outcome;
-        try {
-            outcome = ingest.finish(end.crc32c());
-        } catch (IngestException e) {
-            outcome = new Outcome(e.code(), e.getMessage());
-        }
+        Ingest finishing = ingest;
         ingest = null;
-        reply(ctx, outcome);
+        CompletionStage<Outcome> stored;
+        try {
+            stored = finishing.finish(end.crc32c());
+        } catch (IngestException e) {
+            reply(ctx, new Outcome(e.code(), e.getMessage()));
+            return;
+        }
+        // The store indexes the file on a thread of its own (it may wait for Barman's lock); until it answers,
+        // nothing more is read from this client, and this thread serves other connections.
+        committing = true;
+        stored.whenComplete((outcome, failure) -> ctx.executor().execute(() -> committed(ctx, outcome, failure)));
+    }
+
+    private void committed(ChannelHandlerContext ctx, Outcome outcome, Throwable failure) {
+        committing = false;
+        reply(ctx, failure == null ? outcome : new Outcome(ReplyCode.FAILED, "the receiver failed storing the "
+                + "file (" + failure + "); retry, and see the receiver's log if it happens again"));
+        if (readsHeld) {
+            readsHeld = false;
+            ctx.fireChannelReadComplete();
+        }
+    }
+
+    /** While the store indexes a file, the next read waits (see {@link PacedReads}). */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (committing) {
+            readsHeld = true;
+        } else {
+            ctx.fireChannelReadComplete();
+        }
     }
 
     /** Answers the upload now and skips the rest of its frames. */

@@ -1,6 +1,7 @@
 package io.walship.receiver.store;
 
 import java.nio.ByteBuffer;
+import java.util.concurrent.CompletionStage;
 
 /** One file being received. Either {@link #finish} or {@link #abort} ends it. */
 public interface Ingest {
@@ -8,8 +9,12 @@ public interface Ingest {
     /** Takes the next bytes of the plain file, in order. */
     void write(ByteBuffer chunk) throws IngestException;
 
-    /** Verifies size and checksum, makes the file durable and indexed, and says how it went. */
-    Outcome finish(int crc32c) throws IngestException;
+    /**
+     * Verifies size and checksum and makes the bytes durable on the calling thread, which never waits for a lock;
+     * the returned stage completes, on a thread of the store's, once the file is stored and indexed or why not.
+     * It never completes exceptionally: every failure is an {@link Outcome}.
+     */
+    CompletionStage<Outcome> finish(int crc32c) throws IngestException;
 
     /** Drops whatever was written so far; safe to call at any time, more than once. */
     void abort();

@@ -5,11 +5,15 @@ import java.io.InputStream;
 import java.util.Optional;
 
 /** Where received WAL files go. One narrow door so the network side knows nothing of the layout. */
-public interface WalStore {
+public interface WalStore extends AutoCloseable {
 
     /** Starts receiving {@code name}; refused requests throw before any byte is accepted. */
     Ingest begin(String server, WalFileName name, long size, long mtimeNanos) throws IngestException;
 
     /** The plain bytes of a stored file, decompressed as they are read; empty when it is not stored. */
     Optional<InputStream> openPlain(String server, WalFileName name) throws IngestException;
+
+    /** Lets the stores and indexings under way finish (up to a bound), then takes no more. */
+    @Override
+    void close();
 }

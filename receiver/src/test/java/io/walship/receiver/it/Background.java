@@ -39,6 +39,10 @@ final class Background implements AutoCloseable {
         return new Background(List.copyOf(command), process, out, err);
     }
 
+    long pid() {
+        return process.pid();
+    }
+
     boolean alive() {
         return process.isAlive();
     }

@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.walship.testing.AgentConfigFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -31,7 +33,12 @@ import org.junit.jupiter.api.TestMethodOrder;
 class LockInterplayIT {
 
     private static final String SERVER = "pg";
+    /** A second server of the same receiver, whose lock nobody holds. */
+    private static final String OTHER = "other";
+    /** More waiting uploads than the receiver has ingest threads (two on a two-core host). */
+    private static final int WAITING_UPLOADS = 4;
     private static final int LOCK_TIMEOUT_SECONDS = 4;
+    private static final int PATIENT_LOCK_TIMEOUT_SECONDS = 20;
     private static final Duration ARCHIVE_TIMEOUT = Duration.ofSeconds(90);
     private static final Path FLOCK = Path.of("/usr/bin/flock");
 
@@ -40,18 +47,19 @@ class LockInterplayIT {
     private Path lockFile;
     private ReceiverProcess receiver;
     private PostgresCluster cluster;
+    private CaDirectory certs;
+    private Path barmanHome;
 
     @BeforeAll
     void archiveThroughAReceiverWithAShortLockTimeout() throws IOException {
         if (!Files.isExecutable(FLOCK)) {
             fail(FLOCK + " is missing; .ci/run must install util-linux");
         }
-        CaDirectory certs = bed.ca("certs").issue("receiver", "127.0.0.1").issue("pg-agent");
-        Path barmanHome = bed.directory("barman");
+        certs = bed.ca("certs").issue("receiver", "127.0.0.1").issue("pg-agent").issue("other-agent");
+        barmanHome = bed.directory("barman");
         store = new ExpectedBarmanLayout(barmanHome);
         lockFile = barmanHome.resolve("." + SERVER + "-xlogdb.lock");
-        receiver = bed.startReceiver(ReceiverConfigFile.barmanHome(barmanHome).tls(certs, "receiver")
-                .set("compression", "gzip").set("lock_timeout", LOCK_TIMEOUT_SECONDS).server(SERVER, "pg-agent"));
+        receiver = bed.startReceiver(receiverConfig(barmanHome, LOCK_TIMEOUT_SECONDS));
         PostgresAgentDir agent = bed.postgresAgent(certs, "pg-agent");
         Path agentConfig = agent.write("agent.conf", agent.config(SERVER, receiver.port()));
         cluster = bed.archivingCluster(ShellCommand.push(bed.launcherForPostgres(), agentConfig));
@@ -72,7 +80,7 @@ class LockInterplayIT {
             int logMark = receiver.stderr().length();
             String segment = cluster.switchWal();
             awaitLog(logMark, "waiting up to " + LOCK_TIMEOUT_SECONDS + " s for " + lockFile
-                    + ", held by another process");
+                    + ", held by pid " + holder.pid() + " (" + FLOCK + " --exclusive " + lockFile);
 
             assertNothingOf(segment, "while another process holds the lock");
             assertTrue(holder.alive(), holder.describe("let go of the lock too early for this test"));
@@ -97,7 +105,8 @@ class LockInterplayIT {
             boolean failed = PostgresCluster.poll(Duration.ofSeconds(60), () -> failedCount() > failuresBefore);
             assertTrue(failed, "expected PostgreSQL to count a failed archive_command for " + segment
                     + " while the lock is held\n--- receiver log ---\n" + receiver.stderr());
-            awaitLog(logMark, "timed out after " + LOCK_TIMEOUT_SECONDS + " s waiting for the lock on " + lockFile);
+            awaitLog(logMark, "waited " + LOCK_TIMEOUT_SECONDS + " s (lock_timeout) for Barman's lock " + lockFile
+                    + ", held by pid " + holder.pid());
             assertEquals(segment, cluster.psql("select last_failed_wal from pg_stat_archiver;"));
             assertNothingOf(segment, "after the receiver gave up waiting for the lock");
             assertTrue(holder.alive(), holder.describe("let go of the lock too early for this test"));
@@ -113,7 +122,101 @@ class LockInterplayIT {
         }
     }
 
+    @Test
+    @Order(3)
+    void whileOneServersLockIsHeldAnotherServerArchivesAndRestoresAndEveryWaitEndsWithinTheTimeout()
+            throws IOException {
+        // A second receiver on the same archive, whose lock_timeout leaves time for the JVMs of the pushes and
+        // fetches below: what it shows is their order, not how long anything took.
+        ReceiverProcess patient = bed.startReceiver("patient-receiver", receiverConfig(barmanHome, PATIENT_LOCK_TIMEOUT_SECONDS));
+        Path pgConfig = agentConfig(SERVER, "pg-agent", patient.port());
+        Path otherConfig = agentConfig(OTHER, "other-agent", patient.port());
+        List<Long> idleMillis = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            idleMillis.add(pushAndFetch(otherConfig, String.format("%08X.history", 0x30 + i)));
+        }
+        System.out.println("push + fetch of a history file to the other server of an idle receiver, ms: "
+                + idleMillis);
+        List<Background> waiting = new ArrayList<>();
+        try (Background holder = holdLock()) {
+            long started = System.nanoTime();
+            for (int i = 0; i < WAITING_UPLOADS; i++) {
+                String name = String.format("%08X.history", 0x20 + i);
+                waiting.add(Background.start(List.of(bed.launcher().executable().toString(), "push", "--config",
+                        pgConfig.toString(), historyFile(name).toString(), name), bed.dir()));
+            }
+            boolean logged = PostgresCluster.poll(Duration.ofSeconds(30), () -> patient.stderr().contains(
+                    "waiting up to " + PATIENT_LOCK_TIMEOUT_SECONDS + " s for " + lockFile));
+            assertTrue(logged, "expected the uploads to wait for the lock:\n" + patient.stderr());
+
+            List<Long> otherMillis = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                otherMillis.add(pushAndFetch(otherConfig, String.format("%08X.history", 0x40 + i)));
+                for (Background upload : waiting) {
+                    assertTrue(upload.alive(), "expected every upload to " + SERVER + " to be waiting for its lock "
+                            + "while the other server was served: " + upload.describe("ended"));
+                }
+            }
+            System.out.println("push + fetch of a history file to the other server while " + SERVER + "'s lock "
+                    + "is held, ms: " + otherMillis);
+
+            List<Long> waitedMillis = new ArrayList<>();
+            for (Background upload : waiting) {
+                Proc.Result result = upload.await(Duration.ofSeconds(60));
+                waitedMillis.add((System.nanoTime() - started) / 1_000_000);
+                assertTrue(result.exitCode() != 0, result.describe());
+                assertTrue(result.stderr().contains("waited " + PATIENT_LOCK_TIMEOUT_SECONDS + " s (lock_timeout) for "
+                        + "Barman's lock " + lockFile + ", held by pid " + holder.pid()), result.describe());
+                assertEquals(1, result.stderr().strip().lines().count(), "one line: " + result.describe());
+            }
+            System.out.println("uploads to " + SERVER + " answered after, ms: " + waitedMillis + " (lock_timeout "
+                    + PATIENT_LOCK_TIMEOUT_SECONDS + " s)");
+            assertTrue(holder.alive(), holder.describe("let go of the lock too early for this test"));
+            holder.closeStdin();
+            assertEquals(0, holder.await(Duration.ofSeconds(30)).exitCode(), holder.describe("failed"));
+        } finally {
+            for (Background upload : waiting) {
+                upload.close();
+            }
+            patient.close();
+        }
+    }
+
     // ---- helpers ----
+
+    private ReceiverConfigFile receiverConfig(Path barmanHome, int lockTimeoutSeconds) {
+        return ReceiverConfigFile.barmanHome(barmanHome).tls(certs, "receiver").set("compression", "gzip")
+                .set("lock_timeout", lockTimeoutSeconds).server(SERVER, "pg-agent").server(OTHER, "other-agent");
+    }
+
+    /** For pushes and fetches the test makes itself, as root: absolute paths, a spool of its own. */
+    private Path agentConfig(String server, String client, int port) throws IOException {
+        return AgentConfigFile.forServer(server, port)
+                .tls(certs.caCertificate(), certs.certificate(client), certs.key(client))
+                .set("spool_directory", bed.resolve("pushes/" + client + "-" + port))
+                .writeTo(bed.directory("pushes").resolve(client + "-" + port + ".conf"));
+    }
+
+    /** Pushes a history file and fetches it back, both of which must succeed; how long the two took, in ms. */
+    private long pushAndFetch(Path config, String name) throws IOException {
+        long started = System.nanoTime();
+        bed.launcher().run("push", "--config", config.toString(), historyFile(name).toString(), name)
+                .assertSuccess("push of " + name);
+        Path fetched = bed.resolve("fetched-" + name);
+        bed.launcher().run("fetch", "--config", config.toString(), name, fetched.toString())
+                .assertSuccess("fetch of " + name);
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        assertEquals(Files.readString(historyFile(name)), Files.readString(fetched));
+        return millis;
+    }
+
+    private Path historyFile(String name) throws IOException {
+        Path file = bed.directory("pushes").resolve(name);
+        if (!Files.exists(file)) {
+            Files.writeString(file, "1\t0/3000000\tno recovery target specified\n");
+        }
+        return file;
+    }
 
     /** {@code flock -x} on Barman's lock file, held until stdin closes. */
     private Background holdLock() throws IOException {

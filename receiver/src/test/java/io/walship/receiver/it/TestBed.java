@@ -77,8 +77,13 @@ final class TestBed implements AutoCloseable {
 
     /** The real receiver with {@code config} as receiver.conf, its log in receiver.stderr; closed by {@link #close}. */
     ReceiverProcess startReceiver(ReceiverConfigFile config) throws IOException {
-        Path file = config.writeTo(dir.resolve("receiver.conf"));
-        return closeLater(launcher.startReceiver(file, dir.resolve("receiver.stderr")));
+        return startReceiver("receiver", config);
+    }
+
+    /** A receiver whose configuration and log are {@code name.conf} and {@code name.stderr}. */
+    ReceiverProcess startReceiver(String name, ReceiverConfigFile config) throws IOException {
+        Path file = config.writeTo(dir.resolve(name + ".conf"));
+        return closeLater(launcher.startReceiver(file, dir.resolve(name + ".stderr")));
     }
 
     /** A new cluster, not yet initialised, removed by {@link #close}. */

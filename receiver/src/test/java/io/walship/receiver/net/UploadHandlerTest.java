@@ -31,6 +31,8 @@ import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.BeforeEach;
@@ -73,7 +75,7 @@ class UploadHandlerTest {
     void anUploadIsStoredAndAnswered() throws IOException {
         channel.writeInbound(put(), data(0, 10), data(10, CONTENT.length), end());
 
-        assertEquals(ReplyCode.STORED, ((Reply) replies.poll()).code());
+        assertEquals(ReplyCode.STORED, nextReply().code());
         assertTrue(Files.isRegularFile(wals().resolve(HISTORY)));
     }
 
@@ -81,7 +83,7 @@ class UploadHandlerTest {
     void aRequestInTheMiddleOfAnUploadDropsTheUploadBeforeItsEndArrives() throws IOException {
         channel.writeInbound(put(), data(0, 10), new Get(SERVER, HISTORY), data(10, CONTENT.length), end());
 
-        Object reply = replies.poll();
+        Object reply = nextReply();
         assertEquals(new Reply(ReplyCode.REJECTED, "protocol error: GET while an upload is in progress"), reply);
         assertNull(replies.poll(), "one answer, none for the frames after the violation");
         assertEquals(List.of(), walsEntries(), "nothing stored, no temp file left, no xlog.db line");
@@ -92,7 +94,7 @@ class UploadHandlerTest {
         channel.writeInbound(put(), data(0, 10), new Reply(ReplyCode.STORED, "not from a client"),
                 data(10, CONTENT.length), end());
 
-        assertEquals(new Reply(ReplyCode.REJECTED, "protocol error: unexpected Reply message"), replies.poll());
+        assertEquals(new Reply(ReplyCode.REJECTED, "protocol error: unexpected Reply message"), nextReply());
         assertNull(replies.poll());
         assertEquals(List.of(), walsEntries());
     }
@@ -103,13 +105,13 @@ class UploadHandlerTest {
                 data(0, CONTENT.length), end());
 
         assertEquals(new Reply(ReplyCode.REJECTED, "certificate 'x' is not authorized for server 'pg'"),
-                replies.poll());
+                nextReply());
         assertNull(replies.poll(), "the skipped frames get no answer");
         assertFalse(Files.exists(wals().resolve(HISTORY)));
 
         channel.writeInbound(put(), data(0, CONTENT.length), end());
 
-        assertEquals(ReplyCode.STORED, ((Reply) replies.poll()).code());
+        assertEquals(ReplyCode.STORED, nextReply().code());
     }
 
     @Test
@@ -117,11 +119,34 @@ class UploadHandlerTest {
         channel.writeInbound(new Put(SERVER, "0000000a.history", CONTENT.length, MTIME), data(0, CONTENT.length),
                 end());
 
-        Reply reply = (Reply) replies.poll();
+        Reply reply = nextReply();
         assertEquals(ReplyCode.REJECTED, reply.code());
         assertTrue(reply.message().contains("lower-case"), reply.message());
         assertNull(replies.poll());
         assertEquals(List.of(), walsEntries());
+    }
+
+    @Test
+    void aRequestBeforeTheReplyToTheLastUploadIsAProtocolErrorAndTheFileIsStillStored() throws IOException {
+        // The store indexes on a thread of its own and answers through the channel's tasks, which only run below.
+        channel.writeInbound(put(), data(0, CONTENT.length), end(), new Get(SERVER, HISTORY));
+
+        assertEquals(new Reply(ReplyCode.REJECTED, "protocol error: GET before the reply to the previous upload"),
+                nextReply());
+        assertEquals(ReplyCode.STORED, nextReply().code(), "the upload it followed is stored and answered");
+        assertTrue(Files.isRegularFile(wals().resolve(HISTORY)));
+    }
+
+    /** The next reply, once the store's answer (from a thread of its own) has run on the channel. */
+    private Reply nextReply() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (replies.isEmpty() && System.nanoTime() - deadline < 0) {
+            channel.runPendingTasks();
+            if (replies.isEmpty()) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+            }
+        }
+        return (Reply) replies.poll();
     }
 
     private static Put put() {

@@ -18,17 +18,26 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
 import java.util.zip.CRC32C;
 
 /**
  * Receives one file into a hidden temp file next to its destination (Barman ignores dot files), then
- * commits it: fsync, rename, fsync the directory, append to xlog.db under Barman's lock, fsync.
- * Hashing, header checks and compression happen in the same single pass over the incoming bytes.
+ * commits it: fsync, rename, fsync the directory, append to xlog.db under Barman's lock, fsync. Hashing,
+ * header checks and compression happen in the same single pass over the incoming bytes, on the caller's thread;
+ * the commit, which may wait for the lock, on one of {@code commits}.
  */
 final class BarmanIngest implements Ingest {
 
+    private static final Logger LOG = Logger.getLogger(BarmanIngest.class.getName());
+
     private final ServerArchive archive;
+    private final Executor commits;
     private final WalFileName name;
     private final long size;
     private final long mtimeNanos;
@@ -44,8 +53,11 @@ final class BarmanIngest implements Ingest {
     private long received;
     private boolean closed;
 
-    BarmanIngest(ServerArchive archive, WalFileName name, long size, long mtimeNanos) throws IOException {
+    /** {@code commits} runs the part that waits for Barman's lock. */
+    BarmanIngest(ServerArchive archive, Executor commits, WalFileName name, long size, long mtimeNanos)
+            throws IOException {
         this.archive = archive;
+        this.commits = commits;
         this.name = name;
         this.size = size;
         this.mtimeNanos = mtimeNanos;
@@ -108,7 +120,8 @@ final class BarmanIngest implements Ingest {
     }
 
     @Override
-    public Outcome finish(int crc32c) throws IngestException {
+    public CompletionStage<Outcome> finish(int crc32c) throws IngestException {
+        boolean handedOver = false;
         try {
             if (received != size) {
                 throw IngestException.rejected(name.name() + ": received " + received + " of " + size
@@ -118,9 +131,7 @@ final class BarmanIngest implements Ingest {
                 throw IngestException.rejected(name.name() + ": checksum mismatch, the data was damaged in "
                         + "transit; retry");
             }
-            if (header != null) {
-                archive.pin(name.name(), header);
-            }
+            XlogDbLine line;
             try {
                 sink.finish();
                 // The stored file keeps the source's modification time, as Barman's archiver does (copystat), so
@@ -129,20 +140,39 @@ final class BarmanIngest implements Ingest {
                 channel.force(true);
                 channel.close();
                 closed = true;
-                return commit();
+                // Everything that can refuse the file happens before it is renamed into place: once it is there,
+                // only the index line remains to be written.
+                line = XlogDbLine.of(name.name(), temp, mtimeNanos);
             } catch (IOException e) {
                 throw failed("cannot store " + destination, e);
             }
+            CompletableFuture<Outcome> stored = CompletableFuture.supplyAsync(() -> commit(line), commits);
+            handedOver = true;
+            return stored;
+        } catch (RejectedExecutionException e) {
+            throw new IngestException(ReplyCode.FAILED, "the receiver is stopping; retry");
         } finally {
-            abort();
+            if (!handedOver) {
+                abort();
+            }
         }
     }
 
-    private Outcome commit() throws IOException {
+    /** On a thread of its own, since it may wait for Barman's lock; every failure becomes the outcome. */
+    private Outcome commit(XlogDbLine line) {
+        try {
+            return commitLocked(line);
+        } catch (IngestException e) {
+            return new Outcome(e.code(), e.getMessage());
+        } catch (IOException e) {
+            return new Outcome(ReplyCode.FAILED, "cannot store " + destination + ": " + e.getMessage());
+        } finally {
+            deleteTemp();
+        }
+    }
+
+    private Outcome commitLocked(XlogDbLine line) throws IOException, IngestException {
         XlogDb xlogDb = archive.xlogDb();
-        // Everything that can refuse the file happens before it is renamed into place: once it is there, only
-        // the index line remains to be written.
-        XlogDbLine line = XlogDbLine.of(name.name(), temp, mtimeNanos);
         try (XlogDb.Held lock = xlogDb.lock()) {
             if (Files.exists(destination)) {
                 if (!PlainContent.same(destination, temp)) {
@@ -156,9 +186,16 @@ final class BarmanIngest implements Ingest {
                 return new Outcome(ReplyCode.ALREADY_STORED, name.name() + " was already archived with "
                         + "identical content");
             }
+            if (header != null) {
+                // Again under the lock: another upload may have pinned the cluster since the header was read.
+                archive.checkCluster(name.name(), header);
+            }
             Files.move(temp, destination);
             Durable.syncDirectory(directory);
             xlogDb.append(line);
+            if (header != null) {
+                archive.pin(header);
+            }
             return new Outcome(ReplyCode.STORED, name.name() + " stored");
         }
     }
@@ -188,10 +225,17 @@ final class BarmanIngest implements Ingest {
                 channel.close();
             }
             sink.close();
+        } catch (IOException e) {
+            LOG.warning("cannot close " + temp + ": " + e.getMessage());
+        }
+        deleteTemp();
+    }
+
+    private void deleteTemp() {
+        try {
             Files.deleteIfExists(temp);
         } catch (IOException e) {
-            java.util.logging.Logger.getLogger(BarmanIngest.class.getName())
-                    .warning("cannot remove " + temp + ": " + e.getMessage());
+            LOG.warning("cannot remove " + temp + ": " + e.getMessage());
         }
     }
 

@@ -19,6 +19,9 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
@@ -32,7 +35,17 @@ public final class BarmanStore implements WalStore {
 
     private static final Logger LOG = Logger.getLogger(BarmanStore.class.getName());
 
+    /** How long stopping waits for commits under way, some of which may be waiting for Barman's lock. */
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
+
     private final Map<String, ServerArchive> servers = new LinkedHashMap<>();
+    /**
+     * Commits wait for each server's lock, for as long as lock_timeout when Barman holds it: one virtual thread
+     * each, so that a server whose lock is busy occupies no thread that another server's uploads, a TLS handshake
+     * or a download needs. Their number is bounded by the uploads the receiver admits.
+     */
+    private final ExecutorService commits = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("walship-commit-", 0).factory());
 
     public BarmanStore(Collection<BarmanServer> servers, Duration lockTimeout) {
         for (BarmanServer server : servers) {
@@ -69,7 +82,7 @@ public final class BarmanStore implements WalStore {
                     + "the clock of the PostgreSQL host");
         }
         try {
-            return new BarmanIngest(archive, name, size, mtimeNanos);
+            return new BarmanIngest(archive, commits, name, size, mtimeNanos);
         } catch (IOException e) {
             throw new IngestException(ReplyCode.FAILED, "cannot create a file for " + name.name() + " in "
                     + archive.layout().directoryOf(name) + ": " + e.getMessage(), e);
@@ -85,6 +98,18 @@ public final class BarmanStore implements WalStore {
         } else if (size == 0 || size > MAX_TEXT_FILE) {
             throw IngestException.rejected(name.name() + " is " + size + " bytes; a " + name.kind().name()
                     .toLowerCase(Locale.ROOT) + " file must be between 1 byte and " + MAX_TEXT_FILE);
+        }
+    }
+
+    @Override
+    public void close() {
+        commits.shutdown();
+        try {
+            if (!commits.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warning("stopping with uploads still waiting for Barman's lock; their agents retry them");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

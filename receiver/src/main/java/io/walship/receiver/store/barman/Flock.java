@@ -72,8 +72,9 @@ public final class Flock implements AutoCloseable {
                     throw new IOException("flock(" + file + ") failed with errno " + errno);
                 }
                 if (System.nanoTime() - deadline > 0) {
-                    throw new IOException("timed out after " + timeout.toSeconds() + " s waiting for the lock on "
-                            + file + " (held by another process, e.g. a running barman command)");
+                    throw new Timeout("timed out after " + timeout.toSeconds() + " s waiting for the lock on "
+                            + file + ", held by " + LockHolder.of(file).orElse("another process (a barman "
+                            + "command?)"));
                 }
                 if (!reported) {
                     reported = true;
@@ -85,6 +86,13 @@ public final class Flock implements AutoCloseable {
             if (!locked) {
                 closeFd(fd);
             }
+        }
+    }
+
+    /** The lock stayed busy for the whole wait. */
+    public static final class Timeout extends IOException {
+        Timeout(String message) {
+            super(message);
         }
     }
 

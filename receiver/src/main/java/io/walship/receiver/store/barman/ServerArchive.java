@@ -9,11 +9,15 @@ import io.walship.receiver.store.IngestException;
 import io.walship.wal.WalPageHeader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.logging.Logger;
 
 /** One Barman server's archive: its layout, xlog.db, codec and the cluster it belongs to. */
 public final class ServerArchive {
+
+    private static final Logger LOG = Logger.getLogger(ServerArchive.class.getName());
 
     private final BarmanServer server;
     private final HashDirLayout layout;
@@ -44,32 +48,70 @@ public final class ServerArchive {
 
     /**
      * Accepts WAL only from the cluster this archive belongs to, so two clusters can never interleave their
-     * WAL in one archive. An archive with no identity yet accepts any cluster until {@link #pin}.
+     * WAL in one archive, and only in that cluster's segment size and WAL format, since a segment's name means
+     * an LSN only with its size. An archive with no identity yet accepts any cluster until {@link #pin}.
      */
     public synchronized void checkCluster(String fileName, WalPageHeader header) throws IngestException {
         Optional<Identity> known = identity();
-        if (known.isPresent() && !known.get().systemId().equals(header.systemIdString())) {
+        if (known.isEmpty()) {
+            return;
+        }
+        Identity pinned = known.get();
+        if (!pinned.systemId().equals(header.systemIdString())) {
             throw IngestException.rejected(fileName + " comes from PostgreSQL system identifier "
                     + header.systemIdString() + ", but server '" + server.name() + "' archives system "
-                    + known.get().systemId() + " (" + identityFile() + "); check that this agent's 'server' "
+                    + pinned.systemId() + " (" + identityFile() + "); check that this agent's 'server' "
                     + "setting names the right Barman server");
+        }
+        if (pinned.segmentSize().isPresent() && pinned.segmentSize().getAsLong() != header.segmentSize()) {
+            throw IngestException.rejected(fileName + " is a WAL segment of " + mib(header.segmentSize())
+                    + ", but server '" + server.name() + "' archives system " + pinned.systemId() + " in segments of "
+                    + mib(pinned.segmentSize().getAsLong()) + " (" + identityFile() + "), where this name means "
+                    + "another position in the WAL; a cluster whose segment size changed needs a Barman server of "
+                    + "its own");
+        }
+        if (pinned.magic().isPresent() && pinned.magic().getAsInt() != header.magic()) {
+            throw IngestException.rejected(fileName + " carries WAL page magic " + hex(header.magic()) + ", but "
+                    + "server '" + server.name() + "' archives system " + pinned.systemId() + " with magic "
+                    + hex(pinned.magic().getAsInt()) + " (" + identityFile() + "); WAL of another PostgreSQL "
+                    + "version needs a Barman server of its own");
         }
     }
 
-    /** Pins the cluster of the first verified segment, as Barman's backups do, unless one is pinned already. */
-    public synchronized void pin(String fileName, WalPageHeader header) throws IngestException {
-        checkCluster(fileName, header);
-        if (identity != null) {
-            return;
-        }
-        Identity pinned = new Identity(header.systemIdString(), header.majorVersion());
+    private static String mib(long bytes) {
+        return bytes % (1 << 20) == 0 ? (bytes >> 20) + " MiB" : bytes + " bytes";
+    }
+
+    private static String hex(int magic) {
+        return String.format("0x%04X", magic);
+    }
+
+    /**
+     * Pins the cluster of a segment just stored and indexed, under the index's lock, as Barman's backups do:
+     * only a file durably stored pins, so a first upload that failed or conflicted leaves the archive open. An
+     * identity.json without walship's fields (Barman wrote it) gets them added. The file is stored either way:
+     * a pin that cannot be written is logged and tried again with the next segment.
+     */
+    public synchronized void pin(WalPageHeader header) {
         try {
+            Optional<Identity> known = identity();
+            if (known.isPresent() && known.get().isComplete()) {
+                return;
+            }
+            Identity pinned = Identity.of(header);
+            String json = known.isPresent()
+                    ? pinned.completing(Files.readString(identityFile(), StandardCharsets.UTF_8))
+                    : pinned.toJson();
             Durable.createDirectories(server.directories().backupDirectory());
-            AtomicFile.replaceDurably(identityFile(), pinned.toJson().getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new IngestException(ReplyCode.FAILED, "cannot write " + identityFile() + ": " + e.getMessage(), e);
+            AtomicFile.replaceDurably(identityFile(), json.getBytes(StandardCharsets.UTF_8));
+            identity = Identity.parse(identityFile(), json);
+            LOG.info("server '" + server.name() + "' archives PostgreSQL system " + pinned.systemId() + " ("
+                    + mib(header.segmentSize()) + " segments, WAL magic " + hex(header.magic()) + "), pinned in "
+                    + identityFile());
+        } catch (IOException | IngestException e) {
+            LOG.warning("cannot pin server '" + server.name() + "' to PostgreSQL system " + header.systemIdString()
+                    + " in " + identityFile() + " (" + e.getMessage() + "); trying again with the next segment");
         }
-        identity = pinned;
     }
 
     private Optional<Identity> identity() throws IngestException {

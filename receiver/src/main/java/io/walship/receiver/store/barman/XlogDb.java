@@ -39,7 +39,7 @@ public final class XlogDb {
     private final Path lockFile;
     private final Duration lockTimeout;
     private final XlogDbGeneration generation;
-    private final ReentrantLock local = new ReentrantLock();
+    private final ReentrantLock local = new ReentrantLock(true);
     /** Guarded by {@link #local}. */
     private boolean onServerFile;
     /** A {@code <server>-xlog.db} left by a newer Barman is no reason to leave wals/xlog.db for an older one. */
@@ -150,22 +150,30 @@ public final class XlogDb {
 
     /**
      * Takes Barman's lock; the caller must hold it around {@link #contains} and {@link #append}. Uploads of
-     * this receiver queue on a JVM lock first, so a wait on the flock means another process holds it.
+     * this receiver queue on a JVM lock first, in order, so a wait on the flock means another process holds it.
+     * The whole wait, queue and flock together, is bounded by the lock timeout. Callers wait on threads of their
+     * own (see {@link BarmanStore}), never on one that other servers' uploads or downloads need.
      */
     public Held lock() throws IOException {
+        long deadline = System.nanoTime() + lockTimeout.toNanos();
         try {
             if (!local.tryLock(lockTimeout.toNanos(), TimeUnit.NANOSECONDS)) {
-                throw new IOException("timed out after " + lockTimeout.toSeconds() + " s waiting for other uploads "
-                        + "to the same server (lock " + lockFile + ")");
+                throw timedOut();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while waiting for the lock on " + lockFile, e);
         }
         try {
-            Flock flock = Flock.acquire(lockFile, lockTimeout, () -> LOG.info("waiting up to "
-                    + lockTimeout.toSeconds() + " s for " + lockFile + ", held by another process (a barman "
-                    + "command?)"));
+            Flock flock;
+            try {
+                flock = Flock.acquire(lockFile, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())),
+                        () -> LOG.info("waiting up to " + lockTimeout.toSeconds() + " s for " + lockFile
+                                + ", held by " + LockHolder.of(lockFile).orElse("another process (a barman "
+                                + "command?)")));
+            } catch (Flock.Timeout e) {
+                throw timedOut();
+            }
             try {
                 // Decided before the caller stores anything, so that a new index never lists a file twice.
                 current = file();
@@ -186,6 +194,12 @@ public final class XlogDb {
             local.unlock();
             throw e;
         }
+    }
+
+    private IOException timedOut() {
+        return new IOException("waited " + lockTimeout.toSeconds() + " s (lock_timeout) for Barman's lock "
+                + lockFile + ", held by " + LockHolder.of(lockFile).orElse("another process (a barman command?)")
+                + "; nothing was stored, retry once it is released");
     }
 
     private Path locked() {

@@ -54,7 +54,7 @@ class BarmanLayoutTest {
         Ingest ingest = store.begin("pg", WalFileName.parse(name), content.length, MTIME);
         try {
             ingest.write(ByteBuffer.wrap(content));
-            return ingest.finish((int) crc.getValue());
+            return ingest.finish((int) crc.getValue()).toCompletableFuture().join();
         } catch (IngestException | RuntimeException e) {
             ingest.abort();
             throw e;

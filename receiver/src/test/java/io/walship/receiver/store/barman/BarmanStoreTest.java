@@ -58,7 +58,8 @@ class BarmanStoreTest {
     private static final String MTIME_REPR = "1795617864.9438703";
     private static final String SEGMENT = "000000010000000000000001";
     private static final String HASH_DIR = "0000000100000000";
-    private static final String IDENTITY = "{\"systemid\": \"7301234567890123456\", \"version\": \"15\"}\n";
+    private static final String IDENTITY = "{\"systemid\": \"7301234567890123456\", \"version\": \"15\", "
+            + "\"walship_wal_segment_size\": 1048576, \"walship_xlog_page_magic\": 53520}\n";
     /** Chunk sizes the fake agent cycles through, so the 40-byte header arrives in pieces. */
     private static final int[] CHUNKS = {10, 29, 1000, 64 * 1024, 7};
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
@@ -89,16 +90,20 @@ class BarmanStoreTest {
 
     /** A valid 1 MiB segment: a long page header matching the name, a few pages of records, zeroes after. */
     private static byte[] segment(String fileName, long systemId, long seed) {
+        return segment(fileName, systemId, seed, MIB, 0xD110);
+    }
+
+    private static byte[] segment(String fileName, long systemId, long seed, int segmentSize, int magic) {
         WalFileName name = WalFileName.parse(fileName);
-        byte[] bytes = new byte[MIB];
+        byte[] bytes = new byte[segmentSize];
         ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        b.putShort(0, (short) 0xD110);
+        b.putShort(0, (short) magic);
         b.putShort(2, (short) 0x0002);
         b.putInt(4, (int) name.timeline());
-        b.putLong(8, name.startLsn(MIB));
+        b.putLong(8, name.startLsn(segmentSize));
         b.putInt(16, 0);
         b.putLong(24, systemId);
-        b.putInt(32, MIB);
+        b.putInt(32, segmentSize);
         b.putInt(36, 8192);
         byte[] records = new byte[3 * 8192 - 40];
         new Random(seed).nextBytes(records);
@@ -127,7 +132,7 @@ class BarmanStoreTest {
                 ingest.write(ByteBuffer.wrap(content, offset, length));
                 offset += length;
             }
-            return ingest.finish(crc32c);
+            return ingest.finish(crc32c).toCompletableFuture().join();
         } catch (IngestException | RuntimeException e) {
             ingest.abort();
             throw e;
@@ -277,7 +282,8 @@ class BarmanStoreTest {
         assertArrayEquals(second, Files.readAllBytes(other));
         assertEquals(List.of(SEGMENT + "\t" + MIB + "\t" + MTIME_REPR + "\tNone"),
                 Files.readAllLines(home.resolve("pg2").resolve("wals").resolve("xlog.db")));
-        assertEquals("{\"systemid\": \"7400000000000000001\", \"version\": \"15\"}\n",
+        assertEquals("{\"systemid\": \"7400000000000000001\", \"version\": \"15\", \"walship_wal_segment_size\": "
+                + "1048576, \"walship_xlog_page_magic\": 53520}\n",
                 Files.readString(home.resolve("pg2").resolve("identity.json")));
     }
 
@@ -448,6 +454,74 @@ class BarmanStoreTest {
     }
 
     @Test
+    void anIdentityWrittenByBarmanGetsWalshipsFieldsAndKeepsItsOwn() throws IOException, IngestException {
+        Files.createDirectories(home.resolve("pg"));
+        String barmans = "{\n    \"systemid\": \"7301234567890123456\",\n    \"version\": \"15\"\n}\n";
+        Files.writeString(home.resolve("pg").resolve("identity.json"), barmans);
+
+        assertEquals(ReplyCode.STORED, push(store(Compression.NONE), SEGMENT, segment(SEGMENT, SYSTEM_ID, 1)).code());
+
+        assertEquals("{\n    \"systemid\": \"7301234567890123456\",\n    \"version\": \"15\", "
+                + "\"walship_wal_segment_size\": 1048576, \"walship_xlog_page_magic\": 53520\n}\n",
+                Files.readString(home.resolve("pg").resolve("identity.json")));
+    }
+
+    @Test
+    void aSegmentOfAnotherSizeFromThePinnedClusterIsRejected() throws IOException, IngestException {
+        BarmanStore store = store(Compression.NONE);
+        push(store, SEGMENT, segment(SEGMENT, SYSTEM_ID, 1));
+        // In 2 MiB segments this name means LSN 0/400000, which the 1 MiB archive holds as segment ...04.
+        String next = "000000010000000000000002";
+
+        assertRejected(() -> push(store, next, segment(next, SYSTEM_ID, 2, 2 * MIB, 0xD110)),
+                next + " is a WAL segment of 2 MiB", "segments of 1 MiB", "Barman server of its own");
+
+        assertFalse(Files.exists(wals().resolve(HASH_DIR).resolve(next)));
+        assertEquals(1, xlogDbLines().size());
+        assertNoHiddenFiles();
+    }
+
+    @Test
+    void aSegmentWithAnotherWalMagicFromThePinnedClusterIsRejected() throws IOException, IngestException {
+        BarmanStore store = store(Compression.NONE);
+        push(store, SEGMENT, segment(SEGMENT, SYSTEM_ID, 1));
+        String next = "000000010000000000000002";
+
+        assertRejected(() -> push(store, next, segment(next, SYSTEM_ID, 2, MIB, 0xD113)), "magic 0xD113",
+                "magic 0xD110");
+
+        assertFalse(Files.exists(wals().resolve(HASH_DIR).resolve(next)));
+        assertNoHiddenFiles();
+    }
+
+    @Test
+    void aFirstUploadThatConflictsDoesNotPinTheCluster() throws IOException, IngestException {
+        // A segment another cluster left there before any identity was written.
+        byte[] foreign = segment(SEGMENT, OTHER_SYSTEM_ID, 1);
+        Files.createDirectories(wals().resolve(HASH_DIR));
+        Files.write(wals().resolve(HASH_DIR).resolve(SEGMENT), foreign);
+        BarmanStore store = store(Compression.NONE);
+
+        assertEquals(ReplyCode.CONFLICT, push(store, SEGMENT, segment(SEGMENT, SYSTEM_ID, 1)).code());
+        assertFalse(Files.exists(home.resolve("pg").resolve("identity.json")), "a conflict must not pin");
+
+        String next = "000000010000000000000002";
+        assertEquals(ReplyCode.STORED, push(store, next, segment(next, SYSTEM_ID, 2)).code());
+        assertEquals(IDENTITY, Files.readString(home.resolve("pg").resolve("identity.json")),
+                "the first segment stored pins");
+    }
+
+    @Test
+    void aFirstUploadThatFailsItsChecksumDoesNotPinTheCluster() throws IOException {
+        byte[] content = segment(SEGMENT, SYSTEM_ID, 1);
+
+        assertRejected(() -> push(store(Compression.NONE), "pg", SEGMENT, content, content.length,
+                crc(content) + 1), "checksum mismatch");
+
+        assertFalse(Files.exists(home.resolve("pg").resolve("identity.json")));
+    }
+
+    @Test
     void aHeaderNotMatchingTheNameIsRejected() throws IOException {
         byte[] content = segment("000000010000000000000005", SYSTEM_ID, 1);
 
@@ -513,7 +587,7 @@ class BarmanStoreTest {
         Ingest ingest = store(Compression.NONE).begin("pg", WalFileName.parse(SEGMENT), content.length, mtimeNanos);
         ingest.write(ByteBuffer.wrap(content));
 
-        assertEquals(ReplyCode.STORED, ingest.finish(crc(content)).code());
+        assertEquals(ReplyCode.STORED, ingest.finish(crc(content)).toCompletableFuture().join().code());
         assertEquals(1, xlogDbLines().size());
     }
 
@@ -655,7 +729,7 @@ class BarmanStoreTest {
                 try {
                     ingest.write(ByteBuffer.wrap(content));
                     beforeFinish.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-                    return ingest.finish(crc(content)).code();
+                    return ingest.finish(crc(content)).toCompletableFuture().join().code();
                 } finally {
                     ingest.abort();
                 }
