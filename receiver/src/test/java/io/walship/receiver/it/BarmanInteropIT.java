@@ -214,6 +214,13 @@ class BarmanInteropIT {
                     "expected 'archiver errors: OK': " + check.describe());
             assertTrue(check.stdout().lines().noneMatch(l -> l.contains("WAL archive") && !l.endsWith(": OK")),
                     "expected no complaint about the WAL archive: " + check.describe());
+            // Barman compares its connection's system identifier with identity.json, which walship wrote with
+            // fields of its own beside Barman's.
+            String identity = Files.readString(layout.serverDir(server).resolve("identity.json"));
+            assertTrue(identity.contains("\"walship_wal_segment_size\": 16777216"), identity);
+            assertTrue(check.stdout().lines().anyMatch(l -> l.strip().equals("systemid coherence: OK")),
+                    "expected 'systemid coherence: OK' with walship's identity.json " + identity + ": "
+                    + check.describe());
         }
     }
 
@@ -317,7 +324,8 @@ class BarmanInteropIT {
             int logMark = receiver.stderr().length();
             String segment = cluster.switchWal();
             boolean waiting = PostgresCluster.poll(Duration.ofSeconds(30), () -> receiver.stderr().substring(logMark)
-                    .contains("s for " + barmanHome.resolve("." + SERVER + "-xlogdb.lock") + ", held by another"));
+                    .contains("s for " + barmanHome.resolve("." + SERVER + "-xlogdb.lock") + ", held by pid " + delete.pid()
+                    + " ("));
             assertTrue(waiting, "expected the receiver to log that it waits for Barman's lock:\n" + receiver.stderr());
             assertTrue(delete.alive(), delete.describe("ended before walship's upload was checked"));
             assertFalse(Files.exists(storedPath(SERVER, segment)),
