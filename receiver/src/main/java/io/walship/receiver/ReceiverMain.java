@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
@@ -91,10 +92,14 @@ public final class ReceiverMain implements Callable<Integer> {
         cfg = cfg.readBy(barman);
         BarmanStore store = new BarmanStore(cfg.servers().values(), cfg.lockTimeout());
         sweepUnfinishedUploads(store);
+        ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(task -> Thread.ofPlatform()
+                .daemon().name("walship-housekeeping").unstarted(task));
         // Again later, for what a receiver killed just before this one started left behind.
-        Executors.newSingleThreadScheduledExecutor(task -> Thread.ofPlatform().daemon().name("walship-sweep")
-                .unstarted(task)).scheduleWithFixedDelay(() -> sweepUnfinishedUploads(store), UNFINISHED.toSeconds(),
+        housekeeping.scheduleWithFixedDelay(() -> sweepUnfinishedUploads(store), UNFINISHED.toSeconds(),
                 UNFINISHED.toSeconds(), TimeUnit.SECONDS);
+        // Beside the uploads, since it waits for each server's lock; again later for a server whose lock was busy.
+        housekeeping.scheduleWithFixedDelay(store::reconcileUnindexedFiles, 0, UNFINISHED.toSeconds(),
+                TimeUnit.SECONDS);
         int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
         ReceiverServer server;
         try {

@@ -132,8 +132,10 @@ public record BarmanConfig(Path file, List<Path> files, Path barmanHome, Path lo
                 "%(backup_directory)s/wals");
         // Barman 3.13 and later; older versions warn about the unknown key and keep xlog.db in wals_directory.
         Path xlogdbDirectory = directory(ini, file, section, vars, "xlogdb_directory", true, "%(wals_directory)s");
+        Path errorsDirectory = directory(ini, file, section, vars, "errors_directory", false,
+                "%(backup_directory)s/errors");
         return new BarmanServerConfig(section, new ServerDirectories(backupDirectory, walsDirectory, xlogdbDirectory,
-                lockDir), compression, compressionSource);
+                lockDir, errorsDirectory), compression, compressionSource);
     }
 
     private static Path directory(BarmanIni ini, Path file, String section, Map<String, String> vars, String key,

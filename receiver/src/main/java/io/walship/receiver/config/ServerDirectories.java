@@ -11,13 +11,16 @@ import java.nio.file.Path;
  *     and older
  * @param xlogdbDirectory Barman's xlogdb_directory, which holds {@code <server>-xlog.db} for Barman 3.13 and later
  * @param lockDirectory Barman's barman_lock_directory, which holds {@code .<server>-xlogdb.lock}
+ * @param errorsDirectory Barman's errors_directory, where files that do not belong in the archive are moved
+ *     aside; {@code barman check} reports any file there
  */
-public record ServerDirectories(Path backupDirectory, Path walsDirectory, Path xlogdbDirectory, Path lockDirectory) {
+public record ServerDirectories(Path backupDirectory, Path walsDirectory, Path xlogdbDirectory, Path lockDirectory,
+        Path errorsDirectory) {
 
     /** Barman's defaults for server {@code name} of {@code barmanHome}. */
     public static ServerDirectories defaults(Path barmanHome, String name) {
         Path backup = barmanHome.resolve(name);
         Path wals = backup.resolve("wals");
-        return new ServerDirectories(backup, wals, wals, barmanHome);
+        return new ServerDirectories(backup, wals, wals, barmanHome, backup.resolve("errors"));
     }
 }

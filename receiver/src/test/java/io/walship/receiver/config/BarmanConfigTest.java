@@ -66,6 +66,7 @@ class BarmanConfigTest {
         assertEquals(home.resolve("pg/wals"), pg.directories().walsDirectory());
         assertEquals(home.resolve("pg/wals"), pg.directories().xlogdbDirectory(),
                 "xlogdb_directory defaults to wals_directory");
+        assertEquals(home.resolve("pg/errors"), pg.directories().errorsDirectory());
         assertEquals(Optional.empty(), pg.compression(), "no compression unless configured");
         assertEquals("Barman's default (no compression)", pg.compressionSource());
     }

@@ -130,7 +130,8 @@ class ReceiverConfigWithBarmanTest {
                 """);
 
         assertEquals(Optional.empty(), config.barmanConfig());
-        assertEquals(new ServerDirectories(home.resolve("pg"), home.resolve("pg/wals"), home.resolve("pg/wals"), home),
+        assertEquals(new ServerDirectories(home.resolve("pg"), home.resolve("pg/wals"), home.resolve("pg/wals"), home,
+                home.resolve("pg/errors")),
                 config.servers().get("pg").directories());
         assertEquals(file + ":6: [receiver] compression", config.servers().get("pg").compressionSource());
         assertEquals(file + ":11: [pg2] compression", config.servers().get("pg2").compressionSource());

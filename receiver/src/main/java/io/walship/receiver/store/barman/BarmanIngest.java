@@ -181,7 +181,7 @@ final class BarmanIngest implements Ingest {
                             + "Check that only one cluster archives to this server");
                 }
                 if (!xlogDb.contains(name.name())) {
-                    xlogDb.append(XlogDbLine.of(destination, indexTime(destination)));
+                    xlogDb.append(XlogDbLine.of(destination, IndexTime.of(destination, mtimeNanos)));
                 }
                 return new Outcome(ReplyCode.ALREADY_STORED, name.name() + " was already archived with "
                         + "identical content");
@@ -198,23 +198,6 @@ final class BarmanIngest implements Ingest {
             }
             return new Outcome(ReplyCode.STORED, name.name() + " stored");
         }
-    }
-
-    /**
-     * The time a stored file that the index does not list yet (a crash between the rename and the index line) is
-     * indexed with: its own, as barman rebuild-xlogdb would take it; where that time makes no index line (stored
-     * by a walship that let such times through), this upload's, given to the stored file too so that the two agree.
-     */
-    private long indexTime(Path stored) throws IOException {
-        long storedTime = Files.getLastModifiedTime(stored).to(TimeUnit.NANOSECONDS);
-        if (XlogDbLine.isIndexable(storedTime)) {
-            return storedTime;
-        }
-        Files.setLastModifiedTime(stored, FileTime.from(mtimeNanos, TimeUnit.NANOSECONDS));
-        try (FileChannel file = FileChannel.open(stored, StandardOpenOption.READ)) {
-            file.force(true);
-        }
-        return mtimeNanos;
     }
 
     @Override

@@ -13,12 +13,15 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -39,6 +42,7 @@ public final class BarmanStore implements WalStore {
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
 
     private final Map<String, ServerArchive> servers = new LinkedHashMap<>();
+    private final Set<String> reconciled = ConcurrentHashMap.newKeySet();
     /**
      * Commits wait for each server's lock, for as long as lock_timeout when Barman holds it: one virtual thread
      * each, so that a server whose lock is busy occupies no thread that another server's uploads, a TLS handshake
@@ -64,6 +68,32 @@ public final class BarmanStore implements WalStore {
             if (swept.files() > 0) {
                 LOG.info("removed " + swept.files() + " unfinished uploads (" + swept.bytes() + " bytes) that a "
                         + "stopped receiver left under " + wals);
+            }
+        }
+    }
+
+    /**
+     * Indexes the stored files a receiver that stopped between a rename and its index line left unlisted, or moves
+     * them aside when they are damaged, in every server not reconciled yet; one whose lock stays busy is tried
+     * again on the next call.
+     */
+    public void reconcileUnindexedFiles() {
+        for (ServerArchive archive : servers.values()) {
+            if (reconciled.contains(archive.name())) {
+                continue;
+            }
+            try {
+                UnindexedFiles.Reconciled result = UnindexedFiles.reconcile(archive, archive.errorsDirectory(),
+                        Clock.systemUTC());
+                reconciled.add(archive.name());
+                if (result.indexed() + result.movedAside() > 0) {
+                    LOG.info("server '" + archive.name() + "': indexed " + result.indexed() + " stored files the "
+                            + "index did not list, moved " + result.movedAside() + " damaged ones to "
+                            + archive.errorsDirectory());
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.warning("server '" + archive.name() + "': cannot check for stored files the index does not "
+                        + "list (" + e.getMessage() + "); trying again later");
             }
         }
     }

@@ -14,6 +14,11 @@ public record HashDirLayout(Path walsDir) {
         return String.format("%08X%08X", name.timeline(), name.log());
     }
 
+    /** Whether {@code name} is what {@link #hashDir} makes: 16 upper-case hex digits. */
+    public static boolean isHashDir(String name) {
+        return name.length() == 16 && name.chars().allMatch(c -> c >= '0' && c <= '9' || c >= 'A' && c <= 'F');
+    }
+
     public Path directoryOf(WalFileName name) {
         return name.kind() == WalFileName.Kind.HISTORY ? walsDir : walsDir.resolve(hashDir(name));
     }

@@ -42,6 +42,11 @@ public final class ServerArchive {
         return xlogDb;
     }
 
+    /** Where files that do not belong in the archive are moved aside, for barman check to report. */
+    public Path errorsDirectory() {
+        return server.directories().errorsDirectory();
+    }
+
     public Compression compression() {
         return server.compression();
     }

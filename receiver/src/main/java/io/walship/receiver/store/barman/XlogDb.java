@@ -17,8 +17,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Logger;
@@ -207,6 +209,23 @@ public final class XlogDb {
             throw new IllegalStateException("xlog.db used without holding its lock");
         }
         return current;
+    }
+
+    /** Every name the index lists; only while holding {@link #lock()}. */
+    public Set<String> names() throws IOException {
+        Path file = locked();
+        Set<String> names = new HashSet<>();
+        if (Files.exists(file)) {
+            try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                String line;
+                while ((line = reader.readLine()) != null) {
+                    if (!line.isBlank()) {
+                        names.add(XlogDbLine.nameOf(line));
+                    }
+                }
+            }
+        }
+        return names;
     }
 
     /** Whether the index lists {@code name}; only while holding {@link #lock()}. */

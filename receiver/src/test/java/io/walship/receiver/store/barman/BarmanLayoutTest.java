@@ -201,7 +201,7 @@ class BarmanLayoutTest {
         Path backupDir = home.resolve("backup/pg");
         Path wals = home.resolve("archive/pg");
         BarmanServer server = new BarmanServer("pg", Set.of(), Compression.BZIP2, "test",
-                new ServerDirectories(backupDir, wals, xlogdbDir, lockDir), XlogDbGeneration.SERVER_XLOG_DB);
+                new ServerDirectories(backupDir, wals, xlogdbDir, lockDir, backupDir.resolve("errors")), XlogDbGeneration.SERVER_XLOG_DB);
         BarmanStore store = new BarmanStore(List.of(server), TIMEOUT);
 
         push(store, "000000010000000000000001");

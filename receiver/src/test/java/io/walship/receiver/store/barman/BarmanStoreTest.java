@@ -23,6 +23,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
@@ -285,6 +286,55 @@ class BarmanStoreTest {
         assertEquals("{\"systemid\": \"7400000000000000001\", \"version\": \"15\", \"walship_wal_segment_size\": "
                 + "1048576, \"walship_xlog_page_magic\": 53520}\n",
                 Files.readString(home.resolve("pg2").resolve("identity.json")));
+    }
+
+    // ---- stored but not indexed, found at start-up ----
+
+    @Test
+    void startUpIndexesSoundFilesTheIndexMissesAndMovesDamagedOnesAsideDeletingNothing() throws Exception {
+        BarmanStore store = store(Map.of("pg", Compression.ZSTD, "pg2", Compression.ZSTD));
+        push(store, SEGMENT, segment(SEGMENT, SYSTEM_ID, 1));
+        // Files as a receiver that stopped between rename and index line leaves them, in each codec.
+        String second = "000000010000000000000002";
+        String third = "000000010000000000000003";
+        String fourth = "000000010000000000000004";
+        String fifth = "000000010000000000000005";
+        push(store, "pg2", second, segment(second, SYSTEM_ID, 2), MIB, crc(segment(second, SYSTEM_ID, 2)));
+        Path hashDir = wals().resolve(HASH_DIR);
+        Files.copy(home.resolve("pg2/wals").resolve(HASH_DIR).resolve(second), hashDir.resolve(second),
+                StandardCopyOption.COPY_ATTRIBUTES);
+        Files.write(hashDir.resolve(third), segment(third, SYSTEM_ID, 3));
+        Files.setLastModifiedTime(hashDir.resolve(third), FileTime.fromMillis(0));
+        byte[] damaged = Files.readAllBytes(hashDir.resolve(second));
+        damaged[damaged.length / 2] ^= 0x55;
+        Files.write(hashDir.resolve(fourth), damaged);
+        Files.write(hashDir.resolve(fifth), segment(second, SYSTEM_ID, 5));
+        Files.writeString(wals().resolve("00000002.history"), "1\t0/3000000\tno recovery target specified\n");
+        Files.writeString(hashDir.resolve(".000000010000000000000009.walship-tmp"), "an upload in progress");
+        Files.writeString(hashDir.resolve("00000001000000000000000a"), "not a name walship gives");
+        long before = System.currentTimeMillis();
+
+        store.reconcileUnindexedFiles();
+
+        List<String> names = xlogDbLines().stream().map(XlogDbLine::nameOf).toList();
+        assertEquals(List.of(SEGMENT, second, third, "00000002.history"), names, "sound files indexed, in order");
+        assertEquals(line(second, hashDir.resolve(second), Compression.ZSTD), xlogDbLines().get(1));
+        long thirdTime = Files.getLastModifiedTime(hashDir.resolve(third)).toMillis();
+        assertTrue(thirdTime >= before, "a file without a usable time is given the time it was indexed at");
+        Path errors = home.resolve("pg/errors");
+        try (Stream<Path> aside = Files.list(errors)) {
+            List<String> moved = aside.map(p -> p.getFileName().toString()).sorted().toList();
+            assertEquals(2, moved.size(), moved.toString());
+            assertTrue(moved.get(0).matches(fourth + "\\.\\d{8}T\\d{6}Z\\.damaged"), moved.toString());
+            assertTrue(moved.get(1).matches(fifth + "\\.\\d{8}T\\d{6}Z\\.damaged"), moved.toString());
+            assertArrayEquals(damaged, Files.readAllBytes(errors.resolve(moved.get(0))), "moved, not changed");
+        }
+        assertFalse(Files.exists(hashDir.resolve(fourth)));
+        assertTrue(Files.exists(hashDir.resolve(".000000010000000000000009.walship-tmp")), "not a stored file");
+        assertTrue(Files.exists(hashDir.resolve("00000001000000000000000a")), "not walship's to judge");
+
+        store.reconcileUnindexedFiles();
+        assertEquals(4, xlogDbLines().size(), "reconciled once");
     }
 
     // ---- the same name again ----

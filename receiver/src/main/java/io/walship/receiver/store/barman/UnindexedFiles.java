@@ -1,0 +1,115 @@
+package io.walship.receiver.store.barman;
+
+import io.walship.fs.Durable;
+import io.walship.wal.WalFileName;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+
+/**
+ * What a crash between a rename into the archive and its index line leaves: a stored file xlog.db does not list,
+ * which Barman neither restores nor expires. Found under the index's lock (Barman's own archiver renames and
+ * indexes under it too, so a file it does not list then is nobody's work in progress), each is indexed when it is
+ * sound, or moved to the server's errors directory when not, where {@code barman check} reports it. Nothing is
+ * deleted.
+ */
+final class UnindexedFiles {
+
+    private static final Logger LOG = Logger.getLogger(UnindexedFiles.class.getName());
+    /** Barman's stamp for files in its errors directory. */
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+            .withZone(ZoneOffset.UTC);
+    private static final String DAMAGED = ".damaged";
+
+    /** How many files were indexed and how many moved aside. */
+    record Reconciled(int indexed, int movedAside) {
+    }
+
+    private UnindexedFiles() {
+    }
+
+    static Reconciled reconcile(ServerArchive archive, Path errorsDirectory, Clock clock) throws IOException {
+        int indexed = 0;
+        int movedAside = 0;
+        XlogDb xlogDb = archive.xlogDb();
+        try (XlogDb.Held lock = xlogDb.lock()) {
+            Set<String> listed = xlogDb.names();
+            for (Path stored : storedFiles(archive.layout().walsDir())) {
+                String fileName = stored.getFileName().toString();
+                if (listed.contains(fileName)) {
+                    continue;
+                }
+                WalFileName name = WalFileName.parse(fileName);
+                Optional<String> problem = archive.layout().pathOf(name).equals(stored)
+                        ? StoredFileCheck.problem(name, stored)
+                        : Optional.of("it is not where Barman looks for it (" + archive.layout().pathOf(name) + ")");
+                if (problem.isEmpty()) {
+                    xlogDb.append(XlogDbLine.of(stored, IndexTime.of(stored, TimeUnit.MILLISECONDS.toNanos(
+                            clock.millis()))));
+                    indexed++;
+                    LOG.warning("indexed " + stored + ", which was stored but not in the index (the receiver "
+                            + "stopped between the two)");
+                } else {
+                    Path aside = moveAside(stored, errorsDirectory, clock);
+                    movedAside++;
+                    LOG.warning("moved " + stored + " to " + aside + ": it was stored but not indexed, and "
+                            + problem.get() + "; barman check reports it until it is looked at and removed");
+                }
+            }
+        }
+        return new Reconciled(indexed, movedAside);
+    }
+
+    /** Segments in the hash directories and history files beside them, as Barman names them; no hidden file. */
+    private static List<Path> storedFiles(Path wals) throws IOException {
+        List<Path> files = new ArrayList<>();
+        if (!Files.isDirectory(wals)) {
+            return files;
+        }
+        try (Stream<Path> entries = Files.list(wals)) {
+            for (Path entry : entries.sorted().toList()) {
+                String name = entry.getFileName().toString();
+                if (Files.isDirectory(entry) && HashDirLayout.isHashDir(name)) {
+                    try (Stream<Path> inDir = Files.list(entry)) {
+                        inDir.filter(UnindexedFiles::isWalFile).sorted().forEach(files::add);
+                    }
+                } else if (isWalFile(entry)) {
+                    files.add(entry);
+                }
+            }
+        }
+        return files;
+    }
+
+    private static boolean isWalFile(Path file) {
+        return Files.isRegularFile(file) && isUpperCaseWalName(file.getFileName().toString());
+    }
+
+    private static boolean isUpperCaseWalName(String name) {
+        try {
+            WalFileName.parse(name);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static Path moveAside(Path stored, Path errorsDirectory, Clock clock) throws IOException {
+        Durable.createDirectories(errorsDirectory);
+        Path aside = errorsDirectory.resolve(stored.getFileName() + "." + STAMP.format(clock.instant()) + DAMAGED);
+        Files.move(stored, aside);
+        Durable.syncDirectory(errorsDirectory);
+        Durable.syncDirectory(stored.getParent());
+        return aside;
+    }
+}
