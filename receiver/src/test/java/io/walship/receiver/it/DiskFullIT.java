@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.AfterAll;
@@ -66,13 +67,7 @@ class DiskFullIT {
         Path file = history(10);
 
         // Room for the upload's compressed temp file, not for its whole index line.
-        limitFileSize(Files.size(xlogDb) + 10);
-        Proc.Result full;
-        try {
-            full = push(file);
-        } finally {
-            limitFileSize(-1);
-        }
+        Proc.Result full = pushWithFileSizeLimit(Files.size(xlogDb) + 10, file).getFirst();
 
         assertEquals(EXIT_RECEIVER_ERROR, full.exitCode(), "expected the receiver's error: " + full.describe());
         assertTrue(full.stderr().contains("File too large"), "expected the cause in one line: " + full.describe());
@@ -80,9 +75,50 @@ class DiskFullIT {
 
         push(file).assertSuccess("push of " + file.getFileName() + " once there is room again");
         List<XlogDbEntry> entries = XlogDbEntry.read(xlogDb);
-        assertEquals(9, entries.size(), "expected one line per file: " + entries);
-        assertEquals(file.getFileName().toString(), entries.getLast().name());
-        assertEquals(Files.size(store.walPath(SERVER, file.getFileName().toString())), entries.getLast().size());
+        assertEquals(entries.stream().map(XlogDbEntry::name).distinct().count(), entries.size(),
+                "expected one line per file: " + entries);
+        List<XlogDbEntry> ofFile = entries.stream().filter(e -> e.name().equals(file.getFileName().toString()))
+                .toList();
+        assertEquals(1, ofFile.size(), "expected the file indexed: " + entries);
+        assertEquals(Files.size(store.walPath(SERVER, file.getFileName().toString())), ofFile.getFirst().size());
+    }
+
+    @Test
+    void aFullDiskAtTheTempFileFailsTheUploadLeavesNothingAndTheRetryStoresIt() throws IOException {
+        Path file = history(40);
+        Path xlogDb = store.xlogDb(SERVER);
+        push(history(39)).assertSuccess("push of a first file");
+        String before = Files.readString(xlogDb);
+
+        // Less than gzip's own header: the first write of the temp file fails.
+        Proc.Result full = pushWithFileSizeLimit(8, file).getFirst();
+
+        assertEquals(EXIT_RECEIVER_ERROR, full.exitCode(), "expected the receiver's error: " + full.describe());
+        assertTrue(full.stderr().contains("File too large"), "expected the cause in one line: " + full.describe());
+        assertEquals(1, full.stderr().strip().lines().count(), full.describe());
+        assertEquals(before, Files.readString(xlogDb));
+        assertEquals(List.of(), store.hiddenFiles(SERVER), "expected no temp file left behind");
+        assertTrue(Files.notExists(store.walPath(SERVER, file.getFileName().toString())));
+
+        push(file).assertSuccess("push of " + file.getFileName() + " once there is room again");
+    }
+
+    /** After a crash PostgreSQL pushes again what the archive may have: answering that must need no space. */
+    @Test
+    void anIdenticalRePushIsAnsweredOnAFullDisk() throws IOException {
+        Path file = history(50);
+        push(file).assertSuccess("first push of " + file.getFileName());
+        Path xlogDb = store.xlogDb(SERVER);
+        String before = Files.readString(xlogDb);
+
+        List<Proc.Result> pushed = pushWithFileSizeLimit(0, file, history(51));
+        Proc.Result again = pushed.get(0);
+        Proc.Result other = pushed.get(1);
+
+        again.assertSuccess("identical re-push of " + file.getFileName() + " on a full disk");
+        assertEquals(EXIT_RECEIVER_ERROR, other.exitCode(), "a new file still needs room: " + other.describe());
+        assertEquals(before, Files.readString(xlogDb));
+        assertEquals(List.of(), store.hiddenFiles(SERVER));
     }
 
     /** A timeline's history file as PostgreSQL writes it: one line for each timeline before it. */
@@ -99,6 +135,20 @@ class DiskFullIT {
     private Proc.Result push(Path file) throws IOException {
         return bed.launcher().run("push", "--config", agentConfig.toString(), file.toString(),
                 file.getFileName().toString());
+    }
+
+    /** Pushes {@code files} one after another while the receiver may write files of at most {@code bytes}. */
+    private List<Proc.Result> pushWithFileSizeLimit(long bytes, Path... files) throws IOException {
+        limitFileSize(bytes);
+        try {
+            List<Proc.Result> results = new ArrayList<>();
+            for (Path file : files) {
+                results.add(push(file));
+            }
+            return results;
+        } finally {
+            limitFileSize(-1);
+        }
     }
 
     /** The receiver's soft limit on the size of the files it writes; -1 lifts it. */

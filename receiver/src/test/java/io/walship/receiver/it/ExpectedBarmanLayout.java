@@ -40,6 +40,13 @@ final class ExpectedBarmanLayout {
         return serverDir(server).resolve("wals/xlog.db");
     }
 
+    /** Dot files under the server's wals directory, where uploads keep their temp files (xlog.db's lock is not). */
+    List<Path> hiddenFiles(String server) throws IOException {
+        try (Stream<Path> files = Files.walk(serverDir(server).resolve("wals"))) {
+            return files.filter(p -> p.getFileName().toString().startsWith(".")).toList();
+        }
+    }
+
     List<XlogDbEntry> xlogDbEntries(String server) throws IOException {
         return XlogDbEntry.read(xlogDb(server));
     }

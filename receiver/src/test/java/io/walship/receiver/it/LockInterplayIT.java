@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -116,10 +115,8 @@ class LockInterplayIT {
         // PostgreSQL retries on its own; the retry finds the lock free.
         cluster.waitArchived(segment, ARCHIVE_TIMEOUT);
         assertIndexedOnce(segment);
-        try (Stream<Path> files = Files.walk(store.serverDir(SERVER).resolve("wals"))) {
-            List<Path> hidden = files.filter(p -> p.getFileName().toString().startsWith(".")).toList();
-            assertEquals(List.of(), hidden, "expected no temporary file left behind by the failed uploads");
-        }
+        assertEquals(List.of(), store.hiddenFiles(SERVER), "expected no temporary file left behind by the failed "
+                + "uploads");
     }
 
     @Test

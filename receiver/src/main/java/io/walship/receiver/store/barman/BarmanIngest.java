@@ -24,7 +24,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
-import java.util.zip.CRC32C;
 
 /**
  * Receives one file into a hidden temp file next to its destination (Barman ignores dot files), then
@@ -41,32 +40,39 @@ final class BarmanIngest implements Ingest {
     private final WalFileName name;
     private final long size;
     private final long mtimeNanos;
+    private final ReceivedBytes received;
     private final Path directory;
     private final Path destination;
     private final Path temp;
-    private final FileChannel channel;
-    private final CompressingSink sink;
-    private final CRC32C crc = new CRC32C();
+    /** Opened with the first bytes, so that an upload that sends none holds no file and no codec. */
+    private FileChannel channel;
+    private CompressingSink sink;
     private final byte[] head;
     private int headFilled;
     private WalPageHeader header;
-    private long received;
     private boolean closed;
 
     /** {@code commits} runs the part that waits for Barman's lock. */
-    BarmanIngest(ServerArchive archive, Executor commits, WalFileName name, long size, long mtimeNanos)
-            throws IOException {
+    BarmanIngest(ServerArchive archive, Executor commits, WalFileName name, long size, long mtimeNanos) {
         this.archive = archive;
         this.commits = commits;
         this.name = name;
         this.size = size;
+        this.received = new ReceivedBytes(name, size);
         this.mtimeNanos = mtimeNanos;
         this.directory = archive.layout().directoryOf(name);
         this.destination = archive.layout().pathOf(name);
         this.head = name.kind().hasWalHeader() ? new byte[WalPageHeader.SIZE] : new byte[0];
         this.temp = UnfinishedUploads.tempFor(destination);
-        this.channel = createTemp(directory, temp);
-        this.sink = archive.compression().sink(channel, size);
+    }
+
+    private void open() throws IngestException {
+        try {
+            channel = createTemp(directory, temp);
+            sink = archive.compression().sink(channel, size);
+        } catch (IOException e) {
+            throw failed("cannot create a file for " + name.name() + " in " + directory, e);
+        }
     }
 
     /**
@@ -89,11 +95,10 @@ final class BarmanIngest implements Ingest {
     @Override
     public void write(ByteBuffer chunk) throws IngestException {
         int length = chunk.remaining();
-        if (received + length > size) {
-            throw IngestException.rejected(name.name() + ": the agent sent more than the " + size
-                    + " bytes it announced");
+        received.add(chunk);
+        if (channel == null) {
+            open();
         }
-        crc.update(chunk.duplicate());
         if (headFilled < head.length) {
             int take = Math.min(head.length - headFilled, length);
             chunk.duplicate().get(head, headFilled, take);
@@ -108,7 +113,6 @@ final class BarmanIngest implements Ingest {
         } catch (IOException e) {
             throw failed("cannot write " + temp, e);
         }
-        received += length;
     }
 
     private void checkHeader(WalPageHeader header) throws IngestException {
@@ -123,14 +127,7 @@ final class BarmanIngest implements Ingest {
     public CompletionStage<Outcome> finish(int crc32c) throws IngestException {
         boolean handedOver = false;
         try {
-            if (received != size) {
-                throw IngestException.rejected(name.name() + ": received " + received + " of " + size
-                        + " bytes; the file changed or the transfer broke, retry");
-            }
-            if ((int) crc.getValue() != crc32c) {
-                throw IngestException.rejected(name.name() + ": checksum mismatch, the data was damaged in "
-                        + "transit; retry");
-            }
+            received.checkComplete(crc32c);
             XlogDbLine line;
             try {
                 sink.finish();
@@ -202,6 +199,9 @@ final class BarmanIngest implements Ingest {
 
     @Override
     public void abort() {
+        if (channel == null) {
+            return;
+        }
         try {
             if (!closed) {
                 closed = true;

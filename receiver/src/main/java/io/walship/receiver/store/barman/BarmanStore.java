@@ -111,12 +111,11 @@ public final class BarmanStore implements WalStore {
                     + "1970, which no WAL file is written at (expected " + XlogDbLine.indexableRange() + "); check "
                     + "the clock of the PostgreSQL host");
         }
-        try {
-            return new BarmanIngest(archive, commits, name, size, mtimeNanos);
-        } catch (IOException e) {
-            throw new IngestException(ReplyCode.FAILED, "cannot create a file for " + name.name() + " in "
-                    + archive.layout().directoryOf(name) + ": " + e.getMessage(), e);
+        Path stored = archive.layout().pathOf(name);
+        if (Files.exists(stored)) {
+            return new ComparingIngest(archive, commits, name, size, mtimeNanos, stored);
         }
+        return new BarmanIngest(archive, commits, name, size, mtimeNanos);
     }
 
     private static void checkSize(WalFileName name, long size) throws IngestException {

@@ -134,7 +134,14 @@ class BarmanStoreTest {
                 offset += length;
             }
             return ingest.finish(crc32c).toCompletableFuture().join();
-        } catch (IngestException | RuntimeException e) {
+        } catch (IngestException e) {
+            ingest.abort();
+            // A conflict with the stored file is found as the bytes arrive; the agent gets it as a reply all the same.
+            if (e.code() == ReplyCode.CONFLICT) {
+                return new Outcome(e.code(), e.getMessage());
+            }
+            throw e;
+        } catch (RuntimeException e) {
             ingest.abort();
             throw e;
         }
@@ -420,6 +427,68 @@ class BarmanStoreTest {
     }
 
     // ---- refusals ----
+
+    @Test
+    void anIdenticalRePushIsComparedAsItArrivesWithoutATempFile() throws IOException, IngestException {
+        BarmanStore store = store(Compression.ZSTD);
+        byte[] content = segment(SEGMENT, SYSTEM_ID, 1);
+        push(store, SEGMENT, content);
+
+        Ingest again = store.begin("pg", WalFileName.parse(SEGMENT), content.length, MTIME);
+        again.write(ByteBuffer.wrap(content, 0, content.length / 2));
+        assertNoHiddenFiles();
+        again.write(ByteBuffer.wrap(content, content.length / 2, content.length - content.length / 2));
+
+        assertEquals(ReplyCode.ALREADY_STORED, again.finish(crc(content)).toCompletableFuture().join().code());
+        assertNoHiddenFiles();
+        assertEquals(1, xlogDbLines().size());
+    }
+
+    @Test
+    void aConflictIsFoundAtTheFirstDifferentChunkBeforeTheRestArrives() throws IOException, IngestException {
+        BarmanStore store = store(Compression.GZIP);
+        byte[] content = segment(SEGMENT, SYSTEM_ID, 1);
+        push(store, SEGMENT, content);
+        byte[] other = content.clone();
+        other[100] ^= 1;
+
+        Ingest again = store.begin("pg", WalFileName.parse(SEGMENT), other.length, MTIME);
+        IngestException e = assertThrows(IngestException.class, () -> again.write(ByteBuffer.wrap(other, 0, 4096)));
+        again.abort();
+
+        assertEquals(ReplyCode.CONFLICT, e.code(), e.getMessage());
+        assertArrayEquals(content, plainContent(wals().resolve(HASH_DIR).resolve(SEGMENT)), "left untouched");
+        assertNoHiddenFiles();
+    }
+
+    @Test
+    void aStoredFileShorterThanTheUploadIsAConflict() throws IOException, IngestException {
+        BarmanStore store = store(Compression.NONE);
+        byte[] content = "1\t0/3000000\tno recovery target specified\n".getBytes(StandardCharsets.US_ASCII);
+        Files.createDirectories(wals());
+        Files.write(wals().resolve("00000002.history"), Arrays.copyOf(content, 10));
+
+        Outcome outcome = push(store, "00000002.history", content);
+
+        assertEquals(ReplyCode.CONFLICT, outcome.code(), outcome.message());
+    }
+
+    @Test
+    void aStoredFileThatNoLongerDecodesFailsTheRePushAndStaysAsItIs() throws IOException, IngestException {
+        BarmanStore store = store(Compression.ZSTD);
+        byte[] content = segment(SEGMENT, SYSTEM_ID, 1);
+        push(store, SEGMENT, content);
+        Path stored = wals().resolve(HASH_DIR).resolve(SEGMENT);
+        byte[] damaged = Files.readAllBytes(stored);
+        damaged[damaged.length / 2] ^= 0x55;
+        Files.write(stored, damaged);
+
+        IngestException e = assertThrows(IngestException.class, () -> push(store, SEGMENT, content));
+
+        assertEquals(ReplyCode.FAILED, e.code());
+        assertTrue(e.getMessage().contains("cannot be read to compare it with this upload"), e.getMessage());
+        assertArrayEquals(damaged, Files.readAllBytes(stored));
+    }
 
     @Test
     void wrongChecksumIsRejectedAndNothingStored() throws IOException {

@@ -1,0 +1,151 @@
+package io.walship.receiver.store.barman;
+
+import io.walship.protocol.ReplyCode;
+import io.walship.receiver.compress.Compression;
+import io.walship.receiver.store.Ingest;
+import io.walship.receiver.store.IngestException;
+import io.walship.receiver.store.Outcome;
+import io.walship.wal.WalFileName;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * An upload of a name the archive already has (PostgreSQL retries a segment it did not see acknowledged, e.g.
+ * after a crash): the incoming plain bytes are compared as they arrive with the stored file's, so that the answer,
+ * ALREADY_STORED or CONFLICT, takes no disk space, even on a nearly full disk. A stored file the index does not
+ * list is indexed then.
+ */
+final class ComparingIngest implements Ingest {
+
+    private static final int BUFFER = 64 * 1024;
+
+    private final ServerArchive archive;
+    private final Executor commits;
+    private final WalFileName name;
+    private final long mtimeNanos;
+    private final ReceivedBytes received;
+    private final Path stored;
+    private InputStream plain;
+    private byte[] storedBytes;
+    private byte[] incomingBytes;
+
+    ComparingIngest(ServerArchive archive, Executor commits, WalFileName name, long size, long mtimeNanos,
+            Path stored) {
+        this.archive = archive;
+        this.commits = commits;
+        this.name = name;
+        this.received = new ReceivedBytes(name, size);
+        this.mtimeNanos = mtimeNanos;
+        this.stored = stored;
+    }
+
+    @Override
+    public void write(ByteBuffer chunk) throws IngestException {
+        received.add(chunk);
+        try {
+            if (plain == null) {
+                plain = Compression.openPlain(Files.newInputStream(stored));
+                storedBytes = new byte[BUFFER];
+                incomingBytes = new byte[BUFFER];
+            }
+            ByteBuffer incoming = chunk.duplicate();
+            while (incoming.hasRemaining()) {
+                int wanted = Math.min(BUFFER, incoming.remaining());
+                int n = plain.readNBytes(storedBytes, 0, wanted);
+                incoming.get(incomingBytes, 0, wanted);
+                if (n < wanted || Arrays.mismatch(storedBytes, 0, n, incomingBytes, 0, n) >= 0) {
+                    throw conflict();
+                }
+            }
+        } catch (NoSuchFileException e) {
+            throw removed();
+        } catch (IOException e) {
+            throw damaged(e);
+        }
+    }
+
+    /**
+     * The bytes differ: another file, unless the stored one no longer decodes (its codec's checksum tells, once
+     * the rest of it is read), which is damage at rest rather than a conflict.
+     */
+    private IngestException conflict() {
+        try {
+            plain.transferTo(OutputStream.nullOutputStream());
+        } catch (IOException e) {
+            return damaged(e);
+        }
+        return new IngestException(ReplyCode.CONFLICT, name.name() + " is already archived for server '"
+                + archive.name() + "' with different content; the archived file was left untouched. Check that "
+                + "only one cluster archives to this server");
+    }
+
+    private IngestException removed() {
+        return new IngestException(ReplyCode.FAILED, name.name() + " was removed from the archive (by Barman's "
+                + "retention?) while it was compared with this upload; retry");
+    }
+
+    private IngestException damaged(IOException e) {
+        return new IngestException(ReplyCode.FAILED, "the archived copy of " + name.name() + " in " + stored
+                + " cannot be read to compare it with this upload (" + e.getMessage() + "); run walship verify "
+                + "on the backup host, move the damaged copy aside and retry");
+    }
+
+    @Override
+    public CompletionStage<Outcome> finish(int crc32c) throws IngestException {
+        try {
+            received.checkComplete(crc32c);
+            try {
+                if (plain.read() >= 0) {
+                    throw conflict();
+                }
+            } catch (IOException e) {
+                throw damaged(e);
+            }
+            return CompletableFuture.supplyAsync(this::index, commits);
+        } catch (RejectedExecutionException e) {
+            throw new IngestException(ReplyCode.FAILED, "the receiver is stopping; retry");
+        } finally {
+            abort();
+        }
+    }
+
+    /** Identical: the stored file must still be there, and listed. */
+    private Outcome index() {
+        XlogDb xlogDb = archive.xlogDb();
+        try (XlogDb.Held lock = xlogDb.lock()) {
+            if (!Files.exists(stored)) {
+                IngestException removed = removed();
+                return new Outcome(removed.code(), removed.getMessage());
+            }
+            if (!xlogDb.contains(name.name())) {
+                xlogDb.append(XlogDbLine.of(stored, IndexTime.of(stored, mtimeNanos)));
+            }
+            return new Outcome(ReplyCode.ALREADY_STORED, name.name() + " was already archived with identical "
+                    + "content");
+        } catch (IOException e) {
+            return new Outcome(ReplyCode.FAILED, "cannot index " + stored + ": " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void abort() {
+        if (plain != null) {
+            try {
+                plain.close();
+            } catch (IOException e) {
+                // Only read from; nothing to lose.
+            }
+            plain = null;
+        }
+    }
+}

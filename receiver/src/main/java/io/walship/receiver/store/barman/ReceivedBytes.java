@@ -1,0 +1,42 @@
+package io.walship.receiver.store.barman;
+
+import io.walship.receiver.store.IngestException;
+import io.walship.wal.WalFileName;
+import java.nio.ByteBuffer;
+import java.util.zip.CRC32C;
+
+/** What an upload has received, held against the size the agent announced and the checksum it ends with. */
+final class ReceivedBytes {
+
+    private final WalFileName name;
+    private final long size;
+    private final CRC32C crc = new CRC32C();
+    private long count;
+
+    ReceivedBytes(WalFileName name, long size) {
+        this.name = name;
+        this.size = size;
+    }
+
+    /** Counts {@code chunk} (leaving its position alone), refusing bytes beyond the announced size. */
+    void add(ByteBuffer chunk) throws IngestException {
+        if (count + chunk.remaining() > size) {
+            throw IngestException.rejected(name.name() + ": the agent sent more than the " + size
+                    + " bytes it announced");
+        }
+        crc.update(chunk.duplicate());
+        count += chunk.remaining();
+    }
+
+    /** All announced bytes arrived, and they are those the agent sent. */
+    void checkComplete(int crc32c) throws IngestException {
+        if (count != size) {
+            throw IngestException.rejected(name.name() + ": received " + count + " of " + size
+                    + " bytes; the file changed or the transfer broke, retry");
+        }
+        if ((int) crc.getValue() != crc32c) {
+            throw IngestException.rejected(name.name() + ": checksum mismatch, the data was damaged in transit; "
+                    + "retry");
+        }
+    }
+}
