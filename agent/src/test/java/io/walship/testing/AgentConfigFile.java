@@ -14,17 +14,24 @@ import java.util.Map;
 public final class AgentConfigFile {
 
     private final String server;
+    private final String receiverHost;
     private final int receiverPort;
     private final Map<String, String> settings = new LinkedHashMap<>();
 
-    private AgentConfigFile(String server, int receiverPort) {
+    private AgentConfigFile(String server, String receiverHost, int receiverPort) {
         this.server = server;
+        this.receiverHost = receiverHost;
         this.receiverPort = receiverPort;
     }
 
     /** Ships to, and fetches from, {@code server} of the receiver at 127.0.0.1:{@code receiverPort}. */
     public static AgentConfigFile forServer(String server, int receiverPort) {
-        return new AgentConfigFile(server, receiverPort);
+        return forServer(server, "127.0.0.1", receiverPort);
+    }
+
+    /** As {@link #forServer(String, int)}, dialling the receiver by another name, such as localhost. */
+    public static AgentConfigFile forServer(String server, String receiverHost, int receiverPort) {
+        return new AgentConfigFile(server, receiverHost, receiverPort);
     }
 
     public AgentConfigFile tls(Path caFile, Path certFile, Path keyFile) {
@@ -38,7 +45,7 @@ public final class AgentConfigFile {
 
     public String text() {
         StringBuilder text = new StringBuilder("[agent]\n")
-                .append("receiver = 127.0.0.1:").append(receiverPort).append('\n')
+                .append("receiver = ").append(receiverHost).append(':').append(receiverPort).append('\n')
                 .append("server = ").append(server).append('\n');
         settings.forEach((key, value) -> text.append(key).append(" = ").append(value).append('\n'));
         return text.toString();

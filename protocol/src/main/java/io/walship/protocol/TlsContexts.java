@@ -8,10 +8,15 @@ import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.Optional;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
 
 /** TLS 1.3 with mutual authentication against one walship CA, for both ends. */
 public final class TlsContexts {
@@ -45,29 +50,67 @@ public final class TlsContexts {
     }
 
     public static SslContext receiver(Path certFile, Path keyFile, Path caFile) throws SSLException {
-        return SslContextBuilder.forServer(keyManager(keyFile, certFile))
-                .trustManager(certificates(caFile))
+        SslProvider provider = provider();
+        return SslContextBuilder.forServer(keyManager(keyFile, certFile, true))
+                .trustManager(trustManager(caFile, CertificateRole.CLIENT, provider))
                 .clientAuth(ClientAuth.REQUIRE)
                 .protocols(TLS_1_3)
                 .ciphers(CIPHERS)
-                .sslProvider(provider())
+                .sslProvider(provider)
                 .build();
     }
 
     /** The receiver's certificate must name the host we dial (checked like HTTPS does). */
     public static SslContext agent(Path certFile, Path keyFile, Path caFile) throws SSLException {
+        SslProvider provider = provider();
         return SslContextBuilder.forClient()
-                .keyManager(keyManager(keyFile, certFile))
-                .trustManager(certificates(caFile))
+                .keyManager(keyManager(keyFile, certFile, provider == SslProvider.JDK))
+                .trustManager(trustManager(caFile, CertificateRole.SERVER, provider))
                 .protocols(TLS_1_3)
                 .ciphers(CIPHERS)
-                .sslProvider(provider())
+                .sslProvider(provider)
                 .endpointIdentificationAlgorithm("HTTPS")
                 .build();
     }
 
-    private static OwnKeyManager keyManager(Path keyFile, Path certFile) throws SSLException {
-        return new OwnKeyManager(key(keyFile), certificates(certFile));
+    /**
+     * With {@code checkPair}, refuses a key that does not belong to the certificate. That costs a short JVM
+     * about 100 ms of JDK EC code that BoringSSL otherwise never needs, and BoringSSL refuses such a pair itself
+     * (KEY_VALUES_MISMATCH) before it sends anything, so the agent on BoringSSL checks only after a failure.
+     */
+    private static OwnKeyManager keyManager(Path keyFile, Path certFile, boolean checkPair) throws SSLException {
+        PrivateKey key = key(keyFile);
+        X509Certificate[] chain = certificates(certFile);
+        if (checkPair) {
+            Optional<String> mismatch = OwnCertificate.keyMismatch(key, keyFile, chain[0], certFile);
+            if (mismatch.isPresent()) {
+                throw new SSLException(mismatch.get());
+            }
+        }
+        return new OwnKeyManager(key, chain);
+    }
+
+    /** The JDK's PKIX checks against the CAs in {@code caFile}, wrapped to name the cause of a refusal. */
+    private static CaTrustManager trustManager(Path caFile, CertificateRole peers, SslProvider provider)
+            throws SSLException {
+        X509Certificate[] cas = certificates(caFile);
+        try {
+            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+            store.load(null, null);
+            for (int i = 0; i < cas.length; i++) {
+                store.setCertificateEntry("ca" + i, cas[i]);
+            }
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(store);
+            for (TrustManager manager : factory.getTrustManagers()) {
+                if (manager instanceof X509ExtendedTrustManager pkix) {
+                    return new CaTrustManager(pkix, List.of(cas), peers, RefusalAlerts.of(provider));
+                }
+            }
+            throw new SSLException("the JDK offers no X.509 trust manager for ca_file " + caFile);
+        } catch (IOException | GeneralSecurityException e) {
+            throw new SSLException("cannot trust the certificates of " + caFile + ": " + e.getMessage(), e);
+        }
     }
 
     private static X509Certificate[] certificates(Path file) throws SSLException {

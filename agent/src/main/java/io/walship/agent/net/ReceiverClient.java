@@ -12,10 +12,15 @@ import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.Future;
 import io.walship.agent.config.AgentConfig;
+import io.walship.protocol.CertificateRole;
+import io.walship.protocol.OwnCertificate;
+import io.walship.protocol.TlsAlert;
 import io.walship.protocol.TlsContexts;
+import io.walship.protocol.TlsFailure;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.nio.channels.UnresolvedAddressException;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -94,14 +99,40 @@ public final class ReceiverClient implements AutoCloseable {
                     + message(root) + "); check that 'walship receiver' runs there and the 'receiver' setting in "
                     + config.file());
         }
-        if (root instanceof SSLException) {
-            return new ReceiverFailure(ReceiverFailure.Kind.TLS, "TLS with " + receiver + " failed ("
-                    + message(root) + "); check that cert_file and key_file in " + config.file() + " were issued "
-                    + "by the receiver's CA and that ca_file is the CA that issued the receiver's certificate for "
-                    + "this host");
+        if (root instanceof SSLException tls) {
+            return tlsFailure(receiver, tls);
         }
         return new ReceiverFailure(ReceiverFailure.Kind.BROKEN, "the exchange with " + receiver + " failed: "
                 + message(root) + "; see the receiver's log");
+    }
+
+    /**
+     * Our trust manager's words when we refused the receiver's certificate; when it refused ours, what our own
+     * certificate shows against our ca_file (the receiver only sends an alert), else what the alert says. A key
+     * that does not belong to cert_file is only checked here on BoringSSL, which refuses such a pair itself.
+     */
+    private ReceiverFailure tlsFailure(String receiver, SSLException tls) {
+        String failed = "TLS with " + receiver + " failed: ";
+        Optional<String> refused = TlsFailure.refusedPeerCertificate(tls);
+        if (refused.isPresent()) {
+            return new ReceiverFailure(ReceiverFailure.Kind.TLS, failed + refused.get());
+        }
+        Optional<String> mismatch = OwnCertificate.keyMismatch(config.certFile(), config.keyFile());
+        if (mismatch.isPresent()) {
+            return new ReceiverFailure(ReceiverFailure.Kind.SETUP, "cannot use the TLS files named in " + config.file()
+                    + ": " + mismatch.get());
+        }
+        Optional<TlsAlert> alert = TlsFailure.receivedAlert(tls);
+        if (alert.isEmpty() || !alert.get().aboutOurCertificate()) {
+            return new ReceiverFailure(ReceiverFailure.Kind.TLS, failed + TlsFailure.messages(tls) + "; check that "
+                    + "cert_file and key_file in " + config.file() + " were issued by the receiver's CA and that "
+                    + "ca_file is the CA that issued the receiver's certificate for this host");
+        }
+        return new ReceiverFailure(ReceiverFailure.Kind.TLS, failed + "the receiver refused this agent's certificate: "
+                + OwnCertificate.problem(config.certFile(), config.caFile(), CertificateRole.CLIENT).orElseGet(() ->
+                "alert " + alert.get() + " (" + alert.get().meaning() + "), yet cert_file " + config.certFile()
+                        + " is valid and was issued by ca_file " + config.caFile() + "; the receiver's ca_file must be "
+                        + "that CA too, see the receiver's log for the cause"));
     }
 
     private static String message(Throwable t) {

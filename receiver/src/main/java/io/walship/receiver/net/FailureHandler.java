@@ -8,6 +8,7 @@ import io.netty.handler.timeout.ReadTimeoutException;
 import io.netty.util.ReferenceCountUtil;
 import io.walship.protocol.Reply;
 import io.walship.protocol.ReplyCode;
+import io.walship.protocol.TlsFailure;
 import java.io.IOException;
 import java.util.logging.Logger;
 import javax.net.ssl.SSLException;
@@ -38,7 +39,7 @@ final class FailureHandler extends ChannelInboundHandlerAdapter {
         switch (root) {
             case ProtocolViolation violation -> protocolError(ctx, violation.getMessage());
             case SSLException tls -> {
-                LOG.warning("TLS with " + ctx.channel().remoteAddress() + " failed: " + tls.getMessage());
+                LOG.warning("TLS with " + ctx.channel().remoteAddress() + " failed: " + TlsFailure.atReceiver(tls));
                 ctx.close();
             }
             case IOException broken when !(cause instanceof DecoderException) -> {
