@@ -15,14 +15,14 @@ import java.security.interfaces.RSAPublicKey;
  * Whether a private key belongs to a certificate. Checked when the files are loaded: in the handshake a
  * mismatch only shows as a signature the peer cannot verify, reported by either end as a bare alert.
  */
-final class KeyMatch {
+public final class KeyMatch {
 
     private static final byte[] PROBE = "walship key check".getBytes(StandardCharsets.US_ASCII);
 
     private KeyMatch() {
     }
 
-    static boolean matches(PrivateKey key, PublicKey certified) throws GeneralSecurityException {
+    public static boolean matches(PrivateKey key, PublicKey certified) throws GeneralSecurityException {
         if (key instanceof RSAPrivateKey rsa) {
             return certified instanceof RSAPublicKey pub && rsa.getModulus().equals(pub.getModulus());
         }

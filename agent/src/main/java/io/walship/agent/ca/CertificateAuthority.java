@@ -1,17 +1,15 @@
 package io.walship.agent.ca;
 
+import io.walship.protocol.KeyMatch;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
-import java.security.InvalidKeyException;
 import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
-import java.security.Signature;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.X509Certificate;
@@ -152,27 +150,10 @@ public final class CertificateAuthority {
             throw new CaException(file + " is a " + key.getAlgorithm() + " key; walship's CA signs with an EC key "
                     + "as created by 'walship ca init'");
         }
-        if (!matches(key, certificate)) {
+        if (!KeyMatch.matches(key, certificate.getPublicKey())) {
             throw new CaException(file + " does not belong to " + dir.resolve(CA_CERTIFICATE)
                     + "; restore the matching pair from 'walship ca init'");
         }
         return key;
-    }
-
-    /** Signs a probe and verifies it with the certificate: a key and a certificate can only be paired this way. */
-    private static boolean matches(PrivateKey key, X509Certificate certificate) throws GeneralSecurityException {
-        byte[] probe = "walship CA key check".getBytes(StandardCharsets.US_ASCII);
-        Signature signer = Signature.getInstance(CertificateIssuer.SIGNATURE_ALGORITHM);
-        signer.initSign(key);
-        signer.update(probe);
-        byte[] signature = signer.sign();
-        Signature verifier = Signature.getInstance(CertificateIssuer.SIGNATURE_ALGORITHM);
-        try {
-            verifier.initVerify(certificate.getPublicKey());
-        } catch (InvalidKeyException e) {
-            return false;
-        }
-        verifier.update(probe);
-        return verifier.verify(signature);
     }
 }

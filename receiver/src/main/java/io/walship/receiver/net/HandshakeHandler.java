@@ -9,9 +9,12 @@ import io.walship.protocol.ProtocolVersion;
 import io.walship.protocol.Reply;
 import io.walship.protocol.ReplyCode;
 import io.walship.protocol.Welcome;
+import java.util.logging.Logger;
 
 /** Agrees on the protocol version with the first message, then steps out of the pipeline. */
 final class HandshakeHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger LOG = Logger.getLogger(HandshakeHandler.class.getName());
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -31,7 +34,10 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** Logged here too: the agent may not be walship's and print nothing, and an operator looks here first. */
     private static void refuse(ChannelHandlerContext ctx, String why) {
+        LOG.warning("refused " + ctx.channel().remoteAddress() + " (certificate '" + ClientName.of(ctx) + "'): "
+                + why);
         ctx.writeAndFlush(new Reply(ReplyCode.REJECTED, why)).addListener(ChannelFutureListener.CLOSE);
     }
 }
