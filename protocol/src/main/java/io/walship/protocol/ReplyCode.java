@@ -15,7 +15,9 @@ public enum ReplyCode {
     /** The requested file is not in the archive. */
     NOT_FOUND(5),
     /** The requested file follows: {@link Data} frames, then {@link End}. */
-    FOUND(6);
+    FOUND(6),
+    /** The receiver is at one of its limits (connections, uploads); nothing was done, retry shortly. */
+    BUSY(7);
 
     public final int wire;
 

@@ -459,7 +459,7 @@ class WireCodecTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {-1, 7, 255})
+    @ValueSource(ints = {-1, 8, 255})
     void unknownReplyCodeIsAProtocolError(int wire) {
         ProtocolException e = assertThrows(ProtocolException.class, () -> ReplyCode.fromWire(wire));
         assertTrue(e.getMessage().contains("unknown reply code " + wire), e.getMessage());

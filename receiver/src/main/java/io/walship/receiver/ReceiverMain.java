@@ -103,7 +103,8 @@ public final class ReceiverMain implements Callable<Integer> {
         int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
         ReceiverServer server;
         try {
-            server = ReceiverServer.start(cfg.listen(), tls, store, cfg.servers(), cfg.file(), threads);
+            server = ReceiverServer.start(cfg.listen(), tls, store, cfg.servers(), cfg.file(), cfg.limits(),
+                    threads);
         } catch (Exception e) {
             System.err.println("walship receiver: cannot listen on " + cfg.listen().getHostString() + ":"
                     + cfg.listen().getPort() + ": " + e.getMessage());

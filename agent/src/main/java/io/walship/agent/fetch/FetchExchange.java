@@ -8,7 +8,6 @@ import io.walship.protocol.End;
 import io.walship.protocol.Get;
 import io.walship.protocol.Message;
 import io.walship.protocol.Reply;
-import io.walship.protocol.ReplyCode;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -53,9 +52,8 @@ final class FetchExchange extends Exchange<FetchResult> {
         switch (reply.code()) {
             case FOUND -> out = FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             case NOT_FOUND -> complete(ctx, FetchResult.of(FetchResult.Status.NOT_FOUND, reply.message()));
-            default -> complete(ctx, FetchResult.of(reply.code() == ReplyCode.FAILED || reply.code()
-                    == ReplyCode.REJECTED ? FetchResult.Status.REFUSED : FetchResult.Status.DAMAGED,
-                    reply.message()));
+            case FAILED, REJECTED, BUSY -> complete(ctx, FetchResult.of(FetchResult.Status.REFUSED, reply.message()));
+            default -> complete(ctx, FetchResult.of(FetchResult.Status.DAMAGED, reply.message()));
         }
     }
 

@@ -32,7 +32,7 @@ public final class ExitCodes {
             case STORED, ALREADY_STORED -> OK;
             case CONFLICT -> CONFLICT;
             case REJECTED -> REJECTED;
-            case FAILED -> RECEIVER_ERROR;
+            case FAILED, BUSY -> RECEIVER_ERROR;
             default -> FAILURE;
         };
     }

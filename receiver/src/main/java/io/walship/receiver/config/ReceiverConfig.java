@@ -24,6 +24,7 @@ import java.util.stream.Collectors;
  * {@code barman_config}, barman_home, each server's directories and compression come from Barman's own
  * configuration instead, so that a server is configured once; walship's file then only says who may use it.
  *
+ * @param limits how much the receiver takes on at once
  * @param servers the servers by name, in the order of the file, each with the xlog.db that {@code barmanVersion}
  *     reads
  * @param barmanConfig Barman's configuration file, when walship follows it
@@ -31,12 +32,14 @@ import java.util.stream.Collectors;
  *     installed Barman), as found at start after {@link #readBy}
  */
 public record ReceiverConfig(Path file, InetSocketAddress listen, Path barmanHome, Path caFile, Path certFile,
-        Path keyFile, Duration lockTimeout, Map<String, BarmanServer> servers, Optional<BarmanConfig> barmanConfig,
-        Optional<BarmanVersion> barmanVersion) {
+        Path keyFile, Duration lockTimeout, ReceiverLimits limits, Map<String, BarmanServer> servers,
+        Optional<BarmanConfig> barmanConfig, Optional<BarmanVersion> barmanVersion) {
 
     public static final String SECTION = "receiver";
     private static final Set<String> RECEIVER_KEYS = Set.of("listen", "barman_home", "barman_config",
-            "barman_version", "ca_file", "cert_file", "key_file", "compression", "lock_timeout");
+            "barman_version", "ca_file", "cert_file", "key_file", "compression", "lock_timeout",
+            ReceiverLimits.MAX_CONNECTIONS, ReceiverLimits.MAX_CONNECTIONS_PER_CLIENT, ReceiverLimits.MAX_UPLOADS,
+            ReceiverLimits.MAX_UPLOADS_PER_CLIENT, ReceiverLimits.UPLOAD_IDLE_TIMEOUT);
     private static final Set<String> SERVER_KEYS = Set.of("clients", "compression");
     private static final Set<String> BARMAN_SERVER_KEYS = Set.of("clients");
     /** Barman server names become directory names: nothing that could climb out of barman_home. */
@@ -80,6 +83,7 @@ public record ReceiverConfig(Path file, InetSocketAddress listen, Path barmanHom
         }
         Compression defaultCompression = compression(receiver, Compression.ZSTD);
         Duration lockTimeout = Duration.ofSeconds(seconds(receiver, "lock_timeout", 60));
+        ReceiverLimits limits = ReceiverLimits.of(receiver);
         XlogDbGeneration generation = XlogDbGeneration.readBy(barmanVersion);
         Map<String, BarmanServer> servers = new LinkedHashMap<>();
         for (IniSection section : ini.sections()) {
@@ -105,7 +109,7 @@ public record ReceiverConfig(Path file, InetSocketAddress listen, Path barmanHom
                     + "clients = <agent certificate name>");
         }
         return new ReceiverConfig(file, listen, barmanHome, receiver.readableFile("ca_file"),
-                receiver.readableFile("cert_file"), receiver.readableFile("key_file"), lockTimeout, servers, barman,
+                receiver.readableFile("cert_file"), receiver.readableFile("key_file"), lockTimeout, limits, servers, barman,
                 barmanVersion);
     }
 
@@ -114,8 +118,8 @@ public record ReceiverConfig(Path file, InetSocketAddress listen, Path barmanHom
         XlogDbGeneration generation = XlogDbGeneration.readBy(barman);
         Map<String, BarmanServer> read = new LinkedHashMap<>();
         servers.forEach((name, server) -> read.put(name, server.readBy(generation)));
-        return new ReceiverConfig(file, listen, barmanHome, caFile, certFile, keyFile, lockTimeout, read, barmanConfig,
-                barman);
+        return new ReceiverConfig(file, listen, barmanHome, caFile, certFile, keyFile, lockTimeout, limits, read,
+                barmanConfig, barman);
     }
 
     /**

@@ -12,6 +12,9 @@ final class ClientName {
 
     static String of(ChannelHandlerContext ctx) {
         SslHandler tls = ctx.pipeline().get(SslHandler.class);
+        if (tls == null) {
+            return "(no TLS)";
+        }
         return PeerIdentity.commonName(tls.engine().getSession()).orElse("(no certificate name)");
     }
 }

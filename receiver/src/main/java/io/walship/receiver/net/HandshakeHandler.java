@@ -9,12 +9,22 @@ import io.walship.protocol.ProtocolVersion;
 import io.walship.protocol.Reply;
 import io.walship.protocol.ReplyCode;
 import io.walship.protocol.Welcome;
+import java.util.Optional;
 import java.util.logging.Logger;
 
-/** Agrees on the protocol version with the first message, then steps out of the pipeline. */
+/**
+ * Agrees on the protocol version with the first message and admits the connection within the receiver's limits,
+ * then steps out of the pipeline.
+ */
 final class HandshakeHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = Logger.getLogger(HandshakeHandler.class.getName());
+
+    private final Admission admission;
+
+    HandshakeHandler(Admission admission) {
+        this.admission = admission;
+    }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -29,9 +39,23 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
             refuse(ctx, "the agent speaks protocol version " + hello.version() + ", this receiver speaks version "
                     + ProtocolVersion.CURRENT + "; install matching walship versions");
         } else {
-            ctx.writeAndFlush(new Welcome(ProtocolVersion.CURRENT, 0L));
-            ctx.pipeline().remove(this);
+            admit(ctx);
         }
+    }
+
+    /** Counted from here, where the client's certificate is known, until the connection closes. */
+    private void admit(ChannelHandlerContext ctx) {
+        String client = ClientName.of(ctx);
+        Optional<String> busy = admission.admitConnection(client);
+        if (busy.isPresent()) {
+            LOG.warning("refused a connection of " + ctx.channel().remoteAddress() + " (certificate '" + client
+                    + "'): " + busy.get());
+            ctx.writeAndFlush(new Reply(ReplyCode.BUSY, busy.get())).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        ctx.channel().closeFuture().addListener(closed -> admission.releaseConnection(client));
+        ctx.writeAndFlush(new Welcome(ProtocolVersion.CURRENT, 0L));
+        ctx.pipeline().remove(this);
     }
 
     /** Logged here too: the agent may not be walship's and print nothing, and an operator looks here first. */

@@ -12,6 +12,7 @@ import io.walship.protocol.WireCodec;
 import io.walship.receiver.config.BarmanServer;
 import io.walship.receiver.store.WalStore;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -30,31 +31,42 @@ final class ReceiverChannelInitializer extends ChannelInitializer<SocketChannel>
     private final Map<String, BarmanServer> servers;
     private final Path configFile;
     private final ChannelGroup connections;
+    private final Admission admission;
+    private final RateLimitedLog refusedFloods = new RateLimitedLog(ReceiverChannelInitializer.class,
+            Duration.ofMinutes(1));
 
     /** Every connection joins {@code connections}, which the server closes first when it stops. */
     ReceiverChannelInitializer(SslContext tls, EventExecutorGroup ingestPool, WalStore store,
-            Map<String, BarmanServer> servers, Path configFile, ChannelGroup connections) {
+            Map<String, BarmanServer> servers, Path configFile, ChannelGroup connections, Admission admission) {
         this.tls = tls;
         this.ingestPool = ingestPool;
         this.store = store;
         this.servers = servers;
         this.configFile = configFile;
         this.connections = connections;
+        this.admission = admission;
     }
 
     @Override
     protected void initChannel(SocketChannel ch) {
+        if (!admission.acceptsHandshakes(connections.size())) {
+            // A flood: closed before TLS costs anything. Below this, connections past the limit get a BUSY reply.
+            refusedFloods.warn(() -> "closing new connections before their TLS handshake: " + connections.size()
+                    + " are open, twice max_connections");
+            ch.close();
+            return;
+        }
         connections.add(ch);
         ChannelPipeline p = ch.pipeline();
         p.addLast("tls", tls.newHandler(ch.alloc()));
         p.addLast("timeout", new ReadTimeoutHandler(ReceiverServer.READ_TIMEOUT.toSeconds(), TimeUnit.SECONDS));
         WireCodec.addTo(p);
-        p.addLast("handshake", new HandshakeHandler());
+        p.addLast("handshake", new HandshakeHandler(admission));
         // Before the chunked writer, so that a reply ending a download half way is logged too.
         p.addLast(ingestPool, "access-log", new AccessLog());
         p.addLast(ingestPool, "chunks", new ChunkedWriteHandler());
         p.addLast(ingestPool, "authorize", new AuthorizeHandler(servers, configFile));
-        p.addLast(ingestPool, "upload", new UploadHandler(store));
+        p.addLast(ingestPool, "upload", new UploadHandler(store, admission));
         p.addLast(ingestPool, "download", new DownloadHandler(store));
         // On the event loop, so that a new connection's first read never waits for an ingest thread.
         p.addLast("paced-reads", new PacedReads());

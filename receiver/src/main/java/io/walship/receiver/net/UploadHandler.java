@@ -13,7 +13,10 @@ import io.walship.receiver.store.IngestException;
 import io.walship.receiver.store.Outcome;
 import io.walship.receiver.store.WalStore;
 import io.walship.wal.WalFileName;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * An upload, PUT then its DATA frames then END, fed into the store as it arrives, and its one reply. When the
@@ -24,6 +27,7 @@ import java.util.concurrent.CompletionStage;
 final class UploadHandler extends SimpleChannelInboundHandler<Object> {
 
     private final WalStore store;
+    private final Admission admission;
     private Ingest ingest;
     private boolean skipping;
     private boolean broken;
@@ -32,8 +36,14 @@ final class UploadHandler extends SimpleChannelInboundHandler<Object> {
     /** A read completed while {@link #committing}; passed on once the reply is out. */
     private boolean readsHeld;
 
-    UploadHandler(WalStore store) {
+    /** The client whose upload holds a slot of {@link Admission}, until its reply or the end of the connection. */
+    private String admitted;
+    private long lastData;
+    private ScheduledFuture<?> idleCheck;
+
+    UploadHandler(WalStore store, Admission admission) {
         this.store = store;
+        this.admission = admission;
     }
 
     /** Uploads and their frames; while one is under way, everything; after a broken protocol, everything. */
@@ -75,12 +85,47 @@ final class UploadHandler extends SimpleChannelInboundHandler<Object> {
     }
 
     private void begin(ChannelHandlerContext ctx, Put put) {
+        String client = ClientName.of(ctx);
+        Optional<String> busy = admission.admitUpload(client);
+        if (busy.isPresent()) {
+            skip(ctx, new Outcome(ReplyCode.BUSY, put.name() + ": " + busy.get()));
+            return;
+        }
+        admitted = client;
         try {
             ingest = store.begin(put.server(), WalFileName.parse(put.name()), put.size(), put.mtimeNanos());
+            watchIdle(ctx);
         } catch (IllegalArgumentException e) {
             skip(ctx, new Outcome(ReplyCode.REJECTED, e.getMessage()));
         } catch (IngestException e) {
             skip(ctx, new Outcome(e.code(), e.getMessage()));
+        }
+    }
+
+    /**
+     * An upload holds a slot and its temp file; one whose client stopped sending (hung, or holding slots on
+     * purpose) is dropped after upload_idle_timeout rather than only the much longer read timeout.
+     */
+    private void watchIdle(ChannelHandlerContext ctx) {
+        lastData = System.nanoTime();
+        long timeout = admission.limits().uploadIdleTimeout().toNanos();
+        long period = Math.max(TimeUnit.MILLISECONDS.toNanos(250), timeout / 4);
+        idleCheck = ctx.executor().scheduleAtFixedRate(() -> {
+            if (ingest != null && System.nanoTime() - lastData > timeout) {
+                abort();
+                broken = true;
+                reply(ctx, new Outcome(ReplyCode.FAILED, "the upload sent nothing for "
+                        + admission.limits().uploadIdleTimeout().toSeconds() + " s (upload_idle_timeout); the "
+                        + "receiver dropped it and closes the connection, retry"));
+                ctx.close();
+            }
+        }, period, period, TimeUnit.NANOSECONDS);
+    }
+
+    private void stopWatchingIdle() {
+        if (idleCheck != null) {
+            idleCheck.cancel(false);
+            idleCheck = null;
         }
     }
 
@@ -91,6 +136,7 @@ final class UploadHandler extends SimpleChannelInboundHandler<Object> {
         if (ingest == null) {
             throw new ProtocolViolation("DATA without PUT");
         }
+        lastData = System.nanoTime();
         try {
             ingest.write(data.content().nioBuffer());
         } catch (IngestException e) {
@@ -109,6 +155,7 @@ final class UploadHandler extends SimpleChannelInboundHandler<Object> {
         }
         Ingest finishing = ingest;
         ingest = null;
+        stopWatchingIdle();
         CompletionStage<Outcome> stored;
         try {
             stored = finishing.finish(end.crc32c());
@@ -148,14 +195,25 @@ final class UploadHandler extends SimpleChannelInboundHandler<Object> {
         reply(ctx, outcome);
     }
 
-    private static void reply(ChannelHandlerContext ctx, Outcome outcome) {
+    /** The one reply of an upload, which gives back its slot. */
+    private void reply(ChannelHandlerContext ctx, Outcome outcome) {
+        release();
         ctx.writeAndFlush(new Reply(outcome.code(), outcome.message()));
     }
 
     private void abort() {
+        stopWatchingIdle();
         if (ingest != null) {
             ingest.abort();
             ingest = null;
+        }
+        release();
+    }
+
+    private void release() {
+        if (admitted != null) {
+            admission.releaseUpload(admitted);
+            admitted = null;
         }
     }
 

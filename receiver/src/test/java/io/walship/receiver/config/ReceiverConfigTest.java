@@ -279,6 +279,38 @@ class ReceiverConfigTest {
     }
 
     @Test
+    void limitsHaveDefaultsAndCanBeSet() throws IOException, ConfigException {
+        assertEquals(ReceiverLimits.DEFAULTS, load(RECEIVER + "[pg]\nclients = a\n").limits());
+
+        ReceiverConfig config = load(RECEIVER + """
+                max_connections = 100
+                max_connections_per_client = 10
+                max_uploads = 16
+                max_uploads_per_client = 4
+                upload_idle_timeout = 30
+                [pg]
+                clients = a
+                """);
+
+        assertEquals(new ReceiverLimits(100, 10, 16, 4, Duration.ofSeconds(30)), config.limits());
+    }
+
+    @Test
+    void aGlobalLimitBelowThePerClientDefaultLowersIt() throws IOException, ConfigException {
+        ReceiverConfig config = load(RECEIVER + "max_uploads = 2\nmax_connections = 5\n[pg]\nclients = a\n");
+
+        assertEquals(2, config.limits().maxUploadsPerClient());
+        assertEquals(5, config.limits().maxConnectionsPerClient());
+    }
+
+    @Test
+    void aPerClientLimitAboveTheGlobalOneIsRefused() throws IOException {
+        loadFails(RECEIVER + "max_uploads = 4\nmax_uploads_per_client = 8\n[pg]\nclients = a\n",
+                "max_uploads_per_client", "at most max_uploads");
+        loadFails(RECEIVER + "max_connections = 0\n[pg]\nclients = a\n", "max_connections");
+    }
+
+    @Test
     void aBadListenAddress() throws IOException {
         loadFails(RECEIVER.replace("127.0.0.1:5433", "127.0.0.1:99999") + "[pg]\nclients = a\n", file.toString(),
                 "listen");

@@ -15,6 +15,7 @@ import io.walship.agent.ca.CredentialFiles;
 import io.walship.protocol.TlsContexts;
 import io.walship.receiver.compress.Compression;
 import io.walship.receiver.config.BarmanServer;
+import io.walship.receiver.config.ReceiverLimits;
 import io.walship.receiver.config.ServerDirectories;
 import io.walship.receiver.config.XlogDbGeneration;
 import io.walship.receiver.store.barman.BarmanStore;
@@ -109,7 +110,7 @@ class ReceiverRoundTripTest {
                 ServerDirectories.defaults(home, SERVER), XlogDbGeneration.SERVER_XLOG_DB_WHEN_PRESENT);
         server = ReceiverServer.start(InetSocketAddress.createUnresolved("127.0.0.1", 0), tls,
                 new BarmanStore(List.of(pg), Duration.ofSeconds(10)), Map.of(SERVER, pg), dir.resolve("receiver.conf"),
-                2);
+                ReceiverLimits.DEFAULTS, 2);
         config = agentConfig("walship.conf", server.port(), agentCredentials);
     }
 

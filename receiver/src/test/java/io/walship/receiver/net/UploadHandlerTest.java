@@ -18,6 +18,7 @@ import io.walship.protocol.Reply;
 import io.walship.protocol.ReplyCode;
 import io.walship.receiver.compress.Compression;
 import io.walship.receiver.config.BarmanServer;
+import io.walship.receiver.config.ReceiverLimits;
 import io.walship.receiver.config.ServerDirectories;
 import io.walship.receiver.config.XlogDbGeneration;
 import io.walship.receiver.store.barman.BarmanStore;
@@ -55,20 +56,64 @@ class UploadHandlerTest {
     @TempDir
     Path home;
     private EmbeddedChannel channel;
+    private BarmanStore store;
     private final Deque<Object> replies = new ArrayDeque<>();
 
     @BeforeEach
     void connection() {
         BarmanServer pg = new BarmanServer(SERVER, Set.of(), Compression.NONE, "test",
                 ServerDirectories.defaults(home, SERVER), XlogDbGeneration.WALS_XLOG_DB);
+        store = new BarmanStore(List.of(pg), Duration.ofSeconds(10));
+        channel = connect(new Admission(ReceiverLimits.DEFAULTS), replies);
+    }
+
+    /** A connection of its own to the one store, answering into {@code into}. */
+    private EmbeddedChannel connect(Admission admission, Deque<Object> into) {
         ChannelOutboundHandlerAdapter held = new ChannelOutboundHandlerAdapter() {
             @Override
             public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-                replies.add(msg);
+                into.add(msg);
             }
         };
-        channel = new EmbeddedChannel(held, new UploadHandler(new BarmanStore(List.of(pg), Duration.ofSeconds(10))),
-                new FailureHandler());
+        return new EmbeddedChannel(held, new UploadHandler(store, admission), new FailureHandler());
+    }
+
+    @Test
+    void anUploadPastTheClientsLimitIsAnsweredBusyAndTheNextOneOnceASlotIsFreeIsStored() throws IOException {
+        Admission oneEach = new Admission(new ReceiverLimits(10, 10, 10, 1, Duration.ofSeconds(60)));
+        Deque<Object> otherReplies = new ArrayDeque<>();
+        EmbeddedChannel first = connect(oneEach, replies);
+        EmbeddedChannel second = connect(oneEach, otherReplies);
+        first.writeInbound(put(), data(0, 10));
+
+        second.writeInbound(put(), data(0, CONTENT.length), end());
+        Reply busy = (Reply) otherReplies.poll();
+        assertEquals(ReplyCode.BUSY, busy.code());
+        assertTrue(busy.message().contains("max_uploads_per_client"), busy.message());
+        assertNull(otherReplies.poll(), "its frames are skipped without an answer");
+
+        first.writeInbound(data(10, CONTENT.length), end());
+        assertEquals(ReplyCode.STORED, nextReply(first, replies).code());
+        second.writeInbound(put(), data(0, CONTENT.length), end());
+        assertEquals(ReplyCode.ALREADY_STORED, nextReply(second, otherReplies).code(),
+                "the slot came back with the reply");
+    }
+
+    @Test
+    void anUploadThatSendsNothingForTheIdleTimeoutIsDroppedAndItsTempFileRemoved() throws IOException {
+        channel = connect(new Admission(new ReceiverLimits(10, 10, 10, 10, Duration.ofSeconds(1))), replies);
+        channel.writeInbound(put(), data(0, 10));
+        assertEquals(1, hiddenFiles().size(), "the upload's temp file, while it is open");
+
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1500));
+        channel.advanceTimeBy(2, TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+
+        Reply dropped = (Reply) replies.poll();
+        assertEquals(ReplyCode.FAILED, dropped.code());
+        assertTrue(dropped.message().contains("sent nothing for 1 s (upload_idle_timeout)"), dropped.message());
+        assertFalse(channel.isOpen(), "closed");
+        assertEquals(List.of(), hiddenFiles());
     }
 
     @Test
@@ -139,14 +184,18 @@ class UploadHandlerTest {
 
     /** The next reply, once the store's answer (from a thread of its own) has run on the channel. */
     private Reply nextReply() {
+        return nextReply(channel, replies);
+    }
+
+    private static Reply nextReply(EmbeddedChannel on, Deque<Object> from) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (replies.isEmpty() && System.nanoTime() - deadline < 0) {
-            channel.runPendingTasks();
-            if (replies.isEmpty()) {
+        while (from.isEmpty() && System.nanoTime() - deadline < 0) {
+            on.runPendingTasks();
+            if (from.isEmpty()) {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
             }
         }
-        return (Reply) replies.poll();
+        return (Reply) from.poll();
     }
 
     private static Put put() {
@@ -165,6 +214,15 @@ class UploadHandlerTest {
 
     private Path wals() {
         return home.resolve(SERVER).resolve("wals");
+    }
+
+    private List<Path> hiddenFiles() throws IOException {
+        if (!Files.isDirectory(wals())) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.walk(wals())) {
+            return files.filter(p -> p.getFileName().toString().startsWith(".")).toList();
+        }
     }
 
     private List<String> walsEntries() throws IOException {
