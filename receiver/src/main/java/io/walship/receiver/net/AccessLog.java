@@ -38,7 +38,11 @@ final class AccessLog extends ChannelDuplexHandler {
         ctx.fireChannelRead(msg);
     }
 
+    /** A request read before the last one was answered breaks the protocol; the next reply is still the last one's. */
     private void begin(ChannelHandlerContext ctx, String server, String name) {
+        if (request != null) {
+            return;
+        }
         request = ClientName.of(ctx) + " -> " + server + "/" + name;
         started = System.nanoTime();
     }
