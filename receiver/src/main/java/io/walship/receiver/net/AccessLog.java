@@ -38,7 +38,11 @@ final class AccessLog extends ChannelDuplexHandler {
         ctx.fireChannelRead(msg);
     }
 
+    /** A request read before the last one was answered breaks the protocol; the next reply is still the last one's. */
     private void begin(ChannelHandlerContext ctx, String server, String name) {
+        if (request != null) {
+            return;
+        }
         request = ClientName.of(ctx) + " -> " + server + "/" + name;
         started = System.nanoTime();
     }
@@ -62,11 +66,23 @@ final class AccessLog extends ChannelDuplexHandler {
     private void log(ChannelHandlerContext ctx, Reply reply) {
         String subject = request != null ? request + " (" + (System.nanoTime() - started) / 1_000_000 + " ms)"
                 : ClientName.of(ctx) + " at " + ctx.channel().remoteAddress();
-        String line = reply.code() + " " + subject + ": " + reply.message();
+        String line = oneLine(reply.code() + " " + subject + ": " + reply.message());
         if (reply.code().isArchived() || reply.code() == ReplyCode.FOUND || reply.code() == ReplyCode.NOT_FOUND) {
             LOG.info(line);
         } else {
             LOG.warning(line);
         }
+    }
+
+    /**
+     * Names and messages carry what the client sent: a line break in them would let it write lines of its own
+     * into the log, so control characters and line separators are shown as '?'.
+     */
+    private static String oneLine(String text) {
+        StringBuilder line = new StringBuilder(text.length());
+        text.codePoints().forEach(c -> line.appendCodePoint(Character.isISOControl(c)
+                || Character.getType(c) == Character.LINE_SEPARATOR
+                || Character.getType(c) == Character.PARAGRAPH_SEPARATOR ? '?' : c));
+        return line.toString();
     }
 }

@@ -3,6 +3,7 @@ package io.walship.receiver.net;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
 import io.netty.util.ReferenceCountUtil;
 import io.walship.protocol.Hello;
 import io.walship.protocol.ProtocolVersion;
@@ -21,6 +22,8 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = Logger.getLogger(HandshakeHandler.class.getName());
 
     private final Admission admission;
+    /** Set once the connection is refused: the frames read after it, until it is closed, get no second answer. */
+    private boolean refused;
 
     HandshakeHandler(Admission admission) {
         this.admission = admission;
@@ -28,6 +31,10 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (refused) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
         if (!(msg instanceof Hello hello)) {
             ReferenceCountUtil.release(msg);
             refuse(ctx, "the first message must be HELLO; is the agent a walship agent?");
@@ -48,6 +55,7 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         String client = ClientName.of(ctx);
         Optional<String> busy = admission.admitConnection(client);
         if (busy.isPresent()) {
+            refused = true;
             LOG.warning("refused a connection of " + ctx.channel().remoteAddress() + " (certificate '" + client
                     + "'): " + busy.get());
             ctx.writeAndFlush(new Reply(ReplyCode.BUSY, busy.get())).addListener(ChannelFutureListener.CLOSE);
@@ -58,8 +66,18 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         ctx.pipeline().remove(this);
     }
 
+    /** A frame that cannot be decoded after the refusal is no reason for a second answer. */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (refused && cause instanceof DecoderException) {
+            return;
+        }
+        ctx.fireExceptionCaught(cause);
+    }
+
     /** Logged here too: the agent may not be walship's and print nothing, and an operator looks here first. */
-    private static void refuse(ChannelHandlerContext ctx, String why) {
+    private void refuse(ChannelHandlerContext ctx, String why) {
+        refused = true;
         LOG.warning("refused " + ctx.channel().remoteAddress() + " (certificate '" + ClientName.of(ctx) + "'): "
                 + why);
         ctx.writeAndFlush(new Reply(ReplyCode.REJECTED, why)).addListener(ChannelFutureListener.CLOSE);

@@ -35,6 +35,8 @@ final class UploadHandler extends SimpleChannelInboundHandler<Object> {
     private boolean committing;
     /** A read completed while {@link #committing}; passed on once the reply is out. */
     private boolean readsHeld;
+    /** What broke the connection while {@link #committing}; passed on once the reply is out. */
+    private Throwable failureHeld;
 
     /** The client whose upload holds a slot of {@link Admission}, until its reply or the end of the connection. */
     private String admitted;
@@ -173,7 +175,11 @@ final class UploadHandler extends SimpleChannelInboundHandler<Object> {
         committing = false;
         reply(ctx, failure == null ? outcome : new Outcome(ReplyCode.FAILED, "the receiver failed storing the "
                 + "file (" + failure + "); retry, and see the receiver's log if it happens again"));
-        if (readsHeld) {
+        if (failureHeld != null) {
+            Throwable broke = failureHeld;
+            failureHeld = null;
+            ctx.fireExceptionCaught(broke);
+        } else if (readsHeld) {
             readsHeld = false;
             ctx.fireChannelReadComplete();
         }
@@ -227,13 +233,20 @@ final class UploadHandler extends SimpleChannelInboundHandler<Object> {
     /**
      * A broken protocol (thrown here or found before), a TLS failure, a timeout: the connection is done for. The
      * upload under way is dropped at once, before the frames read after it could complete the file, and nothing
-     * after this is taken.
+     * after this is taken. An upload already being stored is answered first: the answer to the failure closes the
+     * connection.
      */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         abort();
         skipping = false;
         broken = true;
+        if (committing) {
+            if (failureHeld == null) {
+                failureHeld = cause;
+            }
+            return;
+        }
         ctx.fireExceptionCaught(cause);
     }
 }

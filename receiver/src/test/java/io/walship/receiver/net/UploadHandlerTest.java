@@ -171,14 +171,15 @@ class UploadHandlerTest {
         assertEquals(List.of(), walsEntries());
     }
 
+    /** The protocol error closes the connection, so the upload it followed is answered first. */
     @Test
     void aRequestBeforeTheReplyToTheLastUploadIsAProtocolErrorAndTheFileIsStillStored() throws IOException {
         // The store indexes on a thread of its own and answers through the channel's tasks, which only run below.
         channel.writeInbound(put(), data(0, CONTENT.length), end(), new Get(SERVER, HISTORY));
 
+        assertEquals(ReplyCode.STORED, nextReply().code(), "the upload it followed is stored and answered");
         assertEquals(new Reply(ReplyCode.REJECTED, "protocol error: GET before the reply to the previous upload"),
                 nextReply());
-        assertEquals(ReplyCode.STORED, nextReply().code(), "the upload it followed is stored and answered");
         assertTrue(Files.isRegularFile(wals().resolve(HISTORY)));
     }
 
