@@ -150,7 +150,7 @@ public class IngestBenchmark {
             for (int at = 0; at < segment.size(); at += CHUNK) {
                 ingest.write(bytes.slice(at, Math.min(CHUNK, segment.size() - at)));
             }
-            Outcome outcome = ingest.finish(segment.crc32c());
+            Outcome outcome = ingest.finish(segment.crc32c()).toCompletableFuture().join();
             if (outcome.code() != ReplyCode.STORED) {
                 throw new IllegalStateException(segment.name().name() + " was not stored: " + outcome);
             }
