@@ -27,7 +27,7 @@ public enum Compression {
 
     private static final int BUFFER = 64 * 1024;
     /** Enough of a file's start to tell every codec's magic. */
-    private static final int HEAD = 8;
+    public static final int HEAD = 8;
 
     /** The value in walship's configuration. */
     public final String configName;
@@ -44,6 +44,11 @@ public enum Compression {
     public static Optional<Compression> fromConfig(String value) {
         String wanted = value.toLowerCase(Locale.ROOT);
         return Arrays.stream(values()).filter(c -> c.configName.equals(wanted)).findFirst();
+    }
+
+    /** The codec of an xlog.db compression field. */
+    public static Optional<Compression> fromXlogDbName(String value) {
+        return Arrays.stream(values()).filter(c -> c.xlogDbName.equals(value)).findFirst();
     }
 
     public static String configChoices() {

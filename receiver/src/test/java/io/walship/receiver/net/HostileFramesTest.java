@@ -846,7 +846,8 @@ class HostileFramesTest {
         try (Stream<Path> all = Files.walk(dir)) {
             List<String> files = all.filter(Files::isRegularFile).map(p -> dir.relativize(p).toString()).sorted()
                     .toList();
-            assertEquals(List.of("barman/.pg-xlogdb.lock", "barman/pg/wals/" + HISTORY, "barman/pg/wals/xlog.db"),
+            assertEquals(List.of("barman/.pg-xlogdb.lock", "barman/pg/wals/" + HISTORY, "barman/pg/wals/xlog.db",
+                    "barman/pg/walship-checksums"),
                     files);
         }
     }

@@ -177,9 +177,7 @@ final class BarmanIngest implements Ingest {
                             + archive.name() + "' with different content; the archived file was left untouched. "
                             + "Check that only one cluster archives to this server");
                 }
-                if (!xlogDb.contains(name.name())) {
-                    xlogDb.append(XlogDbLine.of(destination, IndexTime.of(destination, mtimeNanos)));
-                }
+                archive.record(name.name(), destination, received, mtimeNanos);
                 return new Outcome(ReplyCode.ALREADY_STORED, name.name() + " was already archived with "
                         + "identical content");
             }
@@ -189,6 +187,8 @@ final class BarmanIngest implements Ingest {
             }
             Files.move(temp, destination);
             Durable.syncDirectory(directory);
+            archive.checksums().add(name.name(), new PlainChecksums.Sum(received.count(), received.crc32c(),
+                    line.compression()));
             xlogDb.append(line);
             if (header != null) {
                 archive.pin(header);

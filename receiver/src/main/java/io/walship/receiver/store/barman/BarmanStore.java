@@ -8,6 +8,7 @@ import io.walship.receiver.store.IngestException;
 import io.walship.receiver.store.WalStore;
 import io.walship.wal.WalFileName;
 import io.walship.wal.WalHeaderCheck;
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -151,11 +152,46 @@ public final class BarmanStore implements WalStore {
         // The name was parsed as a WAL file name, so the path cannot leave the server's wals directory.
         Path file = archive.layout().pathOf(name);
         try {
-            return Optional.of(Compression.openPlain(Files.newInputStream(file)));
+            InputStream stored = Files.newInputStream(file);
+            try {
+                return Optional.of(verified(archive, name, stored));
+            } catch (IOException | RuntimeException e) {
+                stored.close();
+                throw e;
+            }
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
             throw new IngestException(ReplyCode.FAILED, "cannot read " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The plain bytes, checked against what was recorded when the file was stored; a file whose codec is not the
+     * one it was stored with (its first bytes damaged) fails at its first read rather than being served as plain.
+     * Files stored before checksums were recorded get what can be checked without them: a segment that reads as
+     * plain must start with a WAL page header.
+     */
+    private static InputStream verified(ServerArchive archive, WalFileName name, InputStream stored)
+            throws IOException {
+        BufferedInputStream in = new BufferedInputStream(stored, 64 * 1024);
+        in.mark(Compression.HEAD);
+        byte[] head = in.readNBytes(Compression.HEAD);
+        in.reset();
+        Compression codec = Compression.sniff(head, head.length);
+        Optional<PlainChecksums.Sum> sum = archive.checksums().of(name.name());
+        if (sum.isPresent()) {
+            if (sum.get().codec() != codec) {
+                return new FailingStream(in, name.name() + " was stored " + sum.get().codec().configName + " but now "
+                        + "reads as " + codec.configName + ": its first bytes are damaged");
+            }
+            return new VerifiedPlain(codec.decompress(in), name.name(), sum.get());
+        }
+        if (codec == Compression.NONE && name.kind().hasWalHeader() && head.length >= 2
+                && ((head[1] & 0xF0) != 0xD0)) {
+            return new FailingStream(in, name.name() + " neither decodes as zstd, gzip or bzip2 nor starts with a WAL "
+                    + "page header: it is damaged");
+        }
+        return codec.decompress(in);
     }
 }

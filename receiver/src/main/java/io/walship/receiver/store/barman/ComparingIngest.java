@@ -127,9 +127,7 @@ final class ComparingIngest implements Ingest {
                 IngestException removed = removed();
                 return new Outcome(removed.code(), removed.getMessage());
             }
-            if (!xlogDb.contains(name.name())) {
-                xlogDb.append(XlogDbLine.of(stored, IndexTime.of(stored, mtimeNanos)));
-            }
+            archive.record(name.name(), stored, received, mtimeNanos);
             return new Outcome(ReplyCode.ALREADY_STORED, name.name() + " was already archived with identical "
                     + "content");
         } catch (IOException e) {

@@ -28,6 +28,15 @@ final class ReceivedBytes {
         count += chunk.remaining();
     }
 
+    /** The CRC-32C of the bytes received so far. */
+    int crc32c() {
+        return (int) crc.getValue();
+    }
+
+    long count() {
+        return count;
+    }
+
     /** All announced bytes arrived, and they are those the agent sent. */
     void checkComplete(int crc32c) throws IngestException {
         if (count != size) {

@@ -22,12 +22,14 @@ public final class ServerArchive {
     private final BarmanServer server;
     private final HashDirLayout layout;
     private final XlogDb xlogDb;
+    private final PlainChecksums checksums;
     private Identity identity;
 
     public ServerArchive(BarmanServer server, XlogDb xlogDb) {
         this.server = server;
         this.layout = new HashDirLayout(server.directories().walsDirectory());
         this.xlogDb = xlogDb;
+        this.checksums = new PlainChecksums(server.directories().backupDirectory());
     }
 
     public String name() {
@@ -40,6 +42,24 @@ public final class ServerArchive {
 
     public XlogDb xlogDb() {
         return xlogDb;
+    }
+
+    /**
+     * A stored file whose bytes an upload just matched: it gets its checksum line and its index line if a crash or
+     * an error left it without them. Only under {@link #xlogDb}'s lock.
+     */
+    void record(String name, Path stored, ReceivedBytes matched, long mtimeNanos) throws IOException {
+        if (checksums.of(name).isEmpty()) {
+            checksums.add(name, new PlainChecksums.Sum(matched.count(), matched.crc32c(), Compression.of(stored)));
+        }
+        if (!xlogDb.contains(name)) {
+            xlogDb.append(XlogDbLine.of(stored, IndexTime.of(stored, mtimeNanos)));
+        }
+    }
+
+    /** What each stored file held when it was stored; written under {@link #xlogDb}'s lock. */
+    PlainChecksums checksums() {
+        return checksums;
     }
 
     /** Where files that do not belong in the archive are moved aside, for barman check to report. */

@@ -50,10 +50,13 @@ final class UnindexedFiles {
                     continue;
                 }
                 WalFileName name = WalFileName.parse(fileName);
-                Optional<String> problem = archive.layout().pathOf(name).equals(stored)
-                        ? StoredFileCheck.problem(name, stored)
+                StoredFile examined = StoredFile.examine(name, stored);
+                Optional<String> problem = archive.layout().pathOf(name).equals(stored) ? examined.problem()
                         : Optional.of("it is not where Barman looks for it (" + archive.layout().pathOf(name) + ")");
                 if (problem.isEmpty()) {
+                    if (archive.checksums().of(fileName).isEmpty()) {
+                        archive.checksums().add(fileName, examined.sum());
+                    }
                     xlogDb.append(XlogDbLine.of(stored, IndexTime.of(stored, TimeUnit.MILLISECONDS.toNanos(
                             clock.millis()))));
                     indexed++;

@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +31,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -293,6 +295,66 @@ class BarmanStoreTest {
         assertEquals("{\"systemid\": \"7400000000000000001\", \"version\": \"15\", \"walship_wal_segment_size\": "
                 + "1048576, \"walship_xlog_page_magic\": 53520}\n",
                 Files.readString(home.resolve("pg2").resolve("identity.json")));
+    }
+
+    // ---- damage at rest ----
+
+    private byte[] served(BarmanStore store, String fileName) throws IOException, IngestException {
+        try (InputStream in = store.openPlain("pg", WalFileName.parse(fileName)).orElseThrow()) {
+            return in.readAllBytes();
+        }
+    }
+
+    @Test
+    void everyStoredFileHasItsPlainChecksumRecorded() throws IOException, IngestException {
+        BarmanStore store = store(Compression.ZSTD);
+        byte[] content = segment(SEGMENT, SYSTEM_ID, 1);
+        push(store, SEGMENT, content);
+
+        String crc = HexFormat.of().toHexDigits(crc(content));
+        assertEquals(List.of(SEGMENT + "\t" + MIB + "\t" + crc + "\tzstd"),
+                Files.readAllLines(home.resolve("pg").resolve(PlainChecksums.FILE_NAME)));
+        assertArrayEquals(content, served(store, SEGMENT));
+    }
+
+    @Test
+    void anUncompressedFileDamagedOnDiskFailsWhenServedInsteadOfArrivingDamaged() throws Exception {
+        BarmanStore store = store(Compression.NONE);
+        byte[] content = segment(SEGMENT, SYSTEM_ID, 1);
+        push(store, SEGMENT, content);
+        Path stored = wals().resolve(HASH_DIR).resolve(SEGMENT);
+        try (FileChannel file = FileChannel.open(stored, StandardOpenOption.WRITE)) {
+            file.write(ByteBuffer.wrap(new byte[] {0x55}), MIB / 2);
+        }
+
+        IOException e = assertThrows(IOException.class, () -> served(store, SEGMENT));
+        assertTrue(e.getMessage().contains("no longer holds what was stored"), e.getMessage());
+    }
+
+    @Test
+    void aCompressedHistoryFileWhoseFirstByteIsDamagedIsNotServedAsPlainText() throws Exception {
+        BarmanStore store = store(Compression.ZSTD);
+        byte[] content = "1\t0/3000000\tno recovery target specified\n".getBytes(StandardCharsets.US_ASCII);
+        push(store, "00000002.history", content);
+        Path stored = wals().resolve("00000002.history");
+        byte[] bytes = Files.readAllBytes(stored);
+        bytes[0] ^= 0x01;
+        Files.write(stored, bytes);
+
+        IOException e = assertThrows(IOException.class, () -> served(store, "00000002.history"));
+        assertTrue(e.getMessage().contains("was stored zstd but now reads as none"), e.getMessage());
+    }
+
+    @Test
+    void aSegmentWithoutARecordedChecksumThatIsNeitherCompressedNorWalIsDamaged() throws Exception {
+        Files.createDirectories(wals().resolve(HASH_DIR));
+        byte[] junk = new byte[MIB];
+        new Random(3).nextBytes(junk);
+        junk[1] = 0x00;
+        Files.write(wals().resolve(HASH_DIR).resolve(SEGMENT), junk);
+
+        IOException e = assertThrows(IOException.class, () -> served(store(Compression.NONE), SEGMENT));
+        assertTrue(e.getMessage().contains("nor starts with a WAL page header"), e.getMessage());
     }
 
     // ---- stored but not indexed, found at start-up ----

@@ -1,0 +1,31 @@
+package io.walship.receiver.store.barman;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+/** A stored file known to be damaged before its first byte is served: reading it fails with why. */
+final class FailingStream extends InputStream {
+
+    private final InputStream stored;
+    private final String why;
+
+    FailingStream(InputStream stored, String why) {
+        this.stored = stored;
+        this.why = why;
+    }
+
+    @Override
+    public void close() throws IOException {
+        stored.close();
+    }
+
+    @Override
+    public int read() throws IOException {
+        throw new IOException(why);
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+        throw new IOException(why);
+    }
+}
