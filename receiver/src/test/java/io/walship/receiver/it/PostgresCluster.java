@@ -240,6 +240,14 @@ final class PostgresCluster implements AutoCloseable {
                 + "\n--- server log ---\n" + logTail());
     }
 
+    /** {@code pg_resetwal OPTIONS DATADIR} on the stopped server, e.g. {@code --wal-segsize=1}. */
+    Proc.Result resetWal(String... options) throws IOException {
+        List<String> command = new ArrayList<>(List.of(bin("pg_resetwal")));
+        command.addAll(List.of(options));
+        command.add(dataDir.toString());
+        return pg(command, COMMAND_TIMEOUT);
+    }
+
     /** Read with pg_controldata, so it works whether or not the server runs. */
     String systemIdentifier() throws IOException {
         return controlData("Database system identifier");

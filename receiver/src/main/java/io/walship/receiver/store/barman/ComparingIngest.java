@@ -6,6 +6,8 @@ import io.walship.receiver.store.Ingest;
 import io.walship.receiver.store.IngestException;
 import io.walship.receiver.store.Outcome;
 import io.walship.wal.WalFileName;
+import io.walship.wal.WalHeaderCheck;
+import io.walship.wal.WalPageHeader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -14,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -23,7 +26,8 @@ import java.util.concurrent.RejectedExecutionException;
  * An upload of a name the archive already has (PostgreSQL retries a segment it did not see acknowledged, e.g.
  * after a crash): the incoming plain bytes are compared as they arrive with the stored file's, so that the answer,
  * ALREADY_STORED or CONFLICT, takes no disk space, even on a nearly full disk. A stored file the index does not
- * list is indexed then.
+ * list is indexed then. A segment's page header is checked first, as for a new file: another cluster's segment
+ * under an archived name is refused for its system identifier, not reported as a conflict.
  */
 final class ComparingIngest implements Ingest {
 
@@ -32,26 +36,37 @@ final class ComparingIngest implements Ingest {
     private final ServerArchive archive;
     private final Executor commits;
     private final WalFileName name;
+    private final long size;
     private final long mtimeNanos;
     private final ReceivedBytes received;
     private final Path stored;
     private InputStream plain;
     private byte[] storedBytes;
     private byte[] incomingBytes;
+    private final byte[] head;
+    private int headFilled;
+    /** The bytes differ before the header is complete: a conflict only once the header passed its checks. */
+    private boolean differs;
 
     ComparingIngest(ServerArchive archive, Executor commits, WalFileName name, long size, long mtimeNanos,
             Path stored) {
         this.archive = archive;
         this.commits = commits;
         this.name = name;
+        this.size = size;
         this.received = new ReceivedBytes(name, size);
         this.mtimeNanos = mtimeNanos;
         this.stored = stored;
+        this.head = name.kind().hasWalHeader() ? new byte[WalPageHeader.SIZE] : new byte[0];
     }
 
     @Override
     public void write(ByteBuffer chunk) throws IngestException {
         received.add(chunk);
+        takeHeader(chunk);
+        if (differs) {
+            return;
+        }
         try {
             if (plain == null) {
                 plain = Compression.openPlain(Files.newInputStream(stored));
@@ -64,6 +79,10 @@ final class ComparingIngest implements Ingest {
                 int n = plain.readNBytes(storedBytes, 0, wanted);
                 incoming.get(incomingBytes, 0, wanted);
                 if (n < wanted || Arrays.mismatch(storedBytes, 0, n, incomingBytes, 0, n) >= 0) {
+                    if (headFilled < head.length) {
+                        differs = true;
+                        return;
+                    }
                     throw conflict();
                 }
             }
@@ -71,6 +90,27 @@ final class ComparingIngest implements Ingest {
             throw removed();
         } catch (IOException e) {
             throw damaged(e);
+        }
+    }
+
+    /** The checks a new file's header gets (see BarmanIngest), once its first bytes are in. */
+    private void takeHeader(ByteBuffer chunk) throws IngestException {
+        if (headFilled == head.length) {
+            return;
+        }
+        int take = Math.min(head.length - headFilled, chunk.remaining());
+        chunk.duplicate().get(head, headFilled, take);
+        headFilled += take;
+        if (headFilled == head.length) {
+            WalPageHeader header = WalPageHeader.parse(head);
+            Optional<String> problem = WalHeaderCheck.problem(name, size, header);
+            if (problem.isPresent()) {
+                throw IngestException.rejected(problem.get());
+            }
+            archive.checkCluster(name.name(), header);
+            if (differs) {
+                throw conflict();
+            }
         }
     }
 
@@ -105,7 +145,7 @@ final class ComparingIngest implements Ingest {
         try {
             received.checkComplete(crc32c);
             try {
-                if (plain.read() >= 0) {
+                if (differs || plain.read() >= 0) {
                     throw conflict();
                 }
             } catch (IOException e) {

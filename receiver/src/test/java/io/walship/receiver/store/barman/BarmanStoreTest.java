@@ -621,6 +621,23 @@ class BarmanStoreTest {
         assertNoHiddenFiles();
     }
 
+    /** PostgreSQL names its first segments alike in every cluster: the identifier must win over a conflict. */
+    @Test
+    void anotherClustersSegmentUnderAnArchivedNameIsRejectedForItsSystemIdentifier()
+            throws IOException, IngestException {
+        BarmanStore store = store(Compression.ZSTD);
+        push(store, SEGMENT, segment(SEGMENT, SYSTEM_ID, 1));
+        byte[] xlogDbBefore = Files.readAllBytes(xlogDb());
+
+        // Its first chunks end inside the header, where the system identifiers already differ.
+        assertRejected(() -> push(store, SEGMENT, segment(SEGMENT, OTHER_SYSTEM_ID, 1)), "system identifier",
+                String.valueOf(OTHER_SYSTEM_ID), String.valueOf(SYSTEM_ID));
+
+        assertArrayEquals(segment(SEGMENT, SYSTEM_ID, 1), plainContent(wals().resolve(HASH_DIR).resolve(SEGMENT)));
+        assertArrayEquals(xlogDbBefore, Files.readAllBytes(xlogDb()));
+        assertNoHiddenFiles();
+    }
+
     @Test
     void anIdentityWrittenByBarmanPinsTheCluster() throws IOException {
         Files.createDirectories(home.resolve("pg"));
