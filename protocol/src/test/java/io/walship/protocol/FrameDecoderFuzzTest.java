@@ -12,8 +12,9 @@ import io.netty.handler.codec.DecoderException;
 import io.netty.util.ReferenceCountUtil;
 import io.walship.fuzz.Corpus;
 import io.walship.fuzz.Corpus.Seed;
-import io.walship.fuzz.FuzzBudget;
-import io.walship.fuzz.Mutation;
+import io.walship.fuzz.Fuzz;
+import io.walship.fuzz.Mutator;
+import io.walship.fuzz.Mutator.Field;
 import io.walship.protocol.WireCodecTest.TrackingAllocator;
 import java.io.ByteArrayOutputStream;
 import java.lang.management.ManagementFactory;
@@ -24,30 +25,23 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.Example;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
-import net.jqwik.api.lifecycle.AddLifecycleHook;
+import java.util.random.RandomGenerator;
+import org.junit.jupiter.api.Test;
 
 /**
  * Fuzzes the receiving side of {@link WireCodec}: arbitrary bytes and mutations of the seed frames in
  * {@code fuzz/frames}, cut into pieces at arbitrary points. Whatever arrives, the codec may only deliver messages
  * that re-encode to exactly the bytes they came from, or fail with a {@link DecoderException} (of which
  * {@link ProtocolException} is one); it must not allocate for a length it has not checked and must release every
- * buffer. A fixed number of tries with a fixed seed keeps CI runs short and reproducible;
- * {@code -Dwalship.fuzz.tries=N} raises the tries for a long local run (see {@link FuzzBudget}).
+ * buffer. A fixed number of tries with a fixed seed keeps CI runs short and reproducible (see {@link Fuzz}).
  */
-@AddLifecycleHook(FuzzBudget.class)
 class FrameDecoderFuzzTest {
 
     private static final List<Seed> SEEDS = Corpus.of("frames");
     /** Whole frames spliced into others, and lengths at the edges of {@link Limits}. */
-    private static final List<byte[]> TOKENS = tokens();
+    private static final Mutator MUTATOR = new Mutator(SEEDS.stream().map(Seed::bytes).toList(), tokens())
+            .withLengthFields(FrameDecoderFuzzTest::lengthFields, Limits.MAX_NAME, Limits.MAX_MESSAGE,
+                    Limits.MAX_CHUNK, Limits.MAX_FRAME);
     private static final ThreadMXBean THREADS = (ThreadMXBean) ManagementFactory.getThreadMXBean();
     /** What setting up a channel and failing a frame may cost, far below the 1 MiB a trusted length would. */
     private static final long ALLOCATION_ALLOWANCE = 256 << 10;
@@ -55,19 +49,22 @@ class FrameDecoderFuzzTest {
     static {
         // Loads the classes of every path once, so that class initialisation does not count as allocation.
         for (Seed seed : SEEDS) {
-            decodeAndCheck(seed.bytes(), List.of(), false);
+            decodeAndCheck(seed.bytes(), new int[0], false);
         }
-        decodeAndCheck(new byte[] {0, 0, 0, 1, 99}, List.of(), false);
-        decodeAndCheck(new byte[] {0x7F, 0, 0, 0}, List.of(), false);
+        decodeAndCheck(new byte[] {0, 0, 0, 1, 99}, new int[0], false);
+        decodeAndCheck(new byte[] {0x7F, 0, 0, 0}, new int[0], false);
     }
 
-    @Property(tries = 10_000, seed = "7201")
-    void theCodecDeliversValidMessagesOrFailsWithADecodeError(@ForAll("streams") byte[] stream,
-            @ForAll("splits") List<Integer> splits) {
-        decodeAndCheck(stream, splits, true);
+    @Test
+    void theCodecDeliversValidMessagesOrFailsWithADecodeError() {
+        Fuzz.run(7201, 10_000, attempt -> {
+            byte[] stream = attempt.input("stream", stream(attempt));
+            int[] cuts = attempt.input("cuts", cuts(attempt.random(), stream.length));
+            decodeAndCheck(stream, cuts, true);
+        });
     }
 
-    @Example
+    @Test
     void everySeedIsTheFrameTheEncoderWritesForItsMessage() {
         Map<String, Supplier<Message>> messages = FrameCorpus.messages();
         assertEquals(messages.keySet().stream().sorted().toList(), SEEDS.stream().map(Seed::name).toList());
@@ -78,28 +75,70 @@ class FrameDecoderFuzzTest {
 
     /**
      * Arbitrary bytes; seed frames in a row, the whole row mutated (the frames after an edit mostly fall apart);
-     * and seed frames each mutated on its own, so that good frames come before and after a broken one.
+     * and seed frames each mutated or not on its own, so that good frames come before and after a broken one.
      */
-    @Provide
-    Arbitrary<byte[]> streams() {
-        Arbitrary<byte[]> mutatedRow = Combinators.combine(Arbitraries.of(SEEDS).list().ofMinSize(1).ofMaxSize(6),
-                Mutation.lists(4)).as((seeds, mutations) -> Mutation.applyAll(concat(seeds), mutations, TOKENS));
-        Arbitrary<byte[]> mutatedFrame = Combinators.combine(Arbitraries.of(SEEDS), Mutation.lists(2))
-                .as((seed, mutations) -> Mutation.applyAll(seed.bytes(), mutations, TOKENS));
-        Arbitrary<byte[]> mutatedFrames = mutatedFrame.list().ofMinSize(1).ofMaxSize(6).map(FrameDecoderFuzzTest::concat);
-        return Arbitraries.frequencyOf(
-                Tuple.of(1, Arbitraries.bytes().array(byte[].class).ofMaxSize(600)),
-                Tuple.of(3, mutatedRow),
-                Tuple.of(3, mutatedFrames));
+    private static byte[] stream(Fuzz.Try attempt) {
+        RandomGenerator random = attempt.random();
+        int frames = 1 + random.nextInt(6);
+        ByteArrayOutputStream row = new ByteArrayOutputStream();
+        return switch (random.nextInt(7)) {
+            case 0 -> Mutator.randomBytes(random, 600);
+            case 1, 2, 3 -> {
+                for (int i = 0; i < frames; i++) {
+                    row.writeBytes(attempt.pick(SEEDS).bytes());
+                }
+                yield MUTATOR.mutate(random, row.toByteArray(), 4);
+            }
+            default -> {
+                for (int i = 0; i < frames; i++) {
+                    byte[] frame = attempt.pick(SEEDS).bytes();
+                    row.writeBytes(random.nextInt(3) == 0 ? frame : MUTATOR.mutate(random, frame, 2));
+                }
+                yield row.toByteArray();
+            }
+        };
     }
 
-    @Provide
-    Arbitrary<List<Integer>> splits() {
-        return Mutation.uniform(0).list().ofMaxSize(8);
+    /** Up to 8 points at which the stream is cut into the buffers that arrive, in order. */
+    private static int[] cuts(RandomGenerator random, int length) {
+        int[] cuts = new int[random.nextInt(9)];
+        Arrays.setAll(cuts, i -> random.nextInt(length + 1));
+        Arrays.sort(cuts);
+        return cuts;
     }
 
-    /** Feeds {@code stream} in pieces cut at {@code splits} (modulo its length) and checks what comes out. */
-    private static void decodeAndCheck(byte[] stream, List<Integer> splits, boolean checkAllocation) {
+    /**
+     * The length prefixes of the frames in {@code stream}, as far as they lead, and the 2-byte lengths of the
+     * strings in the frames that have them: where a changed length tests the decoder's bounds checks.
+     */
+    private static List<Field> lengthFields(byte[] stream) {
+        List<Field> fields = new ArrayList<>();
+        ByteBuffer in = ByteBuffer.wrap(stream);
+        int at = 0;
+        while (at + Limits.LENGTH_PREFIX <= stream.length) {
+            fields.add(new Field(at, Limits.LENGTH_PREFIX));
+            int body = at + Limits.LENGTH_PREFIX;
+            int length = in.getInt(at);
+            if (length < 1 || length > stream.length - body) {
+                break;
+            }
+            int strings = switch (stream[body]) {
+                case FrameType.PUT, FrameType.GET -> 2;
+                case FrameType.REPLY -> 1;
+                default -> 0;
+            };
+            int string = body + (stream[body] == FrameType.REPLY ? 2 : 1);
+            for (int i = 0; i < strings && string + 2 <= body + length; i++) {
+                fields.add(new Field(string, 2));
+                string += 2 + Short.toUnsignedInt(in.getShort(string));
+            }
+            at = body + length;
+        }
+        return fields;
+    }
+
+    /** Feeds {@code stream} in pieces cut at {@code cuts} and checks what comes out. */
+    private static void decodeAndCheck(byte[] stream, int[] cuts, boolean checkAllocation) {
         TrackingAllocator alloc = new TrackingAllocator();
         EmbeddedChannel channel = new EmbeddedChannel();
         channel.config().setAllocator(alloc);
@@ -108,7 +147,7 @@ class FrameDecoderFuzzTest {
         channel.pipeline().addLast(outcome);
         try {
             long before = THREADS.getCurrentThreadAllocatedBytes();
-            feed(channel, alloc, stream, splits);
+            feed(channel, alloc, stream, cuts);
             long allocated = THREADS.getCurrentThreadAllocatedBytes() - before;
             boolean failed = !outcome.failures.isEmpty();
             // Closing hands the decoders what is left; it must not make a message or a failure of another kind.
@@ -161,8 +200,7 @@ class FrameDecoderFuzzTest {
         }
     }
 
-    private static void feed(EmbeddedChannel channel, TrackingAllocator alloc, byte[] stream, List<Integer> splits) {
-        int[] cuts = splits.stream().mapToInt(split -> split % (stream.length + 1)).sorted().toArray();
+    private static void feed(EmbeddedChannel channel, TrackingAllocator alloc, byte[] stream, int[] cuts) {
         int start = 0;
         for (int i = 0; i <= cuts.length; i++) {
             int end = i < cuts.length ? cuts[i] : stream.length;
@@ -230,12 +268,6 @@ class FrameDecoderFuzzTest {
                 + "decoded nor refused");
         assertTrue(rest.length < Limits.LENGTH_PREFIX + length, "a complete frame of " + length + " bytes was "
                 + "neither decoded nor refused");
-    }
-
-    private static byte[] concat(List<?> pieces) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        pieces.forEach(piece -> out.writeBytes(piece instanceof Seed seed ? seed.bytes() : (byte[]) piece));
-        return out.toByteArray();
     }
 
     private static List<byte[]> tokens() {

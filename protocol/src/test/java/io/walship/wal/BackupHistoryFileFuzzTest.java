@@ -5,21 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.walship.fuzz.Corpus;
 import io.walship.fuzz.Corpus.Seed;
-import io.walship.fuzz.FuzzBudget;
-import io.walship.fuzz.Mutation;
+import io.walship.fuzz.Fuzz;
+import io.walship.fuzz.Mutator;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
 import java.util.stream.LongStream;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.Example;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
-import net.jqwik.api.lifecycle.AddLifecycleHook;
+import org.junit.jupiter.api.Test;
 
 /**
  * Fuzzes {@link BackupHistoryFile}: arbitrary text and bytes and mutations of the seed files in
@@ -27,36 +20,44 @@ import net.jqwik.api.lifecycle.AddLifecycleHook;
  * size. {@code problem()} never throws, {@code parse()} throws nothing but the {@link IllegalArgumentException}
  * that carries the same one-line message, what parses starts in the segment its name says, and a file accepted
  * for a known segment size is accepted without one. A fixed number of tries with a fixed seed keeps CI runs short
- * and reproducible; {@code -Dwalship.fuzz.tries=N} raises the tries for a long local run (see {@link FuzzBudget}).
+ * and reproducible (see {@link Fuzz}).
  */
-@AddLifecycleHook(FuzzBudget.class)
 class BackupHistoryFileFuzzTest {
 
     private static final List<Seed> SEEDS = Corpus.of("backup-history");
-    private static final List<byte[]> TOKENS = WalTextTokens.of("\n", " ", ": ", "/", "(", ")", "0", "1", "F", "a",
-            "FFFFFFFF", "00000028", "\0", "é", "😀", "START WAL LOCATION: ", "STOP WAL LOCATION: ", " (file ",
-            "000000010000000000000002", "LABEL: ", "\n\n", "START WAL LOCATION: 0/2000028 (file "
-                    + "000000010000000000000002)\n");
+    private static final Mutator MUTATOR = new Mutator(SEEDS.stream().map(Seed::bytes).toList(),
+            WalTextTokens.of("\n", " ", ": ", "/", "(", ")", "0", "1", "F", "a", "FFFFFFFF", "00000028", "\0", "é",
+                    "😀", "START WAL LOCATION: ", "STOP WAL LOCATION: ", " (file ", "000000010000000000000002",
+                    "LABEL: ", "\n\n", "START WAL LOCATION: 0/2000028 (file 000000010000000000000002)\n"));
     private static final List<Long> SEGMENT_SIZES = LongStream.rangeClosed(20, 30).mapToObj(shift -> 1L << shift)
             .toList();
+    /** Sizes parse() refuses with a message of its own. */
+    private static final List<Long> INVALID_SEGMENT_SIZES = List.of(0L, -1L, 1000L, 3L << 20, 1L << 31);
 
-    @Property(tries = 10_000, seed = "7203")
-    void parseAndProblemAgreeAndWhatParsesStartsWhereItsNameSays(@ForAll("names") WalFileName name,
-            @ForAll("contents") byte[] content, @ForAll("segmentSizes") long segmentSize) {
-        Optional<BackupHistoryFile> anySize = checked(name, () -> BackupHistoryFile.parse(name, content),
-                BackupHistoryFile.problem(name, content));
-        Optional<BackupHistoryFile> knownSize = checked(name,
-                () -> BackupHistoryFile.parse(name, content, segmentSize),
-                BackupHistoryFile.problem(name, content, segmentSize));
-        if (knownSize.isPresent()) {
-            assertEquals(knownSize, anySize, "accepted for " + segmentSize + "-byte segments but not for any size");
-            assertStartsInItsSegment(name, knownSize.get(), segmentSize);
-        }
-        anySize.ifPresent(file -> assertTrue(SEGMENT_SIZES.stream().anyMatch(size -> startsIn(name, file, size)),
-                "no segment size puts the start where the name says: " + file));
+    @Test
+    void parseAndProblemAgreeAndWhatParsesStartsWhereItsNameSays() {
+        Fuzz.run(7203, 10_000, attempt -> {
+            Seed seed = attempt.pick(SEEDS);
+            WalFileName name = attempt.input("name", name(attempt, seed));
+            byte[] content = attempt.input("content", content(attempt, seed));
+            long segmentSize = attempt.input("segment size",
+                    attempt.pick(attempt.random().nextInt(9) == 0 ? INVALID_SEGMENT_SIZES : SEGMENT_SIZES));
+            Optional<BackupHistoryFile> anySize = checked(name, () -> BackupHistoryFile.parse(name, content),
+                    BackupHistoryFile.problem(name, content));
+            Optional<BackupHistoryFile> knownSize = checked(name,
+                    () -> BackupHistoryFile.parse(name, content, segmentSize),
+                    BackupHistoryFile.problem(name, content, segmentSize));
+            if (knownSize.isPresent()) {
+                assertEquals(knownSize, anySize, "accepted for " + segmentSize + "-byte segments but not for any "
+                        + "size");
+                assertStartsInItsSegment(name, knownSize.get(), segmentSize);
+            }
+            anySize.ifPresent(file -> assertTrue(SEGMENT_SIZES.stream().anyMatch(size -> startsIn(name, file, size)),
+                    "no segment size puts the start where the name says: " + file));
+        });
     }
 
-    @Example
+    @Test
     void everySeedIsValid() {
         for (Seed seed : SEEDS) {
             WalFileName name = WalFileName.parse(seed.name());
@@ -65,32 +66,28 @@ class BackupHistoryFileFuzzTest {
         }
     }
 
-    /** Mostly the name a seed is valid for, sometimes another offset in that segment or another name. */
-    @Provide
-    Arbitrary<WalFileName> names() {
-        Arbitrary<WalFileName> seedNames = Arbitraries.of(SEEDS).map(seed -> WalFileName.parse(seed.name()));
-        Arbitrary<WalFileName> otherOffset = Combinators.combine(seedNames, Arbitraries.integers())
-                .as((name, offset) -> WalFileName.parse(String.format("%s.%08X.backup", name.name().substring(0, 24),
-                        offset)));
-        return Arbitraries.frequencyOf(Tuple.of(6, seedNames), Tuple.of(1, otherOffset),
-                Tuple.of(1, Arbitraries.just(WalFileName.parse("00000002.history"))));
+    /**
+     * Mostly the name {@code seed} is valid for, sometimes another offset in its segment, the name of another
+     * seed or not a backup name at all.
+     */
+    private static WalFileName name(Fuzz.Try attempt, Seed seed) {
+        return switch (attempt.random().nextInt(10)) {
+            case 0 -> WalFileName.parse(String.format("%s.%08X.backup", seed.name().substring(0, 24),
+                    attempt.random().nextInt()));
+            case 1 -> WalFileName.parse(attempt.pick(SEEDS).name());
+            case 2 -> WalFileName.parse("00000002.history");
+            default -> WalFileName.parse(seed.name());
+        };
     }
 
-    @Provide
-    Arbitrary<byte[]> contents() {
-        Arbitrary<byte[]> mutated = Combinators.combine(Arbitraries.of(SEEDS), Mutation.lists(6))
-                .as((seed, mutations) -> Mutation.applyAll(seed.bytes(), mutations, TOKENS));
-        return Arbitraries.frequencyOf(
-                Tuple.of(1, Arbitraries.strings().ofMaxLength(200).map(WalTextTokens::utf8)),
-                Tuple.of(1, Arbitraries.bytes().array(byte[].class).ofMaxSize(200)),
-                Tuple.of(6, mutated));
-    }
-
-    /** The valid sizes, and a few that are not, which parse() refuses with a message of its own. */
-    @Provide
-    Arbitrary<Long> segmentSizes() {
-        return Arbitraries.frequencyOf(Tuple.of(8, Arbitraries.of(SEGMENT_SIZES)),
-                Tuple.of(1, Arbitraries.of(0L, -1L, 1000L, 3L << 20, 1L << 31)));
+    /** Mostly {@code seed} mutated, sometimes arbitrary text or bytes. */
+    private static byte[] content(Fuzz.Try attempt, Seed seed) {
+        RandomGenerator random = attempt.random();
+        return switch (random.nextInt(8)) {
+            case 0 -> WalTextTokens.utf8(WalTextTokens.randomText(random, 200));
+            case 1 -> Mutator.randomBytes(random, 200);
+            default -> MUTATOR.mutate(random, seed.bytes(), 6);
+        };
     }
 
     /** Runs {@code parse}, which may only fail as documented, with the message {@code problem} gave. */

@@ -6,9 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.random.RandomGenerator;
 import java.util.regex.Pattern;
 
-/** What the fuzzers of the WAL text files share: their dictionaries and the shape of a problem message. */
+/**
+ * What the fuzzers of the WAL text files share: their dictionaries, random text and the shape of a problem
+ * message.
+ */
 final class WalTextTokens {
 
     private static final Pattern LINE_BREAKING = Pattern.compile("[\\p{Cc}\\p{Zl}\\p{Zp}]");
@@ -22,6 +26,19 @@ final class WalTextTokens {
 
     static byte[] utf8(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Up to {@code maxLength} characters: mostly ASCII (control characters included), in which the files' syntax
+     * lies, and now and then any code point, lone surrogates (which encode as '?') too.
+     */
+    static String randomText(RandomGenerator random, int maxLength) {
+        StringBuilder text = new StringBuilder();
+        for (int i = random.nextInt(maxLength + 1); i > 0; i--) {
+            text.appendCodePoint(random.nextInt(4) == 0 ? random.nextInt(Character.MAX_CODE_POINT + 1)
+                    : random.nextInt(0x80));
+        }
+        return text.toString();
     }
 
     /** A problem is one printable line that names the file it is about. */
