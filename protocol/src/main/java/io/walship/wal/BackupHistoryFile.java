@@ -13,7 +13,9 @@ import java.util.regex.Pattern;
  * {@code KEY: value} lines, the first always {@code START WAL LOCATION: X/X (file NAME)}. That line must agree
  * with the file's own name, which PostgreSQL derives from it: NAME is the segment part, and the LSN lies in that
  * segment at the name's offset. Other lines are kept as they are (labels are free text and PostgreSQL versions
- * add keys), but a {@code STOP WAL LOCATION} line must be well-formed too.
+ * add keys), but a {@code STOP WAL LOCATION} line must be well-formed too. Keys and locations are ASCII as
+ * PostgreSQL writes them; values are free text in the server's encoding (a label in a LATIN1 cluster is LATIN1),
+ * read as UTF-8 with U+FFFD for bytes that are not.
  */
 public record BackupHistoryFile(long startLsn, String startFile, Map<String, String> fields) {
 
@@ -101,7 +103,9 @@ public record BackupHistoryFile(long startLsn, String startFile, Map<String, Str
             throw new IllegalArgumentException(name.name() + " is not a backup history file name");
         }
         String file = name.name();
-        List<String> lines = WalText.lines(file, content, MAX_SIZE, "backup history file");
+        List<String> lines = WalText.lines(file, content, MAX_SIZE, "backup history file").stream()
+                .map(WalText.Line::text)
+                .toList();
         Map<String, String> fields = new LinkedHashMap<>();
         for (String line : lines) {
             Matcher m = FIELD.matcher(line);

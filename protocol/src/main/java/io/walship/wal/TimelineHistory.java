@@ -1,6 +1,5 @@
 package io.walship.wal;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -31,7 +30,10 @@ public record TimelineHistory(long timeline, List<Entry> entries) {
     private static final Pattern ENTRY = Pattern.compile(SPACE + "*([0-9]{1,10})" + SPACE + "+([0-9A-Fa-f]{1,8})/"
             + "([0-9A-Fa-f]{1,8})(?:" + SPACE + "+(.*))?", Pattern.DOTALL);
 
-    /** The part of the ancestry before a switch: {@code parentTimeline} ended at {@code switchLsn}. */
+    /**
+     * The part of the ancestry before a switch: {@code parentTimeline} ended at {@code switchLsn}. The reason is
+     * free text in the server's encoding, read as UTF-8 with U+FFFD for bytes that are not.
+     */
     public record Entry(long parentTimeline, long switchLsn, String reason) {
     }
 
@@ -54,20 +56,19 @@ public record TimelineHistory(long timeline, List<Entry> entries) {
             throw new IllegalArgumentException(file + " names timeline " + name.timeline() + ", which has no parent "
                     + "and so no history file; it is not a PostgreSQL timeline history");
         }
-        List<String> lines = WalText.lines(file, content, MAX_SIZE, "timeline history file");
+        List<WalText.Line> lines = WalText.lines(file, content, MAX_SIZE, "timeline history file");
         List<Entry> entries = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i);
+            WalText.Line line = lines.get(i);
             String where = file + " line " + (i + 1);
-            int bytes = line.getBytes(StandardCharsets.UTF_8).length;
-            if (bytes > MAX_LINE) {
-                throw new IllegalArgumentException(where + " is " + bytes + " bytes; PostgreSQL reads at most "
+            if (line.bytes() > MAX_LINE) {
+                throw new IllegalArgumentException(where + " is " + line.bytes() + " bytes; PostgreSQL reads at most "
                         + MAX_LINE + " bytes of a line and would fail on the rest at recovery, so the file is damaged");
             }
-            if (SKIPPED.matcher(line).matches()) {
+            if (SKIPPED.matcher(line.text()).matches()) {
                 continue;
             }
-            Entry entry = entry(where, line);
+            Entry entry = entry(where, line.text());
             if (!entries.isEmpty() && entry.parentTimeline() <= entries.getLast().parentTimeline()) {
                 throw new IllegalArgumentException(where + ": timeline " + entry.parentTimeline() + " follows "
                         + "timeline " + entries.getLast().parentTimeline() + ", but PostgreSQL requires increasing "

@@ -1,25 +1,29 @@
 package io.walship.wal;
 
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CoderResult;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * What every WAL text file (timeline history, backup history) must be before its lines are read: not empty,
- * bounded, UTF-8 and free of NUL bytes, which PostgreSQL's C string handling would silently cut at.
+ * bounded and free of NUL bytes, which PostgreSQL's C string handling would silently cut at. Other bytes are not
+ * checked here: PostgreSQL writes the free text of these files (a switch's reason, which can hold a restore point
+ * name, or a backup's label) in the server's encoding, which need not be UTF-8, and refusing such a file would
+ * fail archive_command for good. The structure the parsers check (numbers, LSNs, keywords, file names) is ASCII,
+ * which every server encoding keeps as ASCII and never uses inside its multibyte characters.
  * Failures are {@link IllegalArgumentException}s whose message is the one-line problem.
  */
 final class WalText {
+
+    /** One line: its text, decoded leniently, and its length in bytes, which PostgreSQL's limits count. */
+    record Line(String text, int bytes) {
+    }
 
     private WalText() {
     }
 
     /** The lines of {@code content}, split at '\n' only, as PostgreSQL's fgets() does. */
-    static List<String> lines(String fileName, byte[] content, int maxBytes, String what) {
+    static List<Line> lines(String fileName, byte[] content, int maxBytes, String what) {
         if (content.length == 0) {
             throw new IllegalArgumentException(fileName + " is empty; PostgreSQL never archives an empty " + what
                     + ", so the file was truncated");
@@ -28,30 +32,29 @@ final class WalText {
             throw new IllegalArgumentException(fileName + " is " + content.length + " bytes, more than the "
                     + maxBytes + " a " + what + " can reasonably be; it is not a " + what);
         }
-        for (int i = 0; i < content.length; i++) {
-            if (content[i] == 0) {
+        List<Line> lines = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i <= content.length; i++) {
+            if (i < content.length && content[i] == 0) {
                 throw new IllegalArgumentException(fileName + " has a NUL byte at offset " + i + "; it is binary, "
                         + "not a " + what);
             }
+            if (i == content.length || content[i] == '\n') {
+                lines.add(new Line(decode(content, start, i), i - start));
+                start = i + 1;
+            }
         }
-        return List.of(decode(fileName, content, what).split("\n", -1));
+        return List.copyOf(lines);
     }
 
-    private static String decode(String fileName, byte[] content, String what) {
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
-        ByteBuffer in = ByteBuffer.wrap(content);
-        CharBuffer out = CharBuffer.allocate(content.length);
-        CoderResult result = decoder.decode(in, out, true);
-        if (result.isUnderflow()) {
-            result = decoder.flush(out);
-        }
-        if (result.isError()) {
-            throw new IllegalArgumentException(fileName + " is not UTF-8 text (byte " + in.position() + "); it is "
-                    + "damaged or not a " + what);
-        }
-        return out.flip().toString();
+    /**
+     * UTF-8, with U+FFFD for bytes that are not: UTF-8 is the server encoding of most clusters and so reads right,
+     * while the encoding of other text cannot be told from its bytes (the same bytes are valid LATIN1, WIN1252 and
+     * often EUC_JP), so it is marked where it could not be read rather than guessed at. Only free text can be
+     * affected, and nothing is decided on it.
+     */
+    private static String decode(byte[] content, int from, int to) {
+        return new String(content, from, to - from, StandardCharsets.UTF_8);
     }
 
     /**

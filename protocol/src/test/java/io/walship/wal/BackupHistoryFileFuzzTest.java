@@ -27,7 +27,7 @@ class BackupHistoryFileFuzzTest {
     private static final List<Seed> SEEDS = Corpus.of("backup-history");
     private static final Mutator MUTATOR = new Mutator(SEEDS.stream().map(Seed::bytes).toList(),
             WalTextTokens.of("\n", " ", ": ", "/", "(", ")", "0", "1", "F", "a", "FFFFFFFF", "00000028", "\0", "é",
-                    "😀", "START WAL LOCATION: ", "STOP WAL LOCATION: ", " (file ", "000000010000000000000002",
+                    "ÿ", "«", "\uFFFD", "😀", "START WAL LOCATION: ", "STOP WAL LOCATION: ", " (file ", "000000010000000000000002",
                     "LABEL: ", "\n\n", "START WAL LOCATION: 0/2000028 (file 000000010000000000000002)\n"));
     private static final List<Long> SEGMENT_SIZES = LongStream.rangeClosed(20, 30).mapToObj(shift -> 1L << shift)
             .toList();

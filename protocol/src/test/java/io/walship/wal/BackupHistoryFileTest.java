@@ -107,6 +107,17 @@ class BackupHistoryFileTest {
     }
 
     @Test
+    void aLatin1LabelIsAcceptedAndReadWithReplacementCharacters() {
+        byte[] latin1 = PG15.replace("base backup", "sauvegarde à 3h").getBytes(StandardCharsets.ISO_8859_1);
+        byte[] utf8 = utf8(PG15.replace("base backup", "sauvegarde à 3h"));
+
+        assertEquals(Optional.empty(), BackupHistoryFile.problem(NAME, latin1));
+        assertEquals(Optional.of("pg_basebackup sauvegarde \uFFFD 3h"),
+                BackupHistoryFile.parse(NAME, latin1).field("LABEL"));
+        assertEquals(Optional.of("pg_basebackup sauvegarde à 3h"), BackupHistoryFile.parse(NAME, utf8).field("LABEL"));
+    }
+
+    @Test
     void theFirstOfRepeatedKeysCounts() {
         String content = PG15 + "LABEL: second\n";
 
@@ -177,14 +188,6 @@ class BackupHistoryFileTest {
                 + "backup history file", problem(NAME, PG15.replace("\nSTOP", "\0STOP")));
     }
 
-    @Test
-    void notUtf8() {
-        byte[] content = PG15.replace("base backup", "sauvegarde à 3h").getBytes(StandardCharsets.ISO_8859_1);
-
-        assertEquals("000000010000000000000002.00000028.backup is not UTF-8 text (byte 267); it is damaged or not a "
-                + "backup history file", problem(NAME, content));
-    }
-
     // ---- refused: the start location ----
 
     @ParameterizedTest
@@ -202,7 +205,8 @@ class BackupHistoryFileTest {
             "0/2000028 (file 00000001000000000000002)", "0/2000028 (file 000000010000000000000002) ",
             "0/2000028  (file 000000010000000000000002)", "0/2000028 (file 00000001000000000000000b)",
             "0x0/2000028 (file 000000010000000000000002)", "0/123456789 (file 000000010000000000000002)",
-            "2000028 (file 000000010000000000000002)", ""})
+            "2000028 (file 000000010000000000000002)", "", "0/２000028 (file 000000010000000000000002)",
+            "0/2000028 (file 00000001000000000000000٢)"})
     void aMalformedStartLocation(String location) {
         assertEquals("000000010000000000000002.00000028.backup has 'START WAL LOCATION: " + location + "', not "
                 + "'START WAL LOCATION: X/X (file NAME)'; the file is damaged or not a backup history file",
@@ -258,6 +262,15 @@ class BackupHistoryFileTest {
         assertEquals("000000010000000000000100.00000028.backup says the backup started at 0/80000028, which is not "
                 + "at offset 00000028 of 000000010000000000000100 with 16777216-byte segments; the file was renamed "
                 + "or damaged", problem(name, content, SIXTEEN_MIB));
+    }
+
+    @Test
+    void aLatin1ByteInTheStartLocation() {
+        byte[] content = withStart("0/2000028 (file 00000001000000000000000²)").getBytes(StandardCharsets.ISO_8859_1);
+
+        assertEquals("000000010000000000000002.00000028.backup has 'START WAL LOCATION: 0/2000028 (file "
+                + "00000001000000000000000\uFFFD)', not 'START WAL LOCATION: X/X (file NAME)'; the file is damaged or "
+                + "not a backup history file", problem(NAME, content));
     }
 
     @Test

@@ -9,12 +9,11 @@ import io.walship.fuzz.Corpus.Seed;
 import io.walship.fuzz.Fuzz;
 import io.walship.fuzz.Mutator;
 import io.walship.wal.TimelineHistory.Entry;
-import java.nio.charset.StandardCharsets;
+import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,8 +28,9 @@ class TimelineHistoryFuzzTest {
     private static final List<Seed> SEEDS = Corpus.of("timeline-history");
     private static final Mutator MUTATOR = new Mutator(SEEDS.stream().map(Seed::bytes).toList(),
             WalTextTokens.of("\n", "\t", " ", "\r", "#", "/", "0", "1", "2", "9", "10", "4294967295", "4294967296",
-                    "FFFFFFFF", "ff", "0/0", "\0", "é", "\uFFFF", "😀", "\n\n", "x".repeat(1100),
-                    "1\t0/3000060\tno recovery target specified\n"));
+                    "FFFFFFFF", "ff", "0/0", "\0", "é", "ÿ", "\u00A0", "\uFFFF", "\uFFFD", "😀", "\n\n",
+                    "x".repeat(1100), "1\t0/3000060\tno recovery target specified\n",
+                    "\tat restore point \"mise_à_jour\"\n"));
     private static final List<String> REASONS = List.of("", "\tno recovery target specified", " before 2024-03-01",
             "\t\t", "# c");
 
@@ -113,12 +113,24 @@ class TimelineHistoryFuzzTest {
         }
     }
 
-    /** The file as PostgreSQL's writeTimeLineHistory() would write these entries. */
+    /**
+     * The file as PostgreSQL's writeTimeLineHistory() would write these entries. A U+FFFD in a reason stands for
+     * bytes that were not UTF-8 and is written as one such byte, 0xFF, which reads back as U+FFFD, so that no line
+     * grows longer than it was and past what PostgreSQL reads.
+     */
     private static byte[] written(TimelineHistory history) {
-        return history.entries().stream()
-                .map(e -> String.format("%d\t%X/%X\t%s\n", e.parentTimeline(), e.switchLsn() >>> 32,
-                        e.switchLsn() & 0xFFFF_FFFFL, e.reason()))
-                .collect(Collectors.joining())
-                .getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream file = new ByteArrayOutputStream();
+        for (Entry e : history.entries()) {
+            String line = String.format("%d\t%X/%X\t%s\n", e.parentTimeline(), e.switchLsn() >>> 32,
+                    e.switchLsn() & 0xFFFF_FFFFL, e.reason());
+            String[] readable = line.split("\uFFFD", -1);
+            for (int i = 0; i < readable.length; i++) {
+                if (i > 0) {
+                    file.write(0xFF);
+                }
+                file.writeBytes(WalTextTokens.utf8(readable[i]));
+            }
+        }
+        return file.toByteArray();
     }
 }

@@ -96,6 +96,27 @@ class TimelineHistoryTest {
     }
 
     @Test
+    void aLatin1ReasonAndCommentAreAcceptedAndTheReasonReadWithReplacementCharacters() {
+        byte[] latin1 = ("# écrit à la main\n1\t0/3000060\tat restore point \"avant_mise_à_jour\"\n")
+                .getBytes(StandardCharsets.ISO_8859_1);
+
+        assertEquals(Optional.empty(), TimelineHistory.problem(TLI_2, latin1));
+        assertEquals(List.of(new Entry(1, 0x3000060L, "at restore point \"avant_mise_\uFFFD_jour\"")),
+                TimelineHistory.parse(TLI_2, latin1).entries());
+    }
+
+    @Test
+    void theLongestLineIsCountedInTheFilesBytesNotInDecodedCharacters() {
+        String start = "1\t0/3000060\t";
+        String line = start + "é".repeat(TimelineHistory.MAX_LINE - start.length());
+
+        assertEquals(Optional.empty(), TimelineHistory.problem(TLI_2, line.getBytes(StandardCharsets.ISO_8859_1)));
+        assertEquals("00000002.history line 1 is 1024 bytes; PostgreSQL reads at most 1023 bytes of a line and would "
+                + "fail on the rest at recovery, so the file is damaged",
+                problem(TLI_2, (line + "é").getBytes(StandardCharsets.ISO_8859_1)));
+    }
+
+    @Test
     void aLineOfExactlyTheLongestLengthIsAccepted() {
         String line = "1\t0/3000060\t";
         line += "r".repeat(TimelineHistory.MAX_LINE - line.length());
@@ -143,11 +164,14 @@ class TimelineHistoryTest {
     }
 
     @Test
-    void notUtf8() {
-        byte[] latin1 = "1\t0/3000060\tat restore point \"café\"\n".getBytes(StandardCharsets.ISO_8859_1);
-
-        assertEquals("00000002.history is not UTF-8 text (byte 33); it is damaged or not a timeline history file",
-                problem(TLI_2, latin1));
+    void nonAsciiInTheNumbers() {
+        // A LATIN1 superscript one, and an Arabic-Indic digit three in UTF-8: neither is a digit to sscanf().
+        assertEquals("00000002.history line 1 is '\uFFFD?0/3000060?r', not '<parent timeline> <switch point X/X> "
+                + "<reason>'; the file is damaged or not a timeline history file",
+                problem(TLI_2, "¹\t0/3000060\tr\n".getBytes(StandardCharsets.ISO_8859_1)));
+        assertEquals("00000002.history line 1 is '1?0/300006٣?r', not '<parent timeline> <switch point X/X> "
+                + "<reason>'; the file is damaged or not a timeline history file",
+                problem(TLI_2, "1\t0/300006٣\tr\n"));
     }
 
     @Test

@@ -3,11 +3,13 @@ package io.walship.wal;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.CharsetEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.random.RandomGenerator;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * What the fuzzers of the WAL text files share: their dictionaries, random text and the shape of a problem
@@ -20,8 +22,17 @@ final class WalTextTokens {
     private WalTextTokens() {
     }
 
+    /**
+     * Each token in UTF-8 and, if it is not ASCII, also in LATIN1 where it can be: the free text of these files is
+     * in the server's encoding.
+     */
     static List<byte[]> of(String... tokens) {
-        return Arrays.stream(tokens).map(WalTextTokens::utf8).toList();
+        CharsetEncoder latin1 = StandardCharsets.ISO_8859_1.newEncoder();
+        return Arrays.stream(tokens)
+                .flatMap(token -> token.chars().allMatch(c -> c < 0x80) || !latin1.canEncode(token)
+                        ? Stream.of(utf8(token))
+                        : Stream.of(utf8(token), token.getBytes(StandardCharsets.ISO_8859_1)))
+                .toList();
     }
 
     static byte[] utf8(String text) {
