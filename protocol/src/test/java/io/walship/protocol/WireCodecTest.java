@@ -604,6 +604,10 @@ class WireCodecTest {
             return allocated.get(allocation).capacity();
         }
 
+        int largestCapacity() {
+            return allocated.stream().mapToInt(ByteBuf::capacity).max().orElse(0);
+        }
+
         List<String> unreleased() {
             List<String> leaks = new ArrayList<>();
             for (int i = 0; i < allocated.size(); i++) {
