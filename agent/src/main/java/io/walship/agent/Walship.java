@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
             PrefetchCommand.class},
         description = {"Archives PostgreSQL WAL over mutual TLS into a Barman-compatible store.", "",
             "The receiver on the backup host is a program of its own, which the same launcher starts: "
-                + "walship receiver --config FILE (its help: walship receiver --help)."},
+                + "walship receiver --config FILE (its help: walship receiver --help); so is the check of what it "
+                + "stored: walship verify --config FILE [SERVER] (walship verify --help)."},
         footer = {"", "Quick start:", "  walship ca init --dir /etc/walship/ca",
             "  walship ca issue --dir /etc/walship/ca --name receiver --host backup.example.com",
             "  walship ca issue --dir /etc/walship/ca --name pg1",

@@ -54,4 +54,23 @@ public final class Durable {
         writeFully(channel, content);
         channel.force(true);
     }
+
+    /**
+     * Writes {@code content} at {@code end} and forces it, all or nothing: a write cut short (a full disk) is taken
+     * back to {@code end}, so that no part of it is left for the next append to be glued onto.
+     */
+    public static void appendOrUndo(FileChannel channel, long end, ByteBuffer content) throws IOException {
+        try {
+            channel.position(end);
+            writeAndForce(channel, content);
+        } catch (IOException e) {
+            try {
+                channel.truncate(end);
+                channel.force(true);
+            } catch (IOException undo) {
+                e.addSuppressed(undo);
+            }
+            throw e;
+        }
+    }
 }

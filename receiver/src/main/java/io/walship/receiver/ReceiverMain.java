@@ -7,6 +7,7 @@ import io.walship.config.ConfigException;
 import io.walship.protocol.TlsContexts;
 import io.walship.receiver.config.BarmanServer;
 import io.walship.receiver.config.BarmanVersion;
+import io.walship.receiver.config.ReadByBarman;
 import io.walship.receiver.config.ReceiverConfig;
 import io.walship.receiver.net.ReceiverServer;
 import io.walship.receiver.store.barman.BarmanStore;
@@ -38,8 +39,6 @@ public final class ReceiverMain implements Callable<Integer> {
 
     private static final Logger LOG = Logger.getLogger(ReceiverMain.class.getName());
 
-    /** {@code barman --version} starts Python and nothing else: well under a second, unless the host is stuck. */
-    private static final Duration DETECT_TIMEOUT = Duration.ofSeconds(30);
     /** Twice the read timeout: no live upload, of this receiver or another, leaves its temp file alone that long. */
     private static final Duration UNFINISHED = ReceiverServer.READ_TIMEOUT.multipliedBy(2);
 
@@ -69,27 +68,17 @@ public final class ReceiverMain implements Callable<Integer> {
                     + ", key_file " + cfg.keyFile() + ", ca_file " + cfg.caFile() + "): " + e.getMessage());
             return 2;
         }
-        Optional<BarmanVersion> barman = cfg.barmanVersion();
-        String barmanSource = "barman_version in " + cfg.file();
-        if (barman.isEmpty()) {
-            BarmanVersion.Detected detected = BarmanVersion.detect(List.of("barman", "--version"), DETECT_TIMEOUT);
-            barman = detected.version();
-            barmanSource = detected.how();
-            if (barman.isEmpty() && cfg.barmanConfig().isPresent()) {
-                System.err.println("walship receiver: " + cfg.file() + ": with barman_config walship must know which "
-                        + "Barman release reads the archive, but " + barmanSource + "; set barman_version in "
-                        + "[receiver], e.g. barman_version = 3.4");
-                return 2;
-            }
-        }
-        List<String> warnings;
+        ReadByBarman readable;
         try {
-            warnings = cfg.checkReadableBy(barman);
+            readable = ReadByBarman.of(cfg);
         } catch (ConfigException e) {
             System.err.println("walship receiver: " + e.getMessage());
             return 2;
         }
-        cfg = cfg.readBy(barman);
+        cfg = readable.config();
+        Optional<BarmanVersion> barman = readable.barman();
+        String barmanSource = readable.barmanSource();
+        List<String> warnings = readable.warnings();
         BarmanStore store = new BarmanStore(cfg.servers().values(), cfg.lockTimeout());
         sweepUnfinishedUploads(store);
         ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(task -> Thread.ofPlatform()

@@ -361,6 +361,41 @@ class BarmanInteropIT {
         }
     }
 
+    /**
+     * After Barman rebuilt the index and expired WAL, walship verify still finds every file sound against the
+     * checksums recorded when it was stored (lines of files Barman deleted do not count), and it names damage.
+     */
+    @Test
+    @Order(8)
+    void walshipVerifyFindsWhatBarmanKeptSoundAndNamesDamage() throws IOException {
+        Path config = bed.resolve("receiver.conf");
+        assertTrue(Files.exists(layout.serverDir(SERVER).resolve("walship-checksums")));
+
+        Proc.Result sound = bed.launcher().run("verify", "--config", config.toString());
+
+        assertEquals(0, sound.exitCode(), sound.describe());
+        assertTrue(sound.stdout().contains("server '" + SERVER + "': ") && sound.stdout().contains("all sound"),
+                sound.describe());
+        List<XlogDbEntry> entries = XlogDbEntry.read(xlogDb(SERVER));
+        Path victim = storedPath(SERVER, entries.getLast().name());
+        byte[] original = Files.readAllBytes(victim);
+        byte[] damaged = original.clone();
+        for (int i = damaged.length / 2; i < damaged.length / 2 + 8; i++) {
+            damaged[i] ^= (byte) 0xFF;
+        }
+        Files.write(victim, damaged);
+        try {
+            Proc.Result found = bed.launcher().run("verify", "--config", config.toString(), "--nagios", SERVER);
+
+            assertEquals(2, found.exitCode(), found.describe());
+            assertTrue(found.stdout().startsWith("WALSHIP VERIFY CRITICAL - 1 server, "), found.describe());
+            assertTrue(found.stdout().contains("DAMAGED " + victim), found.describe());
+            assertEquals(1, found.stdout().lines().count(), found.describe());
+        } finally {
+            Files.write(victim, original);
+        }
+    }
+
     // ---- setup ----
 
     /**

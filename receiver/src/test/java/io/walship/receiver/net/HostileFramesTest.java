@@ -33,6 +33,7 @@ import io.walship.receiver.config.ReceiverLimits;
 import io.walship.receiver.config.ServerDirectories;
 import io.walship.receiver.config.XlogDbGeneration;
 import io.walship.receiver.store.barman.BarmanStore;
+import io.walship.wal.TimelineHistory;
 import io.walship.wal.WalFileName;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -613,9 +614,10 @@ class HostileFramesTest {
     }
 
     @ParameterizedTest(name = "{0} bytes")
-    @ValueSource(longs = {0, (16L << 20) + 1, Long.MAX_VALUE})
+    @ValueSource(longs = {0, TimelineHistory.MAX_SIZE + 1, 16L << 20, Long.MAX_VALUE})
     void aHistoryFileSizeOutOfBoundsIsRefused(long size) throws Exception {
-        String why = HISTORY + " is " + size + " bytes; a history file must be between 1 byte and " + (16L << 20);
+        String why = HISTORY + " is " + size + " bytes; a history file must be between 1 byte and "
+                + TimelineHistory.MAX_SIZE + ", so it is not one";
         try (RawConnection client = greeted()) {
             client.send(put(SERVER, HISTORY, size, MTIME));
 

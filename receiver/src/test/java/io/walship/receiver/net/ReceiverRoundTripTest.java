@@ -295,6 +295,24 @@ class ReceiverRoundTripTest {
         assertEquals(Set.of("RECOVERYHISTORY"), entries(restoreDir));
     }
 
+    /** Damage to a compressed file's first bytes used to make it read as plain: it was served as junk text. */
+    @Test
+    void aHistoryFileWhoseCodecMagicIsDamagedIsReportedDamagedNotServedAsPlainText() throws Exception {
+        Path history = write(HISTORY, HISTORY_CONTENT);
+        assertExit(0, "", walship("push", "--config", config.toString(), history.toString(), HISTORY));
+        Path stored = home.resolve(SERVER).resolve("wals").resolve(HISTORY);
+        byte[] bytes = Files.readAllBytes(stored);
+        bytes[0] ^= 0x01;
+        Files.write(stored, bytes);
+        Path destination = restoreDir.resolve("RECOVERYHISTORY");
+
+        Run fetch = walship("fetch", "--config", config.toString(), HISTORY, destination.toString());
+
+        assertExit(150, "walship fetch: ", fetch);
+        assertTrue(fetch.err().contains("was stored zstd but now reads as none"), fetch.err());
+        assertEquals(Set.of(), entries(restoreDir));
+    }
+
     @Test
     void pushToAPortWithoutReceiverIsUnreachable() throws Exception {
         String name = "000000010000000000000008";

@@ -7,7 +7,6 @@ import io.walship.receiver.store.Ingest;
 import io.walship.receiver.store.IngestException;
 import io.walship.receiver.store.Outcome;
 import io.walship.wal.WalFileName;
-import io.walship.wal.WalHeaderCheck;
 import io.walship.wal.WalPageHeader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -47,9 +46,7 @@ final class BarmanIngest implements Ingest {
     /** Opened with the first bytes, so that an upload that sends none holds no file and no codec. */
     private FileChannel channel;
     private CompressingSink sink;
-    private final byte[] head;
-    private int headFilled;
-    private WalPageHeader header;
+    private final IncomingContent content;
     private boolean closed;
 
     /** {@code commits} runs the part that waits for Barman's lock. */
@@ -62,7 +59,7 @@ final class BarmanIngest implements Ingest {
         this.mtimeNanos = mtimeNanos;
         this.directory = archive.layout().directoryOf(name);
         this.destination = archive.layout().pathOf(name);
-        this.head = name.kind().hasWalHeader() ? new byte[WalPageHeader.SIZE] : new byte[0];
+        this.content = new IncomingContent(archive, name, size);
         this.temp = UnfinishedUploads.tempFor(destination);
     }
 
@@ -94,19 +91,10 @@ final class BarmanIngest implements Ingest {
 
     @Override
     public void write(ByteBuffer chunk) throws IngestException {
-        int length = chunk.remaining();
         received.add(chunk);
+        content.take(chunk);
         if (channel == null) {
             open();
-        }
-        if (headFilled < head.length) {
-            int take = Math.min(head.length - headFilled, length);
-            chunk.duplicate().get(head, headFilled, take);
-            headFilled += take;
-            if (headFilled == head.length) {
-                header = WalPageHeader.parse(head);
-                checkHeader(header);
-            }
         }
         try {
             sink.write(chunk);
@@ -115,19 +103,12 @@ final class BarmanIngest implements Ingest {
         }
     }
 
-    private void checkHeader(WalPageHeader header) throws IngestException {
-        Optional<String> problem = WalHeaderCheck.problem(name, size, header);
-        if (problem.isPresent()) {
-            throw IngestException.rejected(problem.get());
-        }
-        archive.checkCluster(name.name(), header);
-    }
-
     @Override
     public CompletionStage<Outcome> finish(int crc32c) throws IngestException {
         boolean handedOver = false;
         try {
             received.checkComplete(crc32c);
+            content.checkText();
             XlogDbLine line;
             try {
                 sink.finish();
@@ -181,18 +162,17 @@ final class BarmanIngest implements Ingest {
                 return new Outcome(ReplyCode.ALREADY_STORED, name.name() + " was already archived with "
                         + "identical content");
             }
-            if (header != null) {
+            Optional<WalPageHeader> header = content.header();
+            if (header.isPresent()) {
                 // Again under the lock: another upload may have pinned the cluster since the header was read.
-                archive.checkCluster(name.name(), header);
+                archive.checkCluster(name.name(), header.get());
             }
             Files.move(temp, destination);
             Durable.syncDirectory(directory);
             archive.checksums().add(name.name(), new PlainChecksums.Sum(received.count(), received.crc32c(),
                     line.compression()));
             xlogDb.append(line);
-            if (header != null) {
-                archive.pin(header);
-            }
+            header.ifPresent(archive::pin);
             return new Outcome(ReplyCode.STORED, name.name() + " stored");
         }
     }

@@ -34,9 +34,6 @@ import java.util.logging.Logger;
  */
 public final class BarmanStore implements WalStore {
 
-    /** Text files (.history, .backup) are a few hundred bytes; this bounds a hostile upload. */
-    static final long MAX_TEXT_FILE = 16L << 20;
-
     private static final Logger LOG = Logger.getLogger(BarmanStore.class.getName());
 
     /** How long stopping waits for commits under way, some of which may be waiting for Barman's lock. */
@@ -125,9 +122,10 @@ public final class BarmanStore implements WalStore {
                 throw IngestException.rejected(name.name() + " is " + size + " bytes; a WAL segment is a power of "
                         + "two between 1 MiB and 1 GiB, so the file is truncated or not a segment");
             }
-        } else if (size == 0 || size > MAX_TEXT_FILE) {
+        } else if (size == 0 || size > TextContent.maxSize(name.kind())) {
             throw IngestException.rejected(name.name() + " is " + size + " bytes; a " + name.kind().name()
-                    .toLowerCase(Locale.ROOT) + " file must be between 1 byte and " + MAX_TEXT_FILE);
+                    .toLowerCase(Locale.ROOT) + " file must be between 1 byte and " + TextContent.maxSize(name.kind())
+                    + ", so it is not one");
         }
     }
 

@@ -6,8 +6,6 @@ import io.walship.receiver.store.Ingest;
 import io.walship.receiver.store.IngestException;
 import io.walship.receiver.store.Outcome;
 import io.walship.wal.WalFileName;
-import io.walship.wal.WalHeaderCheck;
-import io.walship.wal.WalPageHeader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -36,15 +33,13 @@ final class ComparingIngest implements Ingest {
     private final ServerArchive archive;
     private final Executor commits;
     private final WalFileName name;
-    private final long size;
     private final long mtimeNanos;
     private final ReceivedBytes received;
     private final Path stored;
     private InputStream plain;
     private byte[] storedBytes;
     private byte[] incomingBytes;
-    private final byte[] head;
-    private int headFilled;
+    private final IncomingContent content;
     /** The bytes differ before the header is complete: a conflict only once the header passed its checks. */
     private boolean differs;
 
@@ -53,11 +48,10 @@ final class ComparingIngest implements Ingest {
         this.archive = archive;
         this.commits = commits;
         this.name = name;
-        this.size = size;
         this.received = new ReceivedBytes(name, size);
         this.mtimeNanos = mtimeNanos;
         this.stored = stored;
-        this.head = name.kind().hasWalHeader() ? new byte[WalPageHeader.SIZE] : new byte[0];
+        this.content = new IncomingContent(archive, name, size);
     }
 
     @Override
@@ -79,7 +73,7 @@ final class ComparingIngest implements Ingest {
                 int n = plain.readNBytes(storedBytes, 0, wanted);
                 incoming.get(incomingBytes, 0, wanted);
                 if (n < wanted || Arrays.mismatch(storedBytes, 0, n, incomingBytes, 0, n) >= 0) {
-                    if (headFilled < head.length) {
+                    if (!content.complete()) {
                         differs = true;
                         return;
                     }
@@ -93,24 +87,12 @@ final class ComparingIngest implements Ingest {
         }
     }
 
-    /** The checks a new file's header gets (see BarmanIngest), once its first bytes are in. */
+    /** The checks a new file gets (see BarmanIngest) come first: a conflict only once the header passed them. */
     private void takeHeader(ByteBuffer chunk) throws IngestException {
-        if (headFilled == head.length) {
-            return;
-        }
-        int take = Math.min(head.length - headFilled, chunk.remaining());
-        chunk.duplicate().get(head, headFilled, take);
-        headFilled += take;
-        if (headFilled == head.length) {
-            WalPageHeader header = WalPageHeader.parse(head);
-            Optional<String> problem = WalHeaderCheck.problem(name, size, header);
-            if (problem.isPresent()) {
-                throw IngestException.rejected(problem.get());
-            }
-            archive.checkCluster(name.name(), header);
-            if (differs) {
-                throw conflict();
-            }
+        boolean wasComplete = content.complete();
+        content.take(chunk);
+        if (!wasComplete && content.complete() && differs) {
+            throw conflict();
         }
     }
 

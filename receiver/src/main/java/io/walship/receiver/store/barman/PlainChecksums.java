@@ -108,19 +108,8 @@ final class PlainChecksums {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE)) {
             long end = wholeLinesEnd(channel);
-            try {
-                channel.truncate(end);
-                channel.position(end);
-                Durable.writeAndForce(channel, ByteBuffer.wrap(sum.line(name).getBytes(StandardCharsets.UTF_8)));
-            } catch (IOException e) {
-                try {
-                    channel.truncate(end);
-                    channel.force(true);
-                } catch (IOException undo) {
-                    e.addSuppressed(undo);
-                }
-                throw e;
-            }
+            channel.truncate(end);
+            Durable.appendOrUndo(channel, end, ByteBuffer.wrap(sum.line(name).getBytes(StandardCharsets.UTF_8)));
         }
         if (created) {
             Durable.syncDirectory(file.getParent());

@@ -26,7 +26,9 @@ record StoredFile(Optional<String> problem, PlainChecksums.Sum sum) {
     static StoredFile examine(WalFileName name, Path stored) throws IOException {
         Compression codec = Compression.of(stored);
         CRC32C crc = new CRC32C();
-        byte[] head = new byte[name.kind().hasWalHeader() ? WalPageHeader.SIZE : 0];
+        boolean text = !name.kind().hasWalHeader();
+        // A segment's page header, or the whole of a text file (bounded: a larger one is a problem anyway).
+        byte[] head = new byte[text ? (int) TextContent.maxSize(name.kind()) : WalPageHeader.SIZE];
         long size = 0;
         try (InputStream plain = Compression.openPlain(Files.newInputStream(stored))) {
             byte[] buffer = new byte[BUFFER];
@@ -53,11 +55,11 @@ record StoredFile(Optional<String> problem, PlainChecksums.Sum sum) {
             if (size < head.length) {
                 return Optional.of(name.name() + " holds only " + size + " bytes, less than a WAL page header");
             }
-            return WalHeaderCheck.problem(name, size, WalPageHeader.parse(Arrays.copyOf(head, head.length)));
+            return WalHeaderCheck.problem(name, size, WalPageHeader.parse(head));
         }
-        if (size == 0 || size > BarmanStore.MAX_TEXT_FILE) {
+        if (size == 0 || size > head.length) {
             return Optional.of(name.name() + " holds " + size + " bytes, not a " + name.kind() + " file");
         }
-        return Optional.empty();
+        return TextContent.problem(name, Arrays.copyOf(head, (int) size));
     }
 }

@@ -8,13 +8,10 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
-import java.util.stream.Stream;
 
 /**
  * What a crash between a rename into the archive and its index line leaves: a stored file xlog.db does not list,
@@ -44,7 +41,7 @@ final class UnindexedFiles {
         XlogDb xlogDb = archive.xlogDb();
         try (XlogDb.Held lock = xlogDb.lock()) {
             Set<String> listed = xlogDb.names();
-            for (Path stored : storedFiles(archive.layout().walsDir())) {
+            for (Path stored : archive.layout().storedFiles()) {
                 String fileName = stored.getFileName().toString();
                 if (listed.contains(fileName)) {
                     continue;
@@ -71,40 +68,6 @@ final class UnindexedFiles {
             }
         }
         return new Reconciled(indexed, movedAside);
-    }
-
-    /** Segments in the hash directories and history files beside them, as Barman names them; no hidden file. */
-    private static List<Path> storedFiles(Path wals) throws IOException {
-        List<Path> files = new ArrayList<>();
-        if (!Files.isDirectory(wals)) {
-            return files;
-        }
-        try (Stream<Path> entries = Files.list(wals)) {
-            for (Path entry : entries.sorted().toList()) {
-                String name = entry.getFileName().toString();
-                if (Files.isDirectory(entry) && HashDirLayout.isHashDir(name)) {
-                    try (Stream<Path> inDir = Files.list(entry)) {
-                        inDir.filter(UnindexedFiles::isWalFile).sorted().forEach(files::add);
-                    }
-                } else if (isWalFile(entry)) {
-                    files.add(entry);
-                }
-            }
-        }
-        return files;
-    }
-
-    private static boolean isWalFile(Path file) {
-        return Files.isRegularFile(file) && isUpperCaseWalName(file.getFileName().toString());
-    }
-
-    private static boolean isUpperCaseWalName(String name) {
-        try {
-            WalFileName.parse(name);
-            return true;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
     }
 
     private static Path moveAside(Path stored, Path errorsDirectory, Clock clock) throws IOException {

@@ -17,8 +17,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -213,19 +214,26 @@ public final class XlogDb {
 
     /** Every name the index lists; only while holding {@link #lock()}. */
     public Set<String> names() throws IOException {
+        return storedSizes().keySet();
+    }
+
+    /** Every name the index lists with the stored size it gives (-1 where that field is not a number). */
+    public Map<String, Long> storedSizes() throws IOException {
         Path file = locked();
-        Set<String> names = new HashSet<>();
+        Map<String, Long> sizes = new HashMap<>();
         if (Files.exists(file)) {
             try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
                 String line;
                 while ((line = reader.readLine()) != null) {
                     if (!line.isBlank()) {
-                        names.add(XlogDbLine.nameOf(line));
+                        String[] fields = line.split("\t");
+                        sizes.put(XlogDbLine.nameOf(line), fields.length > 1 && fields[1].matches("\\d{1,18}")
+                                ? Long.parseLong(fields[1]) : -1L);
                     }
                 }
             }
         }
-        return names;
+        return sizes;
     }
 
     /** Whether the index lists {@code name}; only while holding {@link #lock()}. */
@@ -263,18 +271,7 @@ public final class XlogDb {
                 rewriteSorted(file, line);
                 return;
             }
-            try {
-                channel.position(end);
-                Durable.writeAndForce(channel, ByteBuffer.wrap(line.format().getBytes(StandardCharsets.UTF_8)));
-            } catch (IOException e) {
-                try {
-                    channel.truncate(end);
-                    channel.force(true);
-                } catch (IOException undo) {
-                    e.addSuppressed(undo);
-                }
-                throw e;
-            }
+            Durable.appendOrUndo(channel, end, ByteBuffer.wrap(line.format().getBytes(StandardCharsets.UTF_8)));
         }
         if (created) {
             Durable.syncDirectory(file.getParent());

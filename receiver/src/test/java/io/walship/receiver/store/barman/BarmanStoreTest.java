@@ -15,6 +15,8 @@ import io.walship.receiver.store.Ingest;
 import io.walship.receiver.store.IngestException;
 import io.walship.receiver.store.Outcome;
 import io.walship.receiver.store.WalStore;
+import io.walship.wal.BackupHistoryFile;
+import io.walship.wal.TimelineHistory;
 import io.walship.wal.WalFileName;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,6 +37,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -355,6 +358,65 @@ class BarmanStoreTest {
 
         IOException e = assertThrows(IOException.class, () -> served(store(Compression.NONE), SEGMENT));
         assertTrue(e.getMessage().contains("nor starts with a WAL page header"), e.getMessage());
+    }
+
+    // ---- walship verify ----
+
+    private BarmanServer pgServer(Compression compression) {
+        return new BarmanServer("pg", Set.of(), compression, "test", ServerDirectories.defaults(home, "pg"),
+                XlogDbGeneration.SERVER_XLOG_DB_WHEN_PRESENT);
+    }
+
+    private ArchiveVerification.Report verify(Compression compression) throws IOException {
+        return ArchiveVerification.verify(pgServer(compression), Duration.ofSeconds(30));
+    }
+
+    @Test
+    void verifyFindsNothingWrongWithASoundArchive() throws IOException, IngestException {
+        BarmanStore store = store(Compression.ZSTD);
+        for (int segment = 1; segment <= 3; segment++) {
+            String name = "00000001000000000000000" + segment;
+            push(store, name, segment(name, SYSTEM_ID, segment));
+        }
+        push(store, "00000002.history", "1\t0/3000000\tno recovery target specified\n"
+                .getBytes(StandardCharsets.US_ASCII));
+
+        ArchiveVerification.Report report = verify(Compression.ZSTD);
+
+        assertEquals(List.of(), report.findings());
+        assertEquals(4, report.files());
+        assertEquals(4, report.withChecksum());
+    }
+
+    @Test
+    void verifyReportsDamageAMissingFileAnUnindexedOneAndAGap() throws IOException, IngestException {
+        BarmanStore store = store(Compression.NONE);
+        for (int segment : new int[] {1, 2, 3, 5, 6}) {
+            String name = "00000001000000000000000" + segment;
+            push(store, name, segment(name, SYSTEM_ID, segment));
+        }
+        Path hashDir = wals().resolve(HASH_DIR);
+        try (FileChannel file = FileChannel.open(hashDir.resolve("000000010000000000000002"),
+                StandardOpenOption.WRITE)) {
+            file.write(ByteBuffer.wrap(new byte[] {0x55}), 5000);
+        }
+        Files.delete(hashDir.resolve("000000010000000000000006"));
+        Files.write(hashDir.resolve("000000010000000000000007"), segment("000000010000000000000007", SYSTEM_ID, 7));
+
+        ArchiveVerification.Report report = verify(Compression.NONE);
+
+        List<String> texts = report.findings().stream().map(f -> f.severity() + " " + f.text()).toList();
+        assertEquals(5, texts.size(), texts.toString());
+        assertTrue(texts.get(0).startsWith("CRITICAL DAMAGED " + hashDir.resolve("000000010000000000000002")
+                + ": holds 1048576 plain bytes with CRC-32C"), texts.toString());
+        assertTrue(texts.get(1).startsWith("WARNING UNINDEXED " + hashDir.resolve("000000010000000000000007")),
+                texts.toString());
+        assertTrue(texts.get(2).startsWith("CRITICAL MISSING 000000010000000000000006"), texts.toString());
+        assertEquals("CRITICAL GAP on timeline 1: 000000010000000000000004 is missing; recovery cannot replay past "
+                + "it", texts.get(3));
+        assertEquals("CRITICAL GAP on timeline 1: 000000010000000000000006 is missing; recovery cannot replay past "
+                + "it", texts.get(4), "a listed file that is gone leaves a gap too");
+        assertEquals(Optional.of(ArchiveVerification.Severity.CRITICAL), report.worst());
     }
 
     // ---- stored but not indexed, found at start-up ----
@@ -843,11 +905,52 @@ class BarmanStoreTest {
         BarmanStore store = store(Compression.ZSTD);
 
         assertRejected(() -> store.begin("pg", WalFileName.parse("00000002.history"), 0, MTIME), "00000002.history");
-        assertRejected(() -> store.begin("pg", WalFileName.parse("00000002.history"), BarmanStore.MAX_TEXT_FILE + 1,
+        assertRejected(() -> store.begin("pg", WalFileName.parse("00000002.history"), TimelineHistory.MAX_SIZE + 1,
                 MTIME), "00000002.history");
+        assertRejected(() -> store.begin("pg", WalFileName.parse("00000002.history"), 16 << 20, MTIME),
+                "00000002.history is 16777216 bytes", "so it is not one");
         assertRejected(() -> store.begin("pg", WalFileName.parse("000000010000000000000002.00000028.backup"),
-                BarmanStore.MAX_TEXT_FILE + 1, MTIME), "backup");
+                BackupHistoryFile.MAX_SIZE + 1, MTIME), "backup");
         assertFalse(Files.exists(home.resolve("pg")));
+    }
+
+    @Test
+    void aHistoryFileThatIsNotATimelineHistoryIsRejectedAndNothingStored() throws IOException {
+        BarmanStore store = store(Compression.ZSTD);
+        byte[] junk = "this is not a timeline history\n".getBytes(StandardCharsets.US_ASCII);
+
+        assertRejected(() -> push(store, "00000002.history", junk), "00000002.history");
+
+        assertFalse(Files.exists(wals().resolve("00000002.history")));
+        assertFalse(Files.exists(xlogDb()));
+        assertNoHiddenFiles();
+    }
+
+    @Test
+    void aBackupLabelWhoseStartDoesNotMatchItsNameIsRejected() throws IOException {
+        String name = "000000010000000000000002.00000028.backup";
+        byte[] label = ("START WAL LOCATION: 0/3000028 (file 000000010000000000000003)\n"
+                + "STOP WAL LOCATION: 0/3000100 (file 000000010000000000000003)\n"
+                + "CHECKPOINT LOCATION: 0/3000060\nBACKUP METHOD: streamed\nBACKUP FROM: primary\n"
+                + "START TIME: 2026-12-01 10:00:00 UTC\nLABEL: base\nSTART TIMELINE: 1\n")
+                .getBytes(StandardCharsets.US_ASCII);
+
+        assertRejected(() -> push(store(Compression.NONE), name, label), name);
+
+        assertFalse(Files.exists(wals().resolve(HASH_DIR).resolve(name)));
+        assertNoHiddenFiles();
+    }
+
+    @Test
+    void aBackupLabelAsPostgresWritesItIsStored() throws IOException, IngestException {
+        String name = "000000010000000000000002.00000028.backup";
+        byte[] label = ("START WAL LOCATION: 0/2000028 (file 000000010000000000000002)\n"
+                + "STOP WAL LOCATION: 0/2000100 (file 000000010000000000000002)\n"
+                + "CHECKPOINT LOCATION: 0/2000060\nBACKUP METHOD: streamed\nBACKUP FROM: primary\n"
+                + "START TIME: 2026-12-01 10:00:00 UTC\nLABEL: base\nSTART TIMELINE: 1\n"
+                + "STOP TIME: 2026-12-01 10:00:01 UTC\nSTOP TIMELINE: 1\n").getBytes(StandardCharsets.US_ASCII);
+
+        assertEquals(ReplyCode.STORED, push(store(Compression.NONE), name, label).code());
     }
 
     @Test
