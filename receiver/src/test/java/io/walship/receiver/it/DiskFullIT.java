@@ -121,6 +121,42 @@ class DiskFullIT {
         assertEquals(List.of(), store.hiddenFiles(SERVER));
     }
 
+    /**
+     * A full disk at the checksum record, after the rename: the file is stored but neither recorded nor indexed,
+     * the push fails, and its retry (which finds the file stored and identical) records and indexes it.
+     */
+    @Test
+    void aFullDiskAtTheChecksumRecordFailsThePushAndTheRetryRecordsAndIndexesTheFile() throws IOException {
+        for (int timeline = 0x70; timeline < 0x75; timeline++) {
+            push(oneLineHistory(timeline)).assertSuccess("push of a first file");
+        }
+        Path checksums = store.serverDir(SERVER).resolve("walship-checksums");
+        Path xlogDb = store.xlogDb(SERVER);
+        String indexBefore = Files.readString(xlogDb);
+        String checksumsBefore = Files.readString(checksums);
+        Path file = oneLineHistory(0x75);
+        String name = file.getFileName().toString();
+
+        // Room for the small compressed history file, not for another checksum line.
+        Proc.Result full = pushWithFileSizeLimit(Files.size(checksums) + 10, file).getFirst();
+
+        assertEquals(EXIT_RECEIVER_ERROR, full.exitCode(), "expected the receiver's error: " + full.describe());
+        assertTrue(full.stderr().contains("File too large"), full.describe());
+        assertEquals(checksumsBefore, Files.readString(checksums), "no part of a line left behind");
+        assertEquals(indexBefore, Files.readString(xlogDb), "not indexed without its checksum");
+
+        push(file).assertSuccess("push of " + name + " once there is room again");
+        assertTrue(Files.readString(checksums).lines().anyMatch(l -> l.startsWith(name + "\t")),
+                Files.readString(checksums));
+        assertEquals(1, XlogDbEntry.read(xlogDb).stream().filter(e -> e.name().equals(name)).count());
+    }
+
+    /** A history file of one line, as small as they come. */
+    private Path oneLineHistory(int timeline) throws IOException {
+        return Files.writeString(bed.resolve(String.format("%08X.history", timeline)),
+                "1\t0/3000000\tno recovery target specified\n", StandardCharsets.US_ASCII);
+    }
+
     /** A timeline's history file as PostgreSQL writes it: one line for each timeline before it. */
     private Path history(int timeline) throws IOException {
         StringBuilder text = new StringBuilder();
