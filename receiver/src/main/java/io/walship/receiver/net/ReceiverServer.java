@@ -11,6 +11,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultEventExecutorGroup;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.EventExecutorGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.walship.receiver.config.BarmanServer;
@@ -66,14 +67,26 @@ public final class ReceiverServer implements AutoCloseable {
         channel.closeFuture().sync();
     }
 
+    /** Returns once every executor of {@code group} has run what was queued on it before. */
+    private static void drain(EventExecutorGroup group) {
+        for (EventExecutor executor : group) {
+            executor.submit(() -> { }).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+    }
+
     @Override
     public void close() {
         if (channel != null) {
             channel.close().syncUninterruptibly();
         }
         // Connections first, then the ingest pool, which still runs their clean-up (no temp file left behind)
-        // and writes its last replies through the event loops, and only then the event loops.
+        // and writes its last replies through the event loops, and only then the event loops. A close completes
+        // before its channelInactive runs (Netty fires it in a later event-loop task, which hands it on to the
+        // ingest pool), so both are drained first: otherwise the pool could stop before an upload broken off
+        // here removed its temp file.
         connections.close().awaitUninterruptibly();
+        drain(workers);
+        drain(ingestPool);
         ingestPool.shutdownGracefully(0, 30, TimeUnit.SECONDS).syncUninterruptibly();
         boss.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
         workers.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();

@@ -77,15 +77,13 @@ final class FixedPortReceiver implements AutoCloseable {
         return gone;
     }
 
-    /** SIGTERM, which lets the receiver end its connections and uploads; returns once it is gone, with the time. */
-    Instant stop() throws IOException {
+    /** SIGTERM, which lets the receiver end its connections and uploads; returns once it is gone. */
+    void stop() throws IOException {
         ProcessHandle jvm = ProcessHandle.of(running().pid()).orElseGet(() -> fail("the receiver is gone already"
                 + logTail()));
         jvm.destroy();
         awaitExit(jvm);
-        Instant gone = Instant.now();
         forget();
-        return gone;
     }
 
     /** The last lines each start logged, for failure messages. */
