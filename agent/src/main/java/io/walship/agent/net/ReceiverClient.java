@@ -19,6 +19,7 @@ import io.walship.protocol.TlsContexts;
 import io.walship.protocol.TlsFailure;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.UnresolvedAddressException;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -101,6 +102,11 @@ public final class ReceiverClient implements AutoCloseable {
         }
         if (root instanceof SSLException tls) {
             return tlsFailure(receiver, tls);
+        }
+        if (root instanceof ClosedChannelException) {
+            // Netty's own exception carries no message worth showing (StacklessClosedChannelException).
+            return new ReceiverFailure(ReceiverFailure.Kind.BROKEN, receiver + " closed the connection before it "
+                    + "answered (stopped or restarted?); nothing was acknowledged, try again");
         }
         return new ReceiverFailure(ReceiverFailure.Kind.BROKEN, "the exchange with " + receiver + " failed: "
                 + message(root) + "; see the receiver's log");
