@@ -89,6 +89,10 @@ public final class BarmanStore implements WalStore {
                             + "index did not list, moved " + result.movedAside() + " damaged ones to "
                             + archive.errorsDirectory());
                 }
+                if (result.checksumsDropped() > 0) {
+                    LOG.info("server '" + archive.name() + "': dropped " + result.checksumsDropped() + " lines of "
+                            + "files no longer stored from " + archive.checksums().file());
+                }
             } catch (IOException | RuntimeException e) {
                 LOG.warning("server '" + archive.name() + "': cannot check for stored files the index does not "
                         + "list (" + e.getMessage() + "); trying again later");

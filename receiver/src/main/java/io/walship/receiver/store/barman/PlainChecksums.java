@@ -1,5 +1,6 @@
 package io.walship.receiver.store.barman;
 
+import io.walship.fs.AtomicFile;
 import io.walship.fs.Durable;
 import io.walship.receiver.compress.Compression;
 import java.io.IOException;
@@ -13,8 +14,11 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * What each stored file held when it was stored: its plain size, the CRC-32C of its plain bytes and the codec it
@@ -115,6 +119,29 @@ final class PlainChecksums {
             Durable.syncDirectory(file.getParent());
         }
         readSize = -1;
+    }
+
+    /**
+     * Rewrites the file with the last line of each name in {@code stored} only, when it holds more (files Barman
+     * expired, names stored again, a line a crash cut short); only under the xlog.db lock. Returns how many lines
+     * went.
+     */
+    synchronized int compact(Set<String> stored) throws IOException {
+        if (!Files.exists(file)) {
+            return 0;
+        }
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        Map<String, String> kept = new TreeMap<>();
+        for (String line : lines) {
+            parse(line).filter(entry -> stored.contains(entry.getKey()))
+                    .ifPresent(entry -> kept.put(entry.getKey(), entry.getValue().line(entry.getKey())));
+        }
+        int dropped = lines.size() - kept.size();
+        if (dropped > 0) {
+            AtomicFile.replaceDurably(file, String.join("", kept.values()).getBytes(StandardCharsets.UTF_8));
+            readSize = -1;
+        }
+        return dropped;
     }
 
     /** After the last newline: the lines are short, so the last one is within the last 4 KiB. */

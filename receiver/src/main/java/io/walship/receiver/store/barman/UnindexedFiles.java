@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -18,7 +19,8 @@ import java.util.logging.Logger;
  * which Barman neither restores nor expires. Found under the index's lock (Barman's own archiver renames and
  * indexes under it too, so a file it does not list then is nobody's work in progress), each is indexed when it is
  * sound, or moved to the server's errors directory when not, where {@code barman check} reports it. Nothing is
- * deleted.
+ * deleted. The checksum lines of files no longer stored (Barman expired them) are dropped at the same time, so
+ * that the checksum file does not grow for ever.
  */
 final class UnindexedFiles {
 
@@ -28,8 +30,8 @@ final class UnindexedFiles {
             .withZone(ZoneOffset.UTC);
     private static final String DAMAGED = ".damaged";
 
-    /** How many files were indexed and how many moved aside. */
-    record Reconciled(int indexed, int movedAside) {
+    /** How many files were indexed, how many moved aside, how many checksum lines of gone files dropped. */
+    record Reconciled(int indexed, int movedAside, int checksumsDropped) {
     }
 
     private UnindexedFiles() {
@@ -39,11 +41,14 @@ final class UnindexedFiles {
         int indexed = 0;
         int movedAside = 0;
         XlogDb xlogDb = archive.xlogDb();
+        int compacted;
         try (XlogDb.Held lock = xlogDb.lock()) {
             Set<String> listed = xlogDb.names();
+            Set<String> names = new HashSet<>();
             for (Path stored : archive.layout().storedFiles()) {
                 String fileName = stored.getFileName().toString();
                 if (listed.contains(fileName)) {
+                    names.add(fileName);
                     continue;
                 }
                 WalFileName name = WalFileName.parse(fileName);
@@ -57,6 +62,7 @@ final class UnindexedFiles {
                     xlogDb.append(XlogDbLine.of(stored, IndexTime.of(stored, TimeUnit.MILLISECONDS.toNanos(
                             clock.millis()))));
                     indexed++;
+                    names.add(fileName);
                     LOG.warning("indexed " + stored + ", which was stored but not in the index (the receiver "
                             + "stopped between the two)");
                 } else {
@@ -66,8 +72,9 @@ final class UnindexedFiles {
                             + problem.get() + "; barman check reports it until it is looked at and removed");
                 }
             }
+            compacted = archive.checksums().compact(names);
         }
-        return new Reconciled(indexed, movedAside);
+        return new Reconciled(indexed, movedAside, compacted);
     }
 
     private static Path moveAside(Path stored, Path errorsDirectory, Clock clock) throws IOException {

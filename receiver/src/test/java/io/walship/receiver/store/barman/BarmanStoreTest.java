@@ -443,6 +443,10 @@ class BarmanStoreTest {
         Files.writeString(wals().resolve("00000002.history"), "1\t0/3000000\tno recovery target specified\n");
         Files.writeString(hashDir.resolve(".000000010000000000000009.walship-tmp"), "an upload in progress");
         Files.writeString(hashDir.resolve("00000001000000000000000a"), "not a name walship gives");
+        Path checksums = home.resolve("pg").resolve(PlainChecksums.FILE_NAME);
+        // Lines of files Barman expired, and one a crash cut short.
+        Files.writeString(checksums, "000000010000000000000009\t1\t00000000\tNone\n000000010000000000",
+                StandardOpenOption.APPEND);
         long before = System.currentTimeMillis();
 
         store.reconcileUnindexedFiles();
@@ -463,6 +467,9 @@ class BarmanStoreTest {
         assertFalse(Files.exists(hashDir.resolve(fourth)));
         assertTrue(Files.exists(hashDir.resolve(".000000010000000000000009.walship-tmp")), "not a stored file");
         assertTrue(Files.exists(hashDir.resolve("00000001000000000000000a")), "not walship's to judge");
+
+        assertEquals(List.of(SEGMENT, second, third, "00000002.history"), Files.readAllLines(checksums).stream()
+                .map(XlogDbLine::nameOf).toList(), "one checksum line per stored file, those of gone files dropped");
 
         store.reconcileUnindexedFiles();
         assertEquals(4, xlogDbLines().size(), "reconciled once");
