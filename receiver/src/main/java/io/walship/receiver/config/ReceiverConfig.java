@@ -82,7 +82,10 @@ public record ReceiverConfig(Path file, InetSocketAddress listen, Path barmanHom
             }
         }
         Compression defaultCompression = compression(receiver, Compression.ZSTD);
-        Duration lockTimeout = Duration.ofSeconds(seconds(receiver, "lock_timeout", 60));
+        // Below the read timeout (300 s): reads pause while an upload waits for the lock, and a connection that
+        // reads nothing for that long is closed, its reply lost.
+        Duration lockTimeout = Duration.ofSeconds(receiver.intInRange("lock_timeout", 60, 1, 240,
+                "seconds to wait for Barman's lock"));
         ReceiverLimits limits = ReceiverLimits.of(receiver);
         XlogDbGeneration generation = XlogDbGeneration.readBy(barmanVersion);
         Map<String, BarmanServer> servers = new LinkedHashMap<>();
@@ -210,16 +213,5 @@ public record ReceiverConfig(Path file, InetSocketAddress listen, Path barmanHom
         }
         return Compression.fromConfig(section.optional("compression").get())
                 .orElseThrow(() -> section.invalid("compression", Compression.configChoices()));
-    }
-
-    private static long seconds(IniSection section, String key, long fallback) throws ConfigException {
-        if (section.optional(key).isEmpty()) {
-            return fallback;
-        }
-        String raw = section.optional(key).get();
-        if (raw.matches("[1-9][0-9]{0,8}")) {
-            return Long.parseLong(raw);
-        }
-        throw section.invalid(key, "a whole number of seconds above 0");
     }
 }

@@ -213,7 +213,10 @@ final class UploadHandler extends SimpleChannelInboundHandler<Object> {
             ingest.abort();
             ingest = null;
         }
-        release();
+        // A file being stored keeps its slot until its commit is answered, connection or not.
+        if (!committing) {
+            release();
+        }
     }
 
     private void release() {

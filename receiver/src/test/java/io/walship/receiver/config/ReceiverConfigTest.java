@@ -272,7 +272,7 @@ class ReceiverConfigTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"0", "-1", "1.5", "ten", "10s", "9999999999"})
+    @ValueSource(strings = {"0", "-1", "1.5", "ten", "10s", "241", "9999999999"})
     void aBadLockTimeout(String value) throws IOException {
         loadFails(RECEIVER + "lock_timeout = " + value + "\n[pg]\nclients = a\n", file.toString(), "lock_timeout",
                 value);

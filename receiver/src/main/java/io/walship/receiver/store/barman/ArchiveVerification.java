@@ -4,6 +4,7 @@ import io.walship.receiver.config.BarmanServer;
 import io.walship.wal.WalFileName;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,7 +58,7 @@ public final class ArchiveVerification {
         Map<String, Long> listed;
         List<Path> stored;
         // A consistent view of index and files; the files are read after the lock is given back to Barman.
-        try (XlogDb.Held lock = archive.xlogDb().lock()) {
+        try (XlogDb.Held lock = archive.xlogDb().lockForReading()) {
             listed = new TreeMap<>(archive.xlogDb().storedSizes());
             stored = archive.layout().storedFiles();
         }
@@ -77,7 +78,15 @@ public final class ArchiveVerification {
                 listed.remove(fileName);
                 continue;
             }
-            StoredFile examined = StoredFile.examine(name, file);
+            StoredFile examined;
+            long storedSize;
+            try {
+                examined = StoredFile.examine(name, file);
+                storedSize = Files.size(file);
+            } catch (NoSuchFileException e) {
+                listed.remove(fileName);
+                continue;
+            }
             examined.problem().ifPresent(problem -> critical("DAMAGED " + file + ": " + problem));
             Optional<PlainChecksums.Sum> recorded = archive.checksums().of(fileName);
             if (recorded.isPresent()) {
@@ -91,8 +100,8 @@ public final class ArchiveVerification {
             if (indexedSize == null) {
                 warning("UNINDEXED " + file + ": stored but not in xlog.db, so Barman neither restores nor expires "
                         + "it; the receiver indexes it when it starts");
-            } else if (indexedSize != Files.size(file)) {
-                critical("DAMAGED " + file + ": " + Files.size(file) + " bytes, xlog.db says " + indexedSize);
+            } else if (indexedSize != storedSize) {
+                critical("DAMAGED " + file + ": " + storedSize + " bytes, xlog.db says " + indexedSize);
             }
             if (name.kind() == WalFileName.Kind.SEGMENT) {
                 if (segmentSize.isEmpty() && examined.problem().isEmpty()) {

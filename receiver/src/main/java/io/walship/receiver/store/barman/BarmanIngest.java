@@ -66,6 +66,7 @@ final class BarmanIngest implements Ingest {
     private void open() throws IngestException {
         try {
             channel = createTemp(directory, temp);
+            UnfinishedUploads.live(temp);
             sink = archive.compression().sink(channel, size);
         } catch (IOException e) {
             throw failed("cannot create a file for " + name.name() + " in " + directory, e);
@@ -112,6 +113,8 @@ final class BarmanIngest implements Ingest {
             XlogDbLine line;
             try {
                 sink.finish();
+                // The codec's context goes back to its pool now: the commit below may wait a while.
+                sink.close();
                 // The stored file keeps the source's modification time, as Barman's archiver does (copystat), so
                 // that barman rebuild-xlogdb finds the time xlog.db says; set before the fsync that persists it.
                 Files.setLastModifiedTime(temp, FileTime.from(mtimeNanos, TimeUnit.NANOSECONDS));
@@ -187,14 +190,18 @@ final class BarmanIngest implements Ingest {
                 closed = true;
                 channel.close();
             }
-            sink.close();
         } catch (IOException e) {
             LOG.warning("cannot close " + temp + ": " + e.getMessage());
+        } finally {
+            if (sink != null) {
+                sink.close();
+            }
+            deleteTemp();
         }
-        deleteTemp();
     }
 
     private void deleteTemp() {
+        UnfinishedUploads.done(temp);
         try {
             Files.deleteIfExists(temp);
         } catch (IOException e) {

@@ -8,9 +8,11 @@ import io.walship.receiver.config.BarmanServer;
 import io.walship.receiver.store.IngestException;
 import io.walship.wal.WalPageHeader;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 import java.util.logging.Logger;
 
@@ -49,12 +51,24 @@ public final class ServerArchive {
      * an error left it without them. Only under {@link #xlogDb}'s lock.
      */
     void record(String name, Path stored, ReceivedBytes matched, long mtimeNanos) throws IOException {
+        makeDurable(stored);
         if (checksums.of(name).isEmpty()) {
             checksums.add(name, new PlainChecksums.Sum(matched.count(), matched.crc32c(), Compression.of(stored)));
         }
         if (!xlogDb.contains(name)) {
             xlogDb.append(XlogDbLine.of(stored, IndexTime.of(stored, mtimeNanos)));
         }
+    }
+
+    /**
+     * A stored file is indexed only once its bytes and its name are on disk: the rename of an upload a crash cut
+     * short may still be in the page cache only.
+     */
+    static void makeDurable(Path stored) throws IOException {
+        try (FileChannel file = FileChannel.open(stored, StandardOpenOption.READ)) {
+            file.force(true);
+        }
+        Durable.syncDirectory(stored.getParent());
     }
 
     /** What each stored file held when it was stored; written under {@link #xlogDb}'s lock. */

@@ -6,6 +6,7 @@ import io.walship.wal.WalHeaderCheck;
 import io.walship.wal.WalPageHeader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -40,10 +41,10 @@ record StoredFile(Optional<String> problem, PlainChecksums.Sum sum) {
                 crc.update(buffer, 0, read);
                 size += read;
             }
+        } catch (FileSystemException e) {
+            // Permissions, a file gone, too many open files: no verdict on the file's content.
+            throw e;
         } catch (IOException e) {
-            if (!Files.exists(stored)) {
-                throw e;
-            }
             return new StoredFile(Optional.of(name.name() + " does not decode (" + e.getMessage() + ")"),
                     new PlainChecksums.Sum(size, (int) crc.getValue(), codec));
         }

@@ -11,7 +11,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The temp files uploads are received into: {@code .NAME.UUID.walship-tmp} next to their destination, which Barman
@@ -25,7 +27,22 @@ final class UnfinishedUploads {
     record Swept(int files, long bytes) {
     }
 
+    /**
+     * The temp files of this receiver's uploads under way: never swept, however long they went unchanged (a
+     * compressor can hold back its output for long on very compressible WAL arriving slowly).
+     */
+    private static final Set<Path> LIVE = ConcurrentHashMap.newKeySet();
+
     private UnfinishedUploads() {
+    }
+
+    /** {@code temp} belongs to an upload under way, until {@link #done}. */
+    static void live(Path temp) {
+        LIVE.add(temp);
+    }
+
+    static void done(Path temp) {
+        LIVE.remove(temp);
     }
 
     /** A fresh temp file name for an upload of {@code destination}. */
@@ -34,9 +51,9 @@ final class UnfinishedUploads {
     }
 
     /**
-     * Removes the temp files in {@code walsDir} and its hash directories that nothing has changed for {@code idle}:
-     * a live upload writes to its file at least as often as the receiver's read timeout, or is aborted, so an older
-     * one belongs to no upload of any receiver. The change time counts, not the modification time, which an upload
+     * Removes the temp files in {@code walsDir} and its hash directories that nothing has changed for {@code idle}
+     * and that no upload of this receiver holds: another receiver's live upload (one sharing the archive) writes
+     * to its file often enough, or is aborted, so an older one belongs to no upload. The change time counts, not the modification time, which an upload
      * sets to the source file's just before the rename.
      */
     static Swept sweep(Path walsDir, Duration idle) throws IOException {
@@ -44,6 +61,9 @@ final class UnfinishedUploads {
         int files = 0;
         long bytes = 0;
         for (Path temp : temps(walsDir)) {
+            if (LIVE.contains(temp)) {
+                continue;
+            }
             try {
                 FileTime changed = (FileTime) Files.getAttribute(temp, "unix:ctime", LinkOption.NOFOLLOW_LINKS);
                 if (changed.toInstant().isAfter(unchangedSince)) {

@@ -56,6 +56,7 @@ final class UnindexedFiles {
                 Optional<String> problem = archive.layout().pathOf(name).equals(stored) ? examined.problem()
                         : Optional.of("it is not where Barman looks for it (" + archive.layout().pathOf(name) + ")");
                 if (problem.isEmpty()) {
+                    ServerArchive.makeDurable(stored);
                     if (archive.checksums().of(fileName).isEmpty()) {
                         archive.checksums().add(fileName, examined.sum());
                     }

@@ -158,6 +158,18 @@ public final class XlogDb {
      * own (see {@link BarmanStore}), never on one that other servers' uploads or downloads need.
      */
     public Held lock() throws IOException {
+        return lock(false);
+    }
+
+    /**
+     * {@link #lock()} for a reader that must change nothing (walship verify): the index Barman reads now is
+     * taken as it is, no file is created and no partial last line cut off.
+     */
+    public Held lockForReading() throws IOException {
+        return lock(true);
+    }
+
+    private Held lock(boolean reading) throws IOException {
         long deadline = System.nanoTime() + lockTimeout.toNanos();
         try {
             if (!local.tryLock(lockTimeout.toNanos(), TimeUnit.NANOSECONDS)) {
@@ -179,8 +191,12 @@ public final class XlogDb {
             }
             try {
                 // Decided before the caller stores anything, so that a new index never lists a file twice.
-                current = file();
-                cutPartialLastLine(current);
+                if (reading) {
+                    current = Files.exists(serverFile) ? serverFile : walsFile;
+                } else {
+                    current = file();
+                    cutPartialLastLine(current);
+                }
             } catch (IOException | RuntimeException e) {
                 flock.close();
                 throw e;
