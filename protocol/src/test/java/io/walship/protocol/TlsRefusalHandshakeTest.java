@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.OpenSsl;
@@ -184,7 +183,8 @@ class TlsRefusalHandshakeTest {
         if (provider.equals("jdk")) {
             System.setProperty(TlsContexts.PROVIDER_PROPERTY, "jdk");
         } else {
-            assumeTrue(OpenSsl.isAvailable(), "BoringSSL does not load here");
+            assertTrue(OpenSsl.isAvailable(), () -> "BoringSSL (netty-tcnative) should load on this platform: "
+                    + OpenSsl.unavailabilityCause());
         }
     }
 

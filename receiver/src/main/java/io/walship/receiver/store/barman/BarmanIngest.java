@@ -3,6 +3,7 @@ package io.walship.receiver.store.barman;
 import io.walship.fs.Durable;
 import io.walship.protocol.ReplyCode;
 import io.walship.receiver.compress.CompressingSink;
+import io.walship.receiver.compress.Compression;
 import io.walship.receiver.store.Ingest;
 import io.walship.receiver.store.IngestException;
 import io.walship.receiver.store.Outcome;
@@ -157,13 +158,11 @@ final class BarmanIngest implements Ingest {
         try (XlogDb.Held lock = xlogDb.lock()) {
             if (Files.exists(destination)) {
                 if (!PlainContent.same(destination, temp)) {
-                    return new Outcome(ReplyCode.CONFLICT, name.name() + " is already archived for server '"
-                            + archive.name() + "' with different content; the archived file was left untouched. "
-                            + "Check that only one cluster archives to this server");
+                    return archive.conflict(name.name());
                 }
-                archive.record(name.name(), destination, received, mtimeNanos);
-                return new Outcome(ReplyCode.ALREADY_STORED, name.name() + " was already archived with "
-                        + "identical content");
+                archive.record(name.name(), destination, new PlainChecksums.Sum(received.count(),
+                        received.crc32c(), Compression.of(destination)), mtimeNanos);
+                return ServerArchive.alreadyStored(name.name());
             }
             Optional<WalPageHeader> header = content.header();
             if (header.isPresent()) {

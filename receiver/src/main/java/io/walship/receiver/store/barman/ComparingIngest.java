@@ -106,9 +106,8 @@ final class ComparingIngest implements Ingest {
         } catch (IOException e) {
             return damaged(e);
         }
-        return new IngestException(ReplyCode.CONFLICT, name.name() + " is already archived for server '"
-                + archive.name() + "' with different content; the archived file was left untouched. Check that "
-                + "only one cluster archives to this server");
+        Outcome conflict = archive.conflict(name.name());
+        return new IngestException(conflict.code(), conflict.message());
     }
 
     private IngestException removed() {
@@ -149,9 +148,9 @@ final class ComparingIngest implements Ingest {
                 IngestException removed = removed();
                 return new Outcome(removed.code(), removed.getMessage());
             }
-            archive.record(name.name(), stored, received, mtimeNanos);
-            return new Outcome(ReplyCode.ALREADY_STORED, name.name() + " was already archived with identical "
-                    + "content");
+            archive.record(name.name(), stored, new PlainChecksums.Sum(received.count(), received.crc32c(),
+                    Compression.of(stored)), mtimeNanos);
+            return ServerArchive.alreadyStored(name.name());
         } catch (IOException e) {
             return new Outcome(ReplyCode.FAILED, "cannot index " + stored + ": " + e.getMessage());
         }

@@ -111,7 +111,7 @@ final class PlainChecksums {
         boolean created = !Files.exists(file);
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE)) {
-            long end = wholeLinesEnd(channel);
+            long end = LineFiles.wholeLinesEnd(channel, channel.size());
             channel.truncate(end);
             Durable.appendOrUndo(channel, end, ByteBuffer.wrap(sum.line(name).getBytes(StandardCharsets.UTF_8)));
         }
@@ -142,21 +142,5 @@ final class PlainChecksums {
             readSize = -1;
         }
         return dropped;
-    }
-
-    /** After the last newline: the lines are short, so the last one is within the last 4 KiB. */
-    private static long wholeLinesEnd(FileChannel channel) throws IOException {
-        long size = channel.size();
-        ByteBuffer tail = ByteBuffer.allocate((int) Math.min(size, 4096));
-        long from = size - tail.capacity();
-        while (tail.hasRemaining() && channel.read(tail, from + tail.position()) >= 0) {
-            // A read may return less than asked for.
-        }
-        for (int i = tail.position() - 1; i >= 0; i--) {
-            if (tail.get(i) == '\n') {
-                return size - tail.position() + i + 1;
-            }
-        }
-        return size <= 4096 ? 0 : size;
     }
 }

@@ -6,6 +6,7 @@ import io.walship.protocol.ReplyCode;
 import io.walship.receiver.compress.Compression;
 import io.walship.receiver.config.BarmanServer;
 import io.walship.receiver.store.IngestException;
+import io.walship.receiver.store.Outcome;
 import io.walship.wal.WalPageHeader;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -47,17 +48,30 @@ public final class ServerArchive {
     }
 
     /**
-     * A stored file whose bytes an upload just matched: it gets its checksum line and its index line if a crash or
-     * an error left it without them. Only under {@link #xlogDb}'s lock.
+     * A stored file found sound (an upload matched its bytes, or the start-up read it through): it gets its checksum
+     * line and its index line if a crash or an error left it without them, indexed with its own time or, where
+     * that makes no index line, {@code fallbackNanos}. Only under {@link #xlogDb}'s lock.
      */
-    void record(String name, Path stored, ReceivedBytes matched, long mtimeNanos) throws IOException {
+    void record(String name, Path stored, PlainChecksums.Sum sum, long fallbackNanos) throws IOException {
         makeDurable(stored);
         if (checksums.of(name).isEmpty()) {
-            checksums.add(name, new PlainChecksums.Sum(matched.count(), matched.crc32c(), Compression.of(stored)));
+            checksums.add(name, sum);
         }
         if (!xlogDb.contains(name)) {
-            xlogDb.append(XlogDbLine.of(stored, IndexTime.of(stored, mtimeNanos)));
+            xlogDb.append(XlogDbLine.of(stored, IndexTime.of(stored, fallbackNanos)));
         }
+    }
+
+    /** The answer to an upload whose name is archived with other content. */
+    Outcome conflict(String fileName) {
+        return new Outcome(ReplyCode.CONFLICT, fileName + " is already archived for server '" + server.name()
+                + "' with different content; the archived file was left untouched. Check that only one cluster "
+                + "archives to this server");
+    }
+
+    /** The answer to an upload whose name is archived with the same content. */
+    static Outcome alreadyStored(String fileName) {
+        return new Outcome(ReplyCode.ALREADY_STORED, fileName + " was already archived with identical content");
     }
 
     /**

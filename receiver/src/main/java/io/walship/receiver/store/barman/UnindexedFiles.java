@@ -56,12 +56,7 @@ final class UnindexedFiles {
                 Optional<String> problem = archive.layout().pathOf(name).equals(stored) ? examined.problem()
                         : Optional.of("it is not where Barman looks for it (" + archive.layout().pathOf(name) + ")");
                 if (problem.isEmpty()) {
-                    ServerArchive.makeDurable(stored);
-                    if (archive.checksums().of(fileName).isEmpty()) {
-                        archive.checksums().add(fileName, examined.sum());
-                    }
-                    xlogDb.append(XlogDbLine.of(stored, IndexTime.of(stored, TimeUnit.MILLISECONDS.toNanos(
-                            clock.millis()))));
+                    archive.record(fileName, stored, examined.sum(), TimeUnit.MILLISECONDS.toNanos(clock.millis()));
                     indexed++;
                     names.add(fileName);
                     LOG.warning("indexed " + stored + ", which was stored but not in the index (the receiver "

@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -306,11 +305,11 @@ public final class XlogDb {
         }
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             long size = channel.size();
-            byte[] tail = tail(channel, size);
+            byte[] tail = LineFiles.tail(channel, size);
             if (tail.length == 0 || tail[tail.length - 1] == '\n') {
                 return;
             }
-            long keep = wholeLinesEnd(channel, size);
+            long keep = LineFiles.wholeLinesEnd(channel, size);
             channel.truncate(keep);
             channel.force(true);
             int shown = (int) Math.min(size - keep, Math.min(tail.length, 200));
@@ -322,46 +321,9 @@ public final class XlogDb {
         }
     }
 
-    /** Where the last whole line ends: after the last newline, searched backwards block by block. */
-    private static long wholeLinesEnd(FileChannel channel, long size) throws IOException {
-        long end = size;
-        while (end > 0) {
-            byte[] block = tail(channel, end);
-            int newline = lastIndexOf(block, (byte) '\n');
-            if (newline >= 0) {
-                return end - block.length + newline + 1;
-            }
-            if (block.length == 0) {
-                break;
-            }
-            end -= block.length;
-        }
-        return 0;
-    }
-
-    /** Up to 4 KiB before {@code end}: the index can hold many thousand lines, its last one is at the end. */
-    private static byte[] tail(FileChannel channel, long end) throws IOException {
-        ByteBuffer bytes = ByteBuffer.allocate((int) Math.min(end, 4096));
-        long position = end - bytes.capacity();
-        int read;
-        do {
-            read = channel.read(bytes, position + bytes.position());
-        } while (read >= 0 && bytes.hasRemaining());
-        return Arrays.copyOf(bytes.array(), bytes.position());
-    }
-
-    private static int lastIndexOf(byte[] bytes, byte value) {
-        for (int i = bytes.length - 1; i >= 0; i--) {
-            if (bytes[i] == value) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
     /** The name on the last line of the first {@code end} bytes. */
     private static Optional<String> lastName(FileChannel channel, long end) throws IOException {
-        String text = new String(tail(channel, end), StandardCharsets.UTF_8).stripTrailing();
+        String text = new String(LineFiles.tail(channel, end), StandardCharsets.UTF_8).stripTrailing();
         if (text.isEmpty()) {
             return Optional.empty();
         }
