@@ -1,6 +1,7 @@
 package io.walship.agent;
 
 import io.walship.agent.ca.CaCommand;
+import io.walship.agent.check.CheckCommand;
 import io.walship.agent.daemon.AgentCommand;
 import io.walship.agent.fetch.FetchCommand;
 import io.walship.agent.fetch.PrefetchCommand;
@@ -13,8 +14,8 @@ import picocli.CommandLine.Command;
 
 /** The {@code walship} command on a PostgreSQL host. */
 @Command(name = "walship", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        subcommands = {PushCommand.class, FetchCommand.class, AgentCommand.class, CaCommand.class,
-            PrefetchCommand.class},
+        subcommands = {PushCommand.class, FetchCommand.class, AgentCommand.class, CheckCommand.class,
+            CaCommand.class, PrefetchCommand.class},
         description = {"Archives PostgreSQL WAL over mutual TLS into a Barman-compatible store.", "",
             "The receiver on the backup host is a program of its own, which the same launcher starts: "
                 + "walship receiver --config FILE (its help: walship receiver --help); so is the check of what it "

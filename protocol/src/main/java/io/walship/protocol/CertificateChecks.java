@@ -66,7 +66,7 @@ public final class CertificateChecks {
                         + issueCommand(CertificateRole.SERVER, commonName(cert), host) + "'");
     }
 
-    static String commonName(X509Certificate cert) {
+    public static String commonName(X509Certificate cert) {
         return PeerIdentity.commonName(cert.getSubjectX500Principal().getName()).orElse("NAME");
     }
 

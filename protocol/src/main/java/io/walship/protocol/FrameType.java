@@ -10,6 +10,8 @@ final class FrameType {
     static final byte DATA = 5;
     static final byte END = 6;
     static final byte REPLY = 7;
+    static final byte CHECK = 8;
+    static final byte CHECK_REPORT = 9;
 
     private FrameType() {
     }

@@ -11,6 +11,8 @@ public final class Limits {
     public static final int MAX_NAME = 255;
     /** Longest human message in a reply, in UTF-8 bytes. */
     public static final int MAX_MESSAGE = 4096;
+    /** Most items in one {@link CheckReport}. */
+    public static final int MAX_CHECK_ITEMS = 32;
     /** Bytes of the length prefix of every frame. */
     public static final int LENGTH_PREFIX = 4;
 

@@ -6,6 +6,7 @@ import io.netty.handler.codec.MessageToMessageDecoder;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -44,6 +45,8 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
             case FrameType.END -> new End(readInt(frame));
             case FrameType.REPLY -> new Reply(ReplyCode.fromWire(readUnsignedByte(frame)),
                     readString(frame, Limits.MAX_MESSAGE));
+            case FrameType.CHECK -> new Check(readString(frame, Limits.MAX_NAME), readString(frame, Limits.MAX_NAME));
+            case FrameType.CHECK_REPORT -> new CheckReport(readCheckItems(frame));
             default -> throw new ProtocolException("unknown frame type " + Byte.toUnsignedInt(type));
         };
         if (frame.isReadable()) {
@@ -88,6 +91,19 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
             throw new ProtocolException("negative " + field + " " + value);
         }
         return value;
+    }
+
+    private static List<CheckItem> readCheckItems(ByteBuf frame) {
+        int count = readUnsignedByte(frame);
+        if (count > Limits.MAX_CHECK_ITEMS) {
+            throw new ProtocolException(count + " check items exceed the limit of " + Limits.MAX_CHECK_ITEMS);
+        }
+        List<CheckItem> items = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            items.add(new CheckItem(readString(frame, Limits.MAX_NAME),
+                    CheckItem.Status.fromWire(readUnsignedByte(frame)), readString(frame, Limits.MAX_MESSAGE)));
+        }
+        return items;
     }
 
     private static String readString(ByteBuf frame, int maxBytes) {

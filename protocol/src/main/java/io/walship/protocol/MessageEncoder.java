@@ -69,6 +69,19 @@ public final class MessageEncoder extends MessageToMessageEncoder<Message> {
                 frame.writeByte(FrameType.REPLY).writeByte(reply.code().wire);
                 writeString(frame, truncate(reply.message(), Limits.MAX_MESSAGE), Limits.MAX_MESSAGE);
             }
+            case Check check -> {
+                frame.writeByte(FrameType.CHECK);
+                writeString(frame, check.server(), Limits.MAX_NAME);
+                writeString(frame, check.name(), Limits.MAX_NAME);
+            }
+            case CheckReport report -> {
+                frame.writeByte(FrameType.CHECK_REPORT).writeByte(report.items().size());
+                for (CheckItem item : report.items()) {
+                    writeString(frame, item.name(), Limits.MAX_NAME);
+                    frame.writeByte(item.status().wire);
+                    writeString(frame, truncate(item.detail(), Limits.MAX_MESSAGE), Limits.MAX_MESSAGE);
+                }
+            }
             case Data data -> throw new IllegalArgumentException("data frames are encoded without copying");
         }
     }

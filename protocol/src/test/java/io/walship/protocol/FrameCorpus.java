@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -38,6 +39,9 @@ final class FrameCorpus {
         messages.put("reply-stored.bin", () -> new Reply(ReplyCode.STORED, "stored 000000010000000A000000FF"));
         messages.put("reply-rejected.bin", () -> new Reply(ReplyCode.REJECTED,
                 "00000002.history line 1 is 'x', not '<parent timeline> <switch point X/X> <reason>'"));
+        messages.put("check.bin", () -> new Check("pg", "000000010000000A000000FF"));
+        messages.put("check-report.bin", () -> new CheckReport(List.of(CheckItem.ok("authorized", "pg1"),
+                CheckItem.failed("free space", "1.2 GiB free of 50 GiB under /var/lib/barman/pg/wals"))));
         return messages;
     }
 

@@ -245,6 +245,17 @@ class FrameDecoderFuzzTest {
                 assertName(get.name());
             }
             case Reply reply -> assertTrue(utf8Length(reply.message()) <= Limits.MAX_MESSAGE, "reply too long");
+            case Check check -> {
+                assertName(check.server());
+                assertName(check.name());
+            }
+            case CheckReport report -> {
+                assertTrue(report.items().size() <= Limits.MAX_CHECK_ITEMS, "too many check items");
+                for (CheckItem item : report.items()) {
+                    assertName(item.name());
+                    assertTrue(utf8Length(item.detail()) <= Limits.MAX_MESSAGE, "check detail too long");
+                }
+            }
             case Data data -> assertTrue(data.content().readableBytes() <= Limits.MAX_CHUNK, "chunk too long");
             case Hello _, Welcome _, End _ -> { }
         }

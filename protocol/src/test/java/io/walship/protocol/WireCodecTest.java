@@ -24,6 +24,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
@@ -77,7 +78,13 @@ class WireCodecTest {
                 new Reply(ReplyCode.REJECTED, "x".repeat(Limits.MAX_MESSAGE)),
                 new Reply(ReplyCode.FAILED, "disk full"),
                 new Reply(ReplyCode.NOT_FOUND, "no such file"),
-                new Reply(ReplyCode.FOUND, ""));
+                new Reply(ReplyCode.FOUND, ""),
+                Check.of("pg"),
+                new Check(LONGEST_NAME, WAL),
+                new CheckReport(List.of()),
+                new CheckReport(List.of(CheckItem.ok("authorized"), CheckItem.warning("free space", "ünïcødé"),
+                        CheckItem.failed("compression", "x".repeat(Limits.MAX_MESSAGE)))),
+                new CheckReport(Collections.nCopies(Limits.MAX_CHECK_ITEMS, CheckItem.ok(LONGEST_NAME))));
     }
 
     @ParameterizedTest
@@ -106,7 +113,10 @@ class WireCodecTest {
                         "00000018" + "03" + "0002" + "7067" + "0001" + "61" + "0000000000000005" + "0000000000000006"),
                 Arguments.of(new Get("pg", "a"), "00000008" + "04" + "0002" + "7067" + "0001" + "61"),
                 Arguments.of(new End(0x01020304), "00000005" + "06" + "01020304"),
-                Arguments.of(new Reply(ReplyCode.CONFLICT, "x"), "00000005" + "07" + "02" + "0001" + "78"));
+                Arguments.of(new Reply(ReplyCode.CONFLICT, "x"), "00000005" + "07" + "02" + "0001" + "78"),
+                Arguments.of(new Check("pg", ""), "00000007" + "08" + "0002" + "7067" + "0000"),
+                Arguments.of(new CheckReport(List.of(CheckItem.failed("a", "b"))),
+                        "00000009" + "09" + "01" + "0001" + "61" + "02" + "0001" + "62"));
     }
 
     /** Pins the wire format: both ends of a deployment may run different builds. */
@@ -333,6 +343,25 @@ class WireCodecTest {
                     b.writeByte(FrameType.REPLY).writeByte(200);
                     string(b, "x");
                 }), "unknown reply code 200"),
+                Arguments.of("check without name", body(b -> {
+                    b.writeByte(FrameType.CHECK);
+                    string(b, "pg");
+                }), "truncated"),
+                Arguments.of("check report with too many items",
+                        body(b -> b.writeByte(FrameType.CHECK_REPORT).writeByte(Limits.MAX_CHECK_ITEMS + 1)),
+                        "exceed the limit of " + Limits.MAX_CHECK_ITEMS),
+                Arguments.of("check report with fewer items than it says", body(b -> {
+                    b.writeByte(FrameType.CHECK_REPORT).writeByte(2);
+                    string(b, "a");
+                    b.writeByte(0);
+                    string(b, "");
+                }), "truncated"),
+                Arguments.of("unknown check status", body(b -> {
+                    b.writeByte(FrameType.CHECK_REPORT).writeByte(1);
+                    string(b, "a");
+                    b.writeByte(3);
+                    string(b, "");
+                }), "unknown check status 3"),
                 Arguments.of("reply message longer than MAX_MESSAGE", body(b -> {
                     b.writeByte(FrameType.REPLY).writeByte(ReplyCode.FAILED.wire);
                     string(b, "m".repeat(Limits.MAX_MESSAGE + 1));

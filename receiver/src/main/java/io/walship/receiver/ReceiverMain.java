@@ -93,7 +93,7 @@ public final class ReceiverMain implements Callable<Integer> {
         ReceiverServer server;
         try {
             server = ReceiverServer.start(cfg.listen(), tls, store, cfg.servers(), cfg.file(), cfg.limits(),
-                    threads);
+                    threads, barman);
         } catch (Exception e) {
             System.err.println("walship receiver: cannot listen on " + cfg.listen().getHostString() + ":"
                     + cfg.listen().getPort() + ": " + e.getMessage());

@@ -13,6 +13,10 @@ public final class ConfigOption {
 
     /** The file {@code --config} names, else the one of $WALSHIP_CONFIG, else the system-wide one, loaded. */
     public AgentConfig load() throws ConfigException {
-        return AgentConfig.load(AgentConfig.locate(file));
+        return AgentConfig.load(path());
+    }
+
+    public Path path() {
+        return AgentConfig.locate(file);
     }
 }

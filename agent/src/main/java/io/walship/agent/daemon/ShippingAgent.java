@@ -192,7 +192,7 @@ final class ShippingAgent {
         LOG.warning("could not ship " + name + ", holding back what follows it; retry in "
                 + TimeUnit.NANOSECONDS.toSeconds(backoff) + " s: " + why);
         try {
-            presence.hold(name);
+            presence.hold(name, why);
         } catch (IOException e) {
             LOG.warning("cannot mark " + name + " as held back (" + e.getMessage() + "); pushes of it wait for "
                     + "agent_wait seconds before sending it themselves");

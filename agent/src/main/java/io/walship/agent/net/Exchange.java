@@ -14,12 +14,18 @@ import java.util.concurrent.CompletableFuture;
 public abstract class Exchange<T> extends SimpleChannelInboundHandler<Message> {
 
     final CompletableFuture<T> result = new CompletableFuture<>();
+    private Welcome welcome;
 
     /** Sends the request; the protocol version is agreed. */
     protected abstract void start(ChannelHandlerContext ctx);
 
     /** Handles every message after WELCOME; must end with {@link #complete} or {@link #fail}. */
     protected abstract void receive(ChannelHandlerContext ctx, Message message) throws IOException;
+
+    /** What the receiver agreed to; null until it did. */
+    protected final Welcome welcome() {
+        return welcome;
+    }
 
     /** Releases whatever the exchange holds; called once, whatever the outcome. */
     protected void cleanUp() {
@@ -37,7 +43,8 @@ public abstract class Exchange<T> extends SimpleChannelInboundHandler<Message> {
 
     @Override
     protected final void channelRead0(ChannelHandlerContext ctx, Message message) throws IOException {
-        if (message instanceof Welcome) {
+        if (message instanceof Welcome agreed) {
+            welcome = agreed;
             start(ctx);
         } else {
             receive(ctx, message);

@@ -13,7 +13,7 @@ import java.util.UUID;
  *
  * <pre>
  * agent.pid                "PID DATADIR" of the running agent             {@link AgentPresence}
- * held                     the file that holds the agent back             {@link AgentPresence}
+ * held                     the file that holds the agent back, and why    {@link AgentPresence}
  * shipped/NAME             "SIZE SECONDS.NANOSECONDS" of NAME as shipped  {@link ShippedRecords}
  * .agent.lock, agent.log   the running agent's lock and, started by push, its output
  * NAME                     a verified segment read ahead for fetch

@@ -83,7 +83,7 @@ class AwaitAgentScriptTest {
     @Test
     void aHeldBackAgentIsNotWaitedFor() throws Exception {
         presence.announce(agent.pid(), pgdata);
-        presence.hold(NAME);
+        presence.hold(NAME, "REJECTED: its header names another cluster");
         assertEquals(1, finish(startPush()), "expected push to send the file itself while the agent is held back");
     }
 
@@ -92,7 +92,7 @@ class AwaitAgentScriptTest {
         presence.announce(agent.pid(), pgdata);
         Process push = startPush();
         assertTrue(!push.waitFor(300, TimeUnit.MILLISECONDS), "expected push to wait for the agent");
-        presence.hold(NAME);
+        presence.hold(NAME, "REJECTED: its header names another cluster");
         assertEquals(1, finish(push));
 
         presence.release();

@@ -1,5 +1,6 @@
 package io.walship.agent.daemon;
 
+import java.util.Optional;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -312,7 +313,8 @@ class ShippingAgentTest {
     private void startAgent(int port) throws Exception {
         AgentConfig config = new AgentConfig(dir.resolve("walship.conf"),
                 InetSocketAddress.createUnresolved("127.0.0.1", port), SERVER, certs.resolve("ca.crt"),
-                certs.resolve("agent1.crt"), certs.resolve("agent1.key"), 0, spool(), CONCURRENCY, false);
+                certs.resolve("agent1.crt"), certs.resolve("agent1.key"), 0, spool(), CONCURRENCY, false,
+                Optional.empty());
         ReceiverClient client = new ReceiverClient(config, CONCURRENCY);
         cleanup.push(client);
         ShippingAgent agent = new ShippingAgent(config, pgdata, records, client, new AgentPresence(spool()));

@@ -3,12 +3,17 @@ package io.walship.receiver.net;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import io.walship.protocol.Check;
+import io.walship.protocol.CheckItem;
+import io.walship.protocol.CheckReport;
 import io.walship.protocol.End;
 import io.walship.protocol.Get;
 import io.walship.protocol.Put;
 import io.walship.protocol.Reply;
 import io.walship.protocol.ReplyCode;
+import java.util.List;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
 
 /**
  * One log line for every reply the receiver sends: its code, who asked for what, how long it took and the
@@ -32,6 +37,7 @@ final class AccessLog extends ChannelDuplexHandler {
         switch (msg) {
             case Put put -> begin(ctx, put.server(), put.name());
             case Get get -> begin(ctx, get.server(), get.name());
+            case Check check -> begin(ctx, check.server(), check.name());
             default -> {
             }
         }
@@ -43,7 +49,7 @@ final class AccessLog extends ChannelDuplexHandler {
         if (request != null) {
             return;
         }
-        request = ClientName.of(ctx) + " -> " + server + "/" + name;
+        request = ClientName.of(ctx) + " -> " + server + (name.isEmpty() ? "" : "/" + name);
         started = System.nanoTime();
     }
 
@@ -57,6 +63,10 @@ final class AccessLog extends ChannelDuplexHandler {
                 }
             }
             case End end -> request = null;
+            case CheckReport report -> {
+                log(ctx, report);
+                request = null;
+            }
             default -> {
             }
         }
@@ -64,10 +74,25 @@ final class AccessLog extends ChannelDuplexHandler {
     }
 
     private void log(ChannelHandlerContext ctx, Reply reply) {
-        String subject = request != null ? request + " (" + (System.nanoTime() - started) / 1_000_000 + " ms)"
-                : ClientName.of(ctx) + " at " + ctx.channel().remoteAddress();
-        String line = oneLine(reply.code() + " " + subject + ": " + reply.message());
+        String line = oneLine(reply.code() + " " + subject(ctx) + ": " + reply.message());
         if (reply.code().isArchived() || reply.code() == ReplyCode.FOUND || reply.code() == ReplyCode.NOT_FOUND) {
+            LOG.info(line);
+        } else {
+            LOG.warning(line);
+        }
+    }
+
+    private String subject(ChannelHandlerContext ctx) {
+        return request != null ? request + " (" + (System.nanoTime() - started) / 1_000_000 + " ms)"
+                : ClientName.of(ctx) + " at " + ctx.channel().remoteAddress();
+    }
+
+    /** A check that found a problem is as worth a look as a refused upload. */
+    private void log(ChannelHandlerContext ctx, CheckReport report) {
+        List<CheckItem> problems = report.items().stream().filter(item -> !item.passed()).toList();
+        String line = oneLine("CHECKED " + subject(ctx) + ": " + (problems.isEmpty() ? "all " + report.items().size()
+                + " checks passed" : problems.stream().map(CheckItem::line).collect(Collectors.joining("; "))));
+        if (problems.isEmpty()) {
             LOG.info(line);
         } else {
             LOG.warning(line);

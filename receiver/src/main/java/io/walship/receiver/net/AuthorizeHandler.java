@@ -2,6 +2,7 @@ package io.walship.receiver.net;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.walship.protocol.Check;
 import io.walship.protocol.Get;
 import io.walship.protocol.Message;
 import io.walship.protocol.Put;
@@ -30,6 +31,7 @@ final class AuthorizeHandler extends ChannelInboundHandlerAdapter {
         switch (msg) {
             case Put put -> pass(ctx, put, put.server());
             case Get get -> pass(ctx, get, get.server());
+            case Check check -> pass(ctx, check, check.server());
             default -> ctx.fireChannelRead(msg);
         }
     }

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
 import io.netty.util.ReferenceCountUtil;
+import io.walship.protocol.Capabilities;
 import io.walship.protocol.Hello;
 import io.walship.protocol.ProtocolVersion;
 import io.walship.protocol.Reply;
@@ -62,7 +63,7 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         ctx.channel().closeFuture().addListener(closed -> admission.releaseConnection(client));
-        ctx.writeAndFlush(new Welcome(ProtocolVersion.CURRENT, 0L));
+        ctx.writeAndFlush(new Welcome(ProtocolVersion.CURRENT, Capabilities.CURRENT));
         ctx.pipeline().remove(this);
     }
 

@@ -10,10 +10,12 @@ import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.util.concurrent.EventExecutorGroup;
 import io.walship.protocol.WireCodec;
 import io.walship.receiver.config.BarmanServer;
+import io.walship.receiver.config.BarmanVersion;
 import io.walship.receiver.store.WalStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -32,12 +34,14 @@ final class ReceiverChannelInitializer extends ChannelInitializer<SocketChannel>
     private final Path configFile;
     private final ChannelGroup connections;
     private final Admission admission;
+    private final Optional<BarmanVersion> barman;
     private final RateLimitedLog refusedFloods = new RateLimitedLog(ReceiverChannelInitializer.class,
             Duration.ofMinutes(1));
 
     /** Every connection joins {@code connections}, which the server closes first when it stops. */
     ReceiverChannelInitializer(SslContext tls, EventExecutorGroup ingestPool, WalStore store,
-            Map<String, BarmanServer> servers, Path configFile, ChannelGroup connections, Admission admission) {
+            Map<String, BarmanServer> servers, Path configFile, ChannelGroup connections, Admission admission,
+            Optional<BarmanVersion> barman) {
         this.tls = tls;
         this.ingestPool = ingestPool;
         this.store = store;
@@ -45,6 +49,7 @@ final class ReceiverChannelInitializer extends ChannelInitializer<SocketChannel>
         this.configFile = configFile;
         this.connections = connections;
         this.admission = admission;
+        this.barman = barman;
     }
 
     @Override
@@ -68,6 +73,7 @@ final class ReceiverChannelInitializer extends ChannelInitializer<SocketChannel>
         p.addLast(ingestPool, "authorize", new AuthorizeHandler(servers, configFile));
         p.addLast(ingestPool, "upload", new UploadHandler(store, admission));
         p.addLast(ingestPool, "download", new DownloadHandler(store));
+        p.addLast(ingestPool, "check", new CheckHandler(store, servers, barman));
         // On the event loop, so that a new connection's first read never waits for an ingest thread.
         p.addLast("paced-reads", new PacedReads());
         p.addLast(ingestPool, "failures", new FailureHandler());

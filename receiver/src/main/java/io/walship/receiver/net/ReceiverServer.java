@@ -15,12 +15,14 @@ import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.EventExecutorGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.walship.receiver.config.BarmanServer;
+import io.walship.receiver.config.BarmanVersion;
 import io.walship.receiver.config.ReceiverLimits;
 import io.walship.receiver.store.WalStore;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /** The TCP/TLS server: event loops for the network, a bounded pool for disk work. */
@@ -41,15 +43,15 @@ public final class ReceiverServer implements AutoCloseable {
     }
 
     public static ReceiverServer start(InetSocketAddress listen, SslContext tls, WalStore store,
-            Map<String, BarmanServer> servers, Path configFile, ReceiverLimits limits, int ingestThreads)
-            throws InterruptedException {
+            Map<String, BarmanServer> servers, Path configFile, ReceiverLimits limits, int ingestThreads,
+            Optional<BarmanVersion> barman) throws InterruptedException {
         ReceiverServer server = new ReceiverServer(ingestThreads);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(server.boss, server.workers)
                 .channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childHandler(new ReceiverChannelInitializer(tls, server.ingestPool, store, servers, configFile,
-                        server.connections, new Admission(limits)));
+                        server.connections, new Admission(limits), barman));
         try {
             server.channel = bootstrap.bind(listen.getHostString(), listen.getPort()).sync().channel();
             return server;

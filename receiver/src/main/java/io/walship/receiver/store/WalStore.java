@@ -1,7 +1,9 @@
 package io.walship.receiver.store;
 
+import io.walship.protocol.CheckItem;
 import io.walship.wal.WalFileName;
 import java.io.InputStream;
+import java.util.List;
 import java.util.Optional;
 
 /** Where received WAL files go. One narrow door so the network side knows nothing of the layout. */
@@ -12,6 +14,12 @@ public interface WalStore extends AutoCloseable {
 
     /** The plain bytes of a stored file, decompressed as they are read; empty when it is not stored. */
     Optional<InputStream> openPlain(String server, WalFileName name) throws IngestException;
+
+    /**
+     * What the store can tell of {@code server}'s archive without changing it (room, permissions, locks) and, given
+     * a name, whether that file is stored; one item per thing looked at.
+     */
+    List<CheckItem> check(String server, Optional<WalFileName> stored);
 
     /** Lets the stores and indexings under way finish (up to a bound), then takes no more. */
     @Override

@@ -1,5 +1,6 @@
 package io.walship.receiver.net;
 
+import java.util.Optional;
 import static io.walship.receiver.net.HandMadeFrames.DATA;
 import static io.walship.receiver.net.HandMadeFrames.HELLO;
 import static io.walship.receiver.net.HandMadeFrames.MAGIC;
@@ -121,7 +122,8 @@ class HostileFramesTest {
         store = new BarmanStore(List.of(pg), Duration.ofSeconds(10));
         server = ReceiverServer.start(InetSocketAddress.createUnresolved("127.0.0.1", 0),
                 TlsContexts.receiver(receiverCredentials.certificate(), receiverCredentials.privateKey(),
-                        caCertificate), store, Map.of(SERVER, pg), configFile(), ReceiverLimits.DEFAULTS, 2);
+                        caCertificate), store, Map.of(SERVER, pg), configFile(), ReceiverLimits.DEFAULTS, 2,
+                Optional.empty());
         log = CapturedLog.attach();
     }
 

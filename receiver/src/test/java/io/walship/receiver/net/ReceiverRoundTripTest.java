@@ -1,5 +1,6 @@
 package io.walship.receiver.net;
 
+import java.util.Optional;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -15,6 +16,7 @@ import io.walship.agent.ca.CredentialFiles;
 import io.walship.protocol.TlsContexts;
 import io.walship.receiver.compress.Compression;
 import io.walship.receiver.config.BarmanServer;
+import io.walship.receiver.config.BarmanVersion;
 import io.walship.receiver.config.ReceiverLimits;
 import io.walship.receiver.config.ServerDirectories;
 import io.walship.receiver.config.XlogDbGeneration;
@@ -110,7 +112,7 @@ class ReceiverRoundTripTest {
                 ServerDirectories.defaults(home, SERVER), XlogDbGeneration.SERVER_XLOG_DB_WHEN_PRESENT);
         server = ReceiverServer.start(InetSocketAddress.createUnresolved("127.0.0.1", 0), tls,
                 new BarmanStore(List.of(pg), Duration.ofSeconds(10)), Map.of(SERVER, pg), dir.resolve("receiver.conf"),
-                ReceiverLimits.DEFAULTS, 2);
+                ReceiverLimits.DEFAULTS, 2, Optional.of(new BarmanVersion(3, 14, 0)));
         config = agentConfig("walship.conf", server.port(), agentCredentials);
     }
 

@@ -1,5 +1,6 @@
 package io.walship.receiver.store.barman;
 
+import io.walship.protocol.CheckItem;
 import io.walship.protocol.ReplyCode;
 import io.walship.receiver.compress.Compression;
 import io.walship.receiver.config.BarmanServer;
@@ -18,6 +19,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -143,6 +145,15 @@ public final class BarmanStore implements WalStore {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    @Override
+    public List<CheckItem> check(String server, Optional<WalFileName> stored) {
+        ServerArchive archive = servers.get(server);
+        if (archive == null) {
+            return List.of(CheckItem.failed("server", "the receiver has no server '" + server + "'"));
+        }
+        return new ArchiveCheck(archive.server(), archive.layout()).run(stored);
     }
 
     @Override

@@ -39,6 +39,10 @@ public final class ServerArchive {
         return server.name();
     }
 
+    public BarmanServer server() {
+        return server;
+    }
+
     public HashDirLayout layout() {
         return layout;
     }

@@ -1,0 +1,20 @@
+package io.walship.protocol;
+
+/**
+ * Bits of {@link Welcome#capabilities()}: requests a receiver answers beyond those of its protocol version, so that
+ * an agent can tell a receiver too old for one from a receiver that failed at it.
+ */
+public final class Capabilities {
+
+    /** The receiver answers {@link Check}. */
+    public static final long CHECK = 1L;
+    /** What this build's receiver answers. */
+    public static final long CURRENT = CHECK;
+
+    private Capabilities() {
+    }
+
+    public static boolean has(long capabilities, long wanted) {
+        return (capabilities & wanted) == wanted;
+    }
+}

@@ -1,0 +1,148 @@
+package io.walship.receiver.store.barman;
+
+import io.walship.protocol.CheckItem;
+import io.walship.receiver.config.BarmanServer;
+import io.walship.receiver.config.ServerDirectories;
+import io.walship.wal.WalFileName;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What the receiver can tell about one server's archive without storing anything: that it can write where an
+ * upload writes, that Barman's lock can be taken, how much room is left and, when asked, whether a file is stored.
+ * Each probe touches only a file of its own, removed at once.
+ */
+final class ArchiveCheck {
+
+    static final String DIRECTORIES = "archive directories";
+    static final String LOCK = "Barman lock";
+    static final String SPACE = "free space";
+    /** Below this an upload of a 16 MiB segment, its index line and a checksum line may no longer fit for long. */
+    static final long FAILED_BELOW = 1L << 30;
+    static final int WARNING_BELOW_PERCENT = 10;
+
+    private final BarmanServer server;
+    private final HashDirLayout layout;
+
+    ArchiveCheck(BarmanServer server, HashDirLayout layout) {
+        this.server = server;
+        this.layout = layout;
+    }
+
+    List<CheckItem> run(Optional<WalFileName> stored) {
+        List<CheckItem> items = new ArrayList<>();
+        items.add(directories());
+        items.add(lock());
+        items.add(space());
+        stored.ifPresent(name -> items.add(stored(name)));
+        return items;
+    }
+
+    /** Every directory an upload writes into, or the nearest existing parent of one it creates. */
+    private CheckItem directories() {
+        ServerDirectories dirs = server.directories();
+        Set<Path> written = new LinkedHashSet<>(List.of(dirs.backupDirectory(), dirs.walsDirectory(),
+                dirs.xlogdbDirectory(), dirs.lockDirectory(), dirs.errorsDirectory()));
+        for (Path dir : written) {
+            Optional<String> problem = unwritable(dir);
+            if (problem.isPresent()) {
+                return CheckItem.failed(DIRECTORIES, problem.get());
+            }
+        }
+        return CheckItem.ok(DIRECTORIES, "writable under " + dirs.backupDirectory());
+    }
+
+    private Optional<String> unwritable(Path dir) {
+        Path existing = dir;
+        while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
+            existing = existing.getParent();
+        }
+        if (existing == null || !Files.isDirectory(existing)) {
+            return Optional.of(dir + " cannot be created: " + existing + " is not a directory; fix the server's "
+                    + "directories in the receiver's or Barman's configuration");
+        }
+        try {
+            Files.delete(Files.createTempFile(existing, ".walship-check.", ".tmp"));
+            return Optional.empty();
+        } catch (IOException e) {
+            String what = existing.equals(dir) ? dir.toString() : dir + " (to be created in " + existing + ")";
+            return Optional.of("the receiver, running as " + System.getProperty("user.name") + ", cannot write in "
+                    + what + ": " + reason(e) + "; make it writable by that user, e.g. chown -R "
+                    + System.getProperty("user.name") + " " + existing);
+        }
+    }
+
+    private static String reason(IOException e) {
+        return e instanceof AccessDeniedException ? "Permission denied" : e.getMessage() == null
+                ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    /** Taken and given back at once; held by someone else is fine, uploads wait for it. */
+    private CheckItem lock() {
+        Path file = server.lockFile();
+        Optional<String> unwritable = unwritable(file.getParent());
+        if (unwritable.isPresent()) {
+            return CheckItem.failed(LOCK, unwritable.get());
+        }
+        try (Flock ignored = Flock.acquire(file, Duration.ZERO, () -> { })) {
+            return CheckItem.ok(LOCK, file + " can be taken");
+        } catch (Flock.Timeout e) {
+            return CheckItem.ok(LOCK, file + " is held right now by " + LockHolder.of(file).orElse("another process")
+                    + "; uploads wait for it");
+        } catch (IOException e) {
+            return CheckItem.failed(LOCK, "cannot lock " + file + ": " + reason(e) + "; check that Barman's lock "
+                    + "directory is on a local file system writable by the receiver");
+        }
+    }
+
+    private CheckItem space() {
+        Path dir = server.directories().walsDirectory();
+        while (dir != null && !Files.exists(dir)) {
+            dir = dir.getParent();
+        }
+        try {
+            FileStore store = Files.getFileStore(dir);
+            long free = store.getUsableSpace();
+            long total = store.getTotalSpace();
+            String seen = gib(free) + " free of " + gib(total) + " under " + dir;
+            if (free < FAILED_BELOW) {
+                return CheckItem.failed(SPACE, seen + "; uploads fail once it is full: free space or expire old "
+                        + "backups (barman delete, retention_policy)");
+            }
+            if (total > 0 && free * 100 / total < WARNING_BELOW_PERCENT) {
+                return CheckItem.warning(SPACE, seen + ", under " + WARNING_BELOW_PERCENT + "%; free space soon");
+            }
+            return CheckItem.ok(SPACE, seen);
+        } catch (IOException e) {
+            return CheckItem.failed(SPACE, "cannot read the free space of " + dir + ": " + reason(e));
+        }
+    }
+
+    private CheckItem stored(WalFileName name) {
+        String item = "stored " + name.name();
+        Path file = layout.pathOf(name);
+        try {
+            long size = Files.size(file);
+            Instant when = Files.getLastModifiedTime(file).toInstant();
+            return CheckItem.ok(item, size + " bytes, " + when);
+        } catch (IOException e) {
+            return CheckItem.failed(item, name.name() + " is not in the archive of server '" + server.name() + "'");
+        }
+    }
+
+    private static String gib(long bytes) {
+        return String.format(Locale.ROOT, "%.1f GiB", bytes / (double) (1L << 30));
+    }
+}
