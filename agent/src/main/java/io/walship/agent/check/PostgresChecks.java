@@ -20,8 +20,9 @@ import java.util.regex.Pattern;
 /** PostgreSQL's side of archiving, as its settings and pg_stat_archiver show it. */
 final class PostgresChecks {
 
-    /** {@code walship push}, maybe with {@code --config FILE}, then %p and %f in that order. */
-    private static final Pattern WALSHIP_PUSH = Pattern.compile("(^|[\\s/])walship\\s+push\\s+(.*\\s)?%p\\s+%f(\\s|$)");
+    /** {@code walship push}, maybe quoted, maybe with {@code --config FILE}, then %p and %f in that order. */
+    private static final Pattern WALSHIP_PUSH = Pattern.compile(
+            "(^|[\\s/'\"])walship['\"]?\\s+push\\s+(.*\\s)?['\"]?%p['\"]?\\s+['\"]?%f['\"]?(\\s|;|$)");
     /** A .ready file left this long means archiving does not keep up, or is stuck. */
     static final Duration STALE_READY = Duration.ofMinutes(5);
 
@@ -56,10 +57,14 @@ final class PostgresChecks {
             return CheckItem.failed("archive_command", "archive_library = '" + library.get() + "' is set, so "
                     + "PostgreSQL ignores archive_command; set archive_library = '' and reload");
         }
-        return setting("archive_command", command -> WALSHIP_PUSH.matcher(command).find()
+        return setting("archive_command", command -> callsWalshipPush(command)
                 ? CheckItem.ok("archive_command", command)
                 : CheckItem.failed("archive_command", "is '" + command + "'; set archive_command = 'walship push "
                         + "%p %f' (with the full path of walship if it is not on PostgreSQL's PATH) and reload"));
+    }
+
+    static boolean callsWalshipPush(String archiveCommand) {
+        return WALSHIP_PUSH.matcher(archiveCommand).find();
     }
 
     private CheckItem walLevel() {

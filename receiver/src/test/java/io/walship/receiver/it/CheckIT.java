@@ -151,13 +151,12 @@ class CheckIT {
     @Order(6)
     void aCertificateExpiringSoonIsAWarningThatPasses() throws IOException, GeneralSecurityException {
         Instant now = Instant.now();
-        DatedCertificate.issue(certs, "pg-agent-soon", now.minus(Duration.ofDays(300)), now.plus(Duration.ofDays(10)),
-                agentFiles.dir());
-        Files.setPosixFilePermissions(agentFiles.dir().resolve("pg-agent-soon.key"),
-                PosixFilePermissions.fromString("rw-------"));
+        Path soon = Files.createDirectories(agentFiles.dir().resolve("soon"));
+        DatedCertificate.issue(certs, "pg-agent", now.minus(Duration.ofDays(300)), now.plus(Duration.ofDays(10)), soon);
+        Files.setPosixFilePermissions(soon.resolve("pg-agent.key"), PosixFilePermissions.fromString("rw-------"));
         RunAs.giveToPostgres(agentFiles.dir());
         Path config = agentFiles.write("soon.conf", AgentConfigFile.forServer(SERVER, receiver.port())
-                .tls(Path.of("ca.crt"), Path.of("pg-agent-soon.crt"), Path.of("pg-agent-soon.key")));
+                .tls(Path.of("ca.crt"), Path.of("soon/pg-agent.crt"), Path.of("soon/pg-agent.key")));
 
         Proc.Result check = check(config, cluster.dataDir());
         Proc.Result nagios = check(config, cluster.dataDir(), "--nagios");
