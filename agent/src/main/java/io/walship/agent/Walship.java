@@ -6,6 +6,7 @@ import io.walship.agent.daemon.AgentCommand;
 import io.walship.agent.fetch.FetchCommand;
 import io.walship.agent.fetch.PrefetchCommand;
 import io.walship.agent.push.PushCommand;
+import io.walship.agent.status.StatusCommand;
 import io.walship.cli.LogFormat;
 import io.walship.cli.VersionProvider;
 import java.util.concurrent.Callable;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Command;
 /** The {@code walship} command on a PostgreSQL host. */
 @Command(name = "walship", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         subcommands = {PushCommand.class, FetchCommand.class, AgentCommand.class, CheckCommand.class,
-            CaCommand.class, PrefetchCommand.class},
+            StatusCommand.class, CaCommand.class, PrefetchCommand.class},
         description = {"Archives PostgreSQL WAL over mutual TLS into a Barman-compatible store.", "",
             "The receiver on the backup host is a program of its own, which the same launcher starts: "
                 + "walship receiver --config FILE (its help: walship receiver --help); so is the check of what it "

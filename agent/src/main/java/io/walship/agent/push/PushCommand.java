@@ -6,6 +6,7 @@ import io.walship.agent.daemon.AgentCommand;
 import io.walship.agent.net.FileChunks;
 import io.walship.agent.net.ReceiverClient;
 import io.walship.agent.net.ReceiverFailure;
+import io.walship.agent.spool.LastFailure;
 import io.walship.agent.spool.ShippedRecords;
 import io.walship.config.ConfigException;
 import io.walship.protocol.Put;
@@ -17,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
@@ -43,6 +45,9 @@ public final class PushCommand implements Callable<Integer> {
 
     @Parameters(index = "1", paramLabel = "NAME", description = "Its WAL file name (%%f).")
     String name;
+
+    /** Once loaded: where a failure is recorded for walship status. */
+    private AgentConfig loaded;
 
     @Override
     public Integer call() {
@@ -82,6 +87,7 @@ public final class PushCommand implements Callable<Integer> {
         } catch (ConfigException e) {
             throw new PushFailure(ExitCodes.USAGE, e.getMessage());
         }
+        loaded = agent;
         if (agent.startAgent()) {
             startAgent(agent);
         }
@@ -129,8 +135,15 @@ public final class PushCommand implements Callable<Integer> {
         }
     }
 
-    private static int fail(int code, String message) {
+    private int fail(int code, String message) {
         System.err.println("walship push: " + message.replace('\n', ' '));
+        if (loaded != null) {
+            try {
+                new LastFailure(loaded.spool()).record(name, message, Instant.now());
+            } catch (IOException e) {
+                // The line above is what counts: PostgreSQL logs it. A spool it cannot write costs status its "why".
+            }
+        }
         return code;
     }
 }

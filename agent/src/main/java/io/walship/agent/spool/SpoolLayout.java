@@ -14,6 +14,7 @@ import java.util.UUID;
  * <pre>
  * agent.pid                "PID DATADIR" of the running agent             {@link AgentPresence}
  * held                     the file that holds the agent back, and why    {@link AgentPresence}
+ * last-failure             "TIME NAME" and the message of push's last failure  {@link LastFailure}
  * shipped/NAME             "SIZE SECONDS.NANOSECONDS" of NAME as shipped  {@link ShippedRecords}
  * .agent.lock, agent.log   the running agent's lock and, started by push, its output
  * NAME                     a verified segment read ahead for fetch
@@ -29,6 +30,7 @@ public record SpoolLayout(Path dir) {
     public static final Path DEFAULT_ROOT = Path.of("/var/spool/walship");
     public static final String AGENT_PID = "agent.pid";
     public static final String HELD = "held";
+    public static final String LAST_FAILURE = "last-failure";
     public static final String SHIPPED = "shipped";
     public static final String AGENT_LOCK = ".agent.lock";
     public static final String AGENT_LOG = "agent.log";
@@ -51,6 +53,10 @@ public record SpoolLayout(Path dir) {
 
     public Path held() {
         return dir.resolve(HELD);
+    }
+
+    public Path lastFailure() {
+        return dir.resolve(LAST_FAILURE);
     }
 
     public Path shippedDir() {

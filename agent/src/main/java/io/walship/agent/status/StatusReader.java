@@ -1,0 +1,147 @@
+package io.walship.agent.status;
+
+import io.walship.agent.config.AgentConfig;
+import io.walship.agent.pg.ConnInfo;
+import io.walship.agent.pg.PostgresConnection;
+import io.walship.agent.spool.AgentPresence;
+import io.walship.agent.spool.LastFailure;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/** Gathers a {@link ServerStatus} from PostgreSQL (pg_stat_archiver, the current WAL position) and the spool. */
+final class StatusReader {
+
+    private final AgentConfig config;
+    private final Optional<Path> pgdata;
+    private final Instant now;
+
+    StatusReader(AgentConfig config, Optional<Path> pgdata, Instant now) {
+        this.config = config;
+        this.pgdata = pgdata;
+        this.now = now;
+    }
+
+    ServerStatus read() {
+        String lastWal = null;
+        Instant lastTime = null;
+        String failedWal = null;
+        Instant failedTime = null;
+        ArchiveLag lag = null;
+        String lsn = null;
+        String version = null;
+        String problem = null;
+        Optional<Path> dataDirectory = pgdata;
+        try {
+            ConnInfo where = PostgresConnection.locate(config, pgdata);
+            try (Connection connection = PostgresConnection.open(where, "walship status");
+                    Statement statement = connection.createStatement()) {
+                version = connection.getMetaData().getDatabaseProductVersion();
+                try (ResultSet row = statement.executeQuery("SELECT last_archived_wal, last_archived_time, "
+                        + "last_failed_wal, last_failed_time FROM pg_stat_archiver")) {
+                    row.next();
+                    lastWal = row.getString(1);
+                    lastTime = instant(row.getTimestamp(2));
+                    failedWal = row.getString(3);
+                    failedTime = instant(row.getTimestamp(4));
+                }
+                try (ResultSet row = statement.executeQuery("SELECT pg_current_wal_lsn()::text, "
+                        + "pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint, "
+                        + "(SELECT setting::bigint FROM pg_settings WHERE name = 'wal_segment_size')")) {
+                    row.next();
+                    lsn = row.getString(1);
+                    lag = ArchiveLag.of(Optional.ofNullable(lastWal), row.getLong(2), row.getLong(3)).orElse(null);
+                } catch (SQLException e) {
+                    problem = "cannot read the current WAL position (" + e.getMessage() + "); a standby has none";
+                }
+                if (dataDirectory.isEmpty()) {
+                    try (ResultSet row = statement.executeQuery("SELECT current_setting('data_directory')")) {
+                        row.next();
+                        dataDirectory = Optional.of(Path.of(row.getString(1)));
+                    } catch (SQLException e) {
+                        // not allowed to see it: no .ready count without --pgdata
+                    }
+                }
+            }
+        } catch (IOException | SQLException e) {
+            problem = "PostgreSQL: " + e.getMessage();
+        }
+        Ready ready = dataDirectory.map(StatusReader::ready).orElse(null);
+        Long lagSeconds = ready == null ? null : ready.oldest().map(o -> Duration.between(o, now).toSeconds())
+                .orElse(0L);
+        return new ServerStatus(config.server(), config.receiverText(), lastWal, text(lastTime),
+                lag == null ? null : lag.bytes(), lag == null ? null : lag.segments(), lagSeconds,
+                ready == null ? null : ready.count(), agent(), failure(failedWal, failedTime, lastTime), lsn, version,
+                problem);
+    }
+
+    private record Ready(int count, Optional<Instant> oldest) {
+    }
+
+    private static Ready ready(Path pgdata) {
+        int count = 0;
+        Instant oldest = null;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(pgdata.resolve("pg_wal").resolve("archive_status"),
+                "*.ready")) {
+            for (Path file : files) {
+                try {
+                    Instant since = Files.getLastModifiedTime(file).toInstant();
+                    oldest = oldest == null || since.isBefore(oldest) ? since : oldest;
+                    count++;
+                } catch (IOException e) {
+                    // archived meanwhile
+                }
+            }
+        } catch (IOException e) {
+            return null;
+        }
+        return new Ready(count, Optional.ofNullable(oldest));
+    }
+
+    private ServerStatus.Agent agent() {
+        try {
+            return new AgentPresence(config.spool()).look().map(seen -> new ServerStatus.Agent(true, seen.pid(),
+                    seen.heldBy().orElse(null), seen.heldBy().map(h -> seen.why()).orElse(null),
+                    seen.heldSince().map(Instant::toString).orElse(null)))
+                    .orElse(new ServerStatus.Agent(false, null, null, null, null));
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** PostgreSQL's last failure, with push's message when it recorded one for that file around that time. */
+    private ServerStatus.Failure failure(String wal, Instant when, Instant lastArchived) {
+        Optional<LastFailure.Seen> recorded;
+        try {
+            recorded = new LastFailure(config.spool()).read();
+        } catch (IOException e) {
+            recorded = Optional.empty();
+        }
+        if (wal == null && recorded.isEmpty()) {
+            return null;
+        }
+        String name = wal != null ? wal : recorded.get().name();
+        Instant time = when != null ? when : recorded.get().when();
+        String message = recorded.filter(r -> r.name().equals(name)).map(LastFailure.Seen::message)
+                .orElse("see PostgreSQL's log");
+        return new ServerStatus.Failure(name, time.toString(), message, lastArchived != null
+                && lastArchived.isAfter(time));
+    }
+
+    private static Instant instant(Timestamp timestamp) {
+        return timestamp == null ? null : timestamp.toInstant();
+    }
+
+    private static String text(Instant instant) {
+        return instant == null ? null : instant.toString();
+    }
+}
