@@ -2,6 +2,7 @@ package io.walship.agent.check;
 
 import io.walship.agent.config.AgentConfig;
 import io.walship.agent.config.ConfigOption;
+import io.walship.agent.config.PgdataOption;
 import io.walship.agent.pg.ConnInfo;
 import io.walship.agent.pg.PostgresConnection;
 import io.walship.config.ConfigException;
@@ -38,9 +39,8 @@ public final class CheckCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;
 
-    @Option(names = {"-D", "--pgdata"}, paramLabel = "DIR",
-            description = "PostgreSQL's data directory (default: $PGDATA).")
-    Path pgdata;
+    @Mixin
+    PgdataOption pgdata;
 
     @Option(names = "--nagios", description = "One line of Nagios plugin output; exit 0 OK, 1 WARNING, 2 CRITICAL.")
     boolean nagios;
@@ -56,8 +56,7 @@ public final class CheckCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         Instant now = Instant.now();
-        Optional<Path> dataDirectory = Optional.ofNullable(pgdata).or(() -> Optional.ofNullable(System.getenv("PGDATA"))
-                .filter(d -> !d.isBlank()).map(Path::of));
+        Optional<Path> dataDirectory = pgdata.resolve();
         List<CheckItem> items = new ArrayList<>();
         AgentConfig agent = null;
         try {

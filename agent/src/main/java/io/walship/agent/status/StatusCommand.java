@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.walship.agent.config.AgentConfig;
 import io.walship.agent.config.ConfigOption;
+import io.walship.agent.config.PgdataOption;
 import io.walship.config.ConfigException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -29,9 +30,8 @@ public final class StatusCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;
 
-    @Option(names = {"-D", "--pgdata"}, paramLabel = "DIR",
-            description = "PostgreSQL's data directory (default: $PGDATA).")
-    Path pgdata;
+    @Mixin
+    PgdataOption pgdata;
 
     @Option(names = "--json", description = "One JSON object, keys in snake case; unknown values are null.")
     boolean json;
@@ -45,8 +45,7 @@ public final class StatusCommand implements Callable<Integer> {
             System.err.println("walship status: " + e.getMessage());
             return 2;
         }
-        Optional<Path> dataDirectory = Optional.ofNullable(pgdata).or(() -> Optional.ofNullable(System.getenv("PGDATA"))
-                .filter(d -> !d.isBlank()).map(Path::of));
+        Optional<Path> dataDirectory = pgdata.resolve();
         ServerStatus status = new StatusReader(agent, dataDirectory, Instant.now()).read();
         System.out.print(json ? mapper().writeValueAsString(status) + System.lineSeparator()
                 : StatusText.of(status));
