@@ -153,7 +153,7 @@ public final class ServerArchive {
             }
             Identity pinned = Identity.of(header);
             String json = known.isPresent()
-                    ? pinned.completing(Files.readString(identityFile(), StandardCharsets.UTF_8))
+                    ? pinned.completing(identityFile(), Files.readString(identityFile(), StandardCharsets.UTF_8))
                     : pinned.toJson();
             Durable.createDirectories(server.directories().backupDirectory());
             AtomicFile.replaceDurably(identityFile(), json.getBytes(StandardCharsets.UTF_8));
