@@ -3,7 +3,6 @@ package io.walship.receiver.store.barman;
 import io.walship.fs.AtomicFile;
 import io.walship.fs.Durable;
 import io.walship.protocol.ReplyCode;
-import io.walship.receiver.compress.Compression;
 import io.walship.receiver.config.BarmanServer;
 import io.walship.receiver.store.IngestException;
 import io.walship.receiver.store.Outcome;
@@ -93,10 +92,6 @@ public final class ServerArchive {
     /** Where files that do not belong in the archive are moved aside, for barman check to report. */
     public Path errorsDirectory() {
         return server.directories().errorsDirectory();
-    }
-
-    public Compression compression() {
-        return server.compression();
     }
 
     /**
