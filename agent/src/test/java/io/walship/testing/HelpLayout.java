@@ -50,7 +50,8 @@ public final class HelpLayout {
         }
         String[] description = spec.usageMessage().description();
         String[] footer = spec.usageMessage().footer();
-        for (String example : formatted(Stream.of(description, footer).flatMap(Arrays::stream).toArray(String[]::new))) {
+        String[] texts = Stream.of(description, footer).flatMap(Arrays::stream).toArray(String[]::new);
+        for (String example : formatted(texts)) {
             if (example.startsWith(" ") && !lines.contains(example.stripTrailing())) {
                 problems.add("an example not printed on one line: " + example);
             }

@@ -90,12 +90,12 @@ public final class IniFile {
         return Optional.ofNullable(sections.get(name));
     }
 
-    /** The section {@code name}; when it is missing, the error names the sections there are, one of them perhaps misspelt. */
+    /** The section {@code name}; when it is missing, the error names the sections there are, one perhaps misspelt. */
     public IniSection requireSection(String name) throws ConfigException {
         IniSection section = sections.get(name);
         if (section == null) {
-            throw new ConfigException(file + ": missing section [" + name + "]" + (sections.isEmpty() ? ""
-                    : "; the file has " + bracketed(sections.keySet()) + ": is one of them meant to be [" + name + "]?"));
+            throw new ConfigException(file + ": missing section [" + name + "]" + (sections.isEmpty() ? "" : "; the file "
+                    + "has " + bracketed(sections.keySet()) + ": is one of them meant to be [" + name + "]?"));
         }
         return section;
     }

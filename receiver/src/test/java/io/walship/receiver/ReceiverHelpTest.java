@@ -24,7 +24,7 @@ class ReceiverHelpTest {
         receiver.setErr(new PrintWriter(err, true));
 
         assertEquals(2, receiver.execute("--confg", "receiver.conf"));
-        assertEquals("walship receiver: Unknown options: '--confg', 'receiver.conf'; did you mean --config? (see walship receiver --help)\n",
-                err.toString());
+        assertEquals("walship receiver: Unknown options: '--confg', 'receiver.conf'; did you mean --config? "
+                + "(see walship receiver --help)\n", err.toString());
     }
 }

@@ -103,9 +103,9 @@ public final class AgentCommand implements Callable<Integer> {
             ServiceSignals.onHangup(() -> LOG.info("SIGHUP ignored: the agent reads " + agent.file()
                     + " only at start; restart it to apply a change"));
             LOG.info("walship agent " + VersionProvider.version() + ", pid " + ProcessHandle.current().pid()
-                    + ": shipping ready WAL of " + pgdata + " to " + agent.receiverText() + " for server '" + agent.server() + "', "
-                    + agent.pushConcurrency() + " at a time; configuration " + agent.file() + ", records in "
-                    + spool.dir());
+                    + ": shipping ready WAL of " + pgdata + " to " + agent.receiverText() + " for server '"
+                    + agent.server() + "', " + agent.pushConcurrency() + " at a time; configuration " + agent.file()
+                    + ", records in " + spool.dir());
             presence.announce(ProcessHandle.current().pid(), pgdata);
             try {
                 shipping.run();

@@ -82,8 +82,9 @@ class ReceiverStartChecksIT {
             assertFalse(own.stderr().contains(ROOT_WARNING), "no warning as " + user() + own.logTail());
         }
         if (RunAs.root()) {
-            ReceiverProcess asRoot = bed.startReceiver("root", ReceiverConfigFile.barmanHome(bed.directory("barman-root"))
-                    .tls(certs, "receiver").server(SERVER, "pg-agent"));
+            ReceiverProcess asRoot = bed.startReceiver("root",
+                    ReceiverConfigFile.barmanHome(bed.directory("barman-root")).tls(certs, "receiver")
+                            .server(SERVER, "pg-agent"));
             assertTrue(asRoot.stderr().lines().anyMatch(l -> l.contains(ROOT_WARNING + "the files it stores belong "
                     + "to root")), "expected the warning as root" + asRoot.logTail());
         }

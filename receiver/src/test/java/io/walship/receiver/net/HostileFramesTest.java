@@ -121,7 +121,8 @@ class HostileFramesTest {
         store = new BarmanStore(List.of(pg), Duration.ofSeconds(10));
         server = ReceiverServer.start(InetSocketAddress.createUnresolved("127.0.0.1", 0),
                 TlsContexts.receiver(receiverCredentials.certificate(), receiverCredentials.privateKey(),
-                        caCertificate), store, ConfiguredServers.of(List.of(pg)), configFile(), ReceiverLimits.DEFAULTS, 2);
+                        caCertificate), store, ConfiguredServers.of(List.of(pg)), configFile(),
+                ReceiverLimits.DEFAULTS, 2);
         log = CapturedLog.attach();
     }
 
