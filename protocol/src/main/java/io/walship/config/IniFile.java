@@ -5,12 +5,16 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * An INI file as barman.conf writes them: {@code [section]}, {@code key = value} (or {@code key: value}),
@@ -86,12 +90,28 @@ public final class IniFile {
         return Optional.ofNullable(sections.get(name));
     }
 
+    /** The section {@code name}; when it is missing, the error names the sections there are, one perhaps misspelt. */
     public IniSection requireSection(String name) throws ConfigException {
         IniSection section = sections.get(name);
         if (section == null) {
-            throw new ConfigException(file + ": missing section [" + name + "]");
+            throw new ConfigException(file + ": missing section [" + name + "]" + (sections.isEmpty() ? "" : "; the file "
+                    + "has " + bracketed(sections.keySet()) + ": is one of them meant to be [" + name + "]?"));
         }
         return section;
+    }
+
+    /** Fails on the first section not in {@code expected}: a misspelt section must not leave its settings unread. */
+    public void allowOnlySections(Set<String> expected) throws ConfigException {
+        for (IniSection section : sections.values()) {
+            if (!expected.contains(section.name())) {
+                throw new ConfigException(file + ":" + section.line() + ": unknown section [" + section.name()
+                        + "]; expected " + bracketed(new TreeSet<>(expected)));
+            }
+        }
+    }
+
+    private static String bracketed(Collection<String> names) {
+        return names.stream().map(name -> "[" + name + "]").collect(Collectors.joining(", "));
     }
 
     public List<IniSection> sections() {

@@ -40,6 +40,11 @@ public final class IniSection {
         return name;
     }
 
+    /** The line of the section's header. */
+    int line() {
+        return line;
+    }
+
     public Set<String> keys() {
         return values.keySet();
     }

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -257,6 +258,33 @@ class IniFileTest {
         assertFalse(ini.section("receiver").isPresent());
         ConfigException e = assertThrows(ConfigException.class, () -> ini.requireSection("receiver"));
         assertMentions(e, FILE.toString(), "missing section [receiver]");
+    }
+
+    @Test
+    void aMissingSectionNamesTheSectionsThereAre() throws ConfigException {
+        IniFile ini = parse("[recevier]\nlisten = 0.0.0.0:9433\n\n[pg]\nclients = pg1\n");
+
+        ConfigException e = assertThrows(ConfigException.class, () -> ini.requireSection("receiver"));
+
+        assertEquals(FILE + ": missing section [receiver]; the file has [recevier], [pg]: is one of them meant to be "
+                + "[receiver]?", e.getMessage());
+    }
+
+    @Test
+    void anUnknownSectionIsNamedWithItsLineAndTheExpectedOnes() throws ConfigException {
+        IniFile ini = parse("# walship.conf\n[agnet]\nserver = pg\n");
+
+        ConfigException e = assertThrows(ConfigException.class, () -> ini.allowOnlySections(Set.of("agent")));
+
+        assertEquals(FILE + ":2: unknown section [agnet]; expected [agent]", e.getMessage());
+    }
+
+    @Test
+    void expectedSectionsPass() throws ConfigException {
+        parse("[b]\n[a]\n").allowOnlySections(Set.of("a", "b", "c"));
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> parse("[a]\n[d]\n").allowOnlySections(Set.of("b", "a")));
+        assertEquals(FILE + ":2: unknown section [d]; expected [a], [b]", e.getMessage());
     }
 
     @Test

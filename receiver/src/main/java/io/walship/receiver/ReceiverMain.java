@@ -1,16 +1,22 @@
 package io.walship.receiver;
 
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslProvider;
+import io.walship.cli.CommandErrors;
 import io.walship.cli.LogFormat;
+import io.walship.cli.ServiceSignals;
 import io.walship.cli.VersionProvider;
 import io.walship.config.ConfigException;
 import io.walship.protocol.TlsContexts;
 import io.walship.receiver.config.BarmanServer;
 import io.walship.receiver.config.BarmanVersion;
+import io.walship.receiver.config.ConfiguredServers;
 import io.walship.receiver.config.ReadByBarman;
 import io.walship.receiver.config.ReceiverConfig;
+import io.walship.receiver.config.ReceiverLimits;
 import io.walship.receiver.net.ReceiverServer;
 import io.walship.receiver.store.barman.BarmanStore;
+import io.walship.receiver.store.barman.WritableDirectories;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +27,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
@@ -33,7 +40,10 @@ import picocli.CommandLine.Option;
             "Receives WAL files from walship agents over mutual TLS, verifies them and stores them in Barman's "
                 + "layout (<barman_home>/<server>/wals/<hash>/<name> plus xlog.db). With barman_config it takes "
                 + "barman_home and the servers' directories and compression from Barman's configuration. Runs in "
-                + "the foreground; logs go to stderr, one line per file."},
+                + "the foreground; logs go to stderr, one line per file.", "",
+            "SIGHUP reloads the configuration file: the servers' clients and compression change without a "
+                + "connection dropped; other changes take a restart, and a file with a mistake leaves the "
+                + "receiver as it runs. SIGTERM and SIGINT stop it."},
         footer = {"", "Example:", "  walship receiver --config /etc/walship/receiver.conf"})
 public final class ReceiverMain implements Callable<Integer> {
 
@@ -48,7 +58,12 @@ public final class ReceiverMain implements Callable<Integer> {
 
     public static void main(String[] args) {
         LogFormat.install();
-        System.exit(new CommandLine(new ReceiverMain()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line that main runs. */
+    static CommandLine commandLine() {
+        return CommandErrors.install(new CommandLine(new ReceiverMain()), 2, 1);
     }
 
     @Override
@@ -79,7 +94,20 @@ public final class ReceiverMain implements Callable<Integer> {
         Optional<BarmanVersion> barman = readable.barman();
         String barmanSource = readable.barmanSource();
         List<String> warnings = readable.warnings();
-        BarmanStore store = new BarmanStore(cfg.servers().values(), cfg.lockTimeout());
+        try {
+            WritableDirectories.check(cfg.servers().values());
+        } catch (ConfigException e) {
+            System.err.println("walship receiver: " + e.getMessage());
+            return 2;
+        }
+        LOG.info(startLine(cfg));
+        if (RunningUser.isRoot()) {
+            LOG.warning("running as root: the files it stores belong to root, which Barman, running as its own user, "
+                    + "cannot expire or rewrite; run the receiver as the user that owns barman_home (usually barman)");
+        }
+        ConfiguredServers servers = new ConfiguredServers(cfg.servers());
+        ServiceSignals.onHangup(new HangupReload(cfg, servers));
+        BarmanStore store = new BarmanStore(servers, cfg.lockTimeout());
         sweepUnfinishedUploads(store);
         ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(task -> Thread.ofPlatform()
                 .daemon().name("walship-housekeeping").unstarted(task));
@@ -92,8 +120,8 @@ public final class ReceiverMain implements Callable<Integer> {
         int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
         ReceiverServer server;
         try {
-            server = ReceiverServer.start(cfg.listen(), tls, store, cfg.servers(), cfg.file(), cfg.limits(),
-                    threads, barman);
+            server = ReceiverServer.start(cfg.listen(), tls, store, servers, cfg.file(), cfg.limits(), threads,
+                    barman);
         } catch (Exception e) {
             System.err.println("walship receiver: cannot listen on " + cfg.listen().getHostString() + ":"
                     + cfg.listen().getPort() + ": " + e.getMessage());
@@ -114,10 +142,34 @@ public final class ReceiverMain implements Callable<Integer> {
                     + archive.clients());
         }
         warnings.forEach(LOG::warning);
+        AtomicReference<String> stopSignal = new AtomicReference<>();
+        ServiceSignals.onStop(signal -> {
+            stopSignal.set(signal);
+            LOG.info("stopping on " + signal + ": no new connections; uploads under way are broken off, and their "
+                    + "agents send them again");
+            server.stopListening();
+        });
+        LOG.info("listening on " + cfg.listen().getHostString() + ":" + server.port());
         System.out.println("walship receiver listening on " + cfg.listen().getHostString() + ":" + server.port());
         System.out.flush();
         server.awaitClose();
+        server.close();
+        store.close();
+        housekeeping.shutdownNow();
+        LOG.info("stopped" + (stopSignal.get() == null ? ": the listening socket closed" : " on " + stopSignal.get()));
         return 0;
+    }
+
+    /** The release, the process and the settings that shape what it takes on. */
+    private static String startLine(ReceiverConfig cfg) {
+        ReceiverLimits limits = cfg.limits();
+        return "walship receiver " + VersionProvider.version() + ", pid " + ProcessHandle.current().pid() + ", user "
+                + RunningUser.name() + ": configuration " + cfg.file() + ", listen " + cfg.listen().getHostString()
+                + ":" + cfg.listen().getPort() + ", TLS by " + (TlsContexts.provider() == SslProvider.JDK ? "the JDK"
+                : "BoringSSL") + ", lock_timeout " + cfg.lockTimeout().toSeconds() + " s, max_connections "
+                + limits.maxConnections() + ", max_connections_per_client " + limits.maxConnectionsPerClient()
+                + ", max_uploads " + limits.maxUploads() + ", max_uploads_per_client " + limits.maxUploadsPerClient()
+                + ", upload_idle_timeout " + limits.uploadIdleTimeout().toSeconds() + " s";
     }
 
     /** Temp files of uploads unchanged for {@link #UNFINISHED} belong to no live upload, and go. */

@@ -1,6 +1,7 @@
 package io.walship.agent.ca;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
 
 /** {@code walship ca}: groups the commands that create the CA and issue certificates. */
 @Command(name = "ca",
@@ -9,7 +10,7 @@ import picocli.CommandLine.Command;
                 "The receiver and every agent authenticate each other with certificates signed by this CA "
                         + "(mutual TLS). Keep ca.key on a trusted machine; distribute ca.crt, and each NAME.crt "
                         + "with its NAME.key, only to the host that uses them."},
-        subcommands = {CaInitCommand.class, CaIssueCommand.class},
+        subcommands = {CaInitCommand.class, CaIssueCommand.class, HelpCommand.class},
         mixinStandardHelpOptions = true,
         footerHeading = "%nExample:%n",
         footer = {

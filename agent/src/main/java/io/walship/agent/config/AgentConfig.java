@@ -22,6 +22,7 @@ public record AgentConfig(Path file, InetSocketAddress receiver, String server, 
 
     public static final Path DEFAULT_FILE = Path.of("/etc/walship/walship.conf");
     public static final String ENVIRONMENT = "WALSHIP_CONFIG";
+    private static final String SECTION = "agent";
     private static final Set<String> KEYS = Set.of("receiver", "server", "ca_file", "cert_file", "key_file",
             "prefetch", "spool_directory", "push_concurrency", "start_agent", "agent_wait", "conninfo");
     /** Eight 16 MiB segments: enough to hide the round trips, small enough for any spool. */
@@ -45,7 +46,9 @@ public record AgentConfig(Path file, InetSocketAddress receiver, String server, 
     }
 
     public static AgentConfig load(Path file) throws ConfigException {
-        IniSection agent = IniFile.load(file).requireSection("agent");
+        IniFile ini = IniFile.load(file);
+        ini.allowOnlySections(Set.of(SECTION));
+        IniSection agent = ini.requireSection(SECTION);
         agent.allowOnly(KEYS);
         InetSocketAddress receiver = agent.hostPort("receiver", Defaults.PORT);
         String server = agent.require("server", "the Barman server name this PostgreSQL archives to");

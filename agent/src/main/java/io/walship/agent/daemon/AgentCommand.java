@@ -8,6 +8,8 @@ import io.walship.agent.spool.AgentPresence;
 import io.walship.agent.spool.BackgroundProcess;
 import io.walship.agent.spool.ShippedRecords;
 import io.walship.agent.spool.SpoolLayout;
+import io.walship.cli.ServiceSignals;
+import io.walship.cli.VersionProvider;
 import io.walship.config.ConfigException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -17,6 +19,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Logger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -32,9 +36,13 @@ import picocli.CommandLine.Option;
             "", "It runs in the foreground, logging to stderr; 'start_agent = yes' in [agent] lets walship push "
                 + "start it in the background on demand (log: <spool_directory>/<server>/agent.log)."},
         footer = {"", "systemd (/etc/systemd/system/walship-agent.service):", "  [Service]", "  User=postgres",
-            "  ExecStart=/opt/walship/bin/walship agent --config /etc/walship/walship.conf "
-                + "--pgdata /var/lib/postgresql/15/main", "  Restart=always"})
+            "  ExecStart=/opt/walship/bin/walship agent --config /etc/walship/walship.conf \\",
+            "      --pgdata /var/lib/postgresql/15/main", "  Restart=always", "",
+            "SIGTERM and SIGINT stop it once the uploads under way are answered; SIGHUP is logged and ignored "
+                + "(restart it to apply a changed configuration)."})
 public final class AgentCommand implements Callable<Integer> {
+
+    private static final Logger LOG = Logger.getLogger(AgentCommand.class.getName());
 
     @Mixin
     ConfigOption config;
@@ -77,6 +85,7 @@ public final class AgentCommand implements Callable<Integer> {
             AgentPresence presence = new AgentPresence(spool);
             ShippingAgent shipping = new ShippingAgent(agent, pgdata, new ShippedRecords(spool), client, presence);
             CountDownLatch finished = new CountDownLatch(1);
+            // For an exit that no signal below announced.
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 shipping.stop();
                 try {
@@ -85,8 +94,18 @@ public final class AgentCommand implements Callable<Integer> {
                     Thread.currentThread().interrupt();
                 }
             }, "walship-agent-stop"));
-            System.err.println("walship agent: shipping ready WAL of " + pgdata + " to " + agent.receiverText()
-                    + " for server '" + agent.server() + "', " + agent.pushConcurrency() + " at a time");
+            AtomicReference<String> stopSignal = new AtomicReference<>();
+            ServiceSignals.onStop(signal -> {
+                stopSignal.set(signal);
+                LOG.info("stopping on " + signal + " once the uploads under way are answered");
+                shipping.stop();
+            });
+            ServiceSignals.onHangup(() -> LOG.info("SIGHUP ignored: the agent reads " + agent.file()
+                    + " only at start; restart it to apply a change"));
+            LOG.info("walship agent " + VersionProvider.version() + ", pid " + ProcessHandle.current().pid()
+                    + ": shipping ready WAL of " + pgdata + " to " + agent.receiverText() + " for server '"
+                    + agent.server() + "', " + agent.pushConcurrency() + " at a time; configuration " + agent.file()
+                    + ", records in " + spool.dir());
             presence.announce(ProcessHandle.current().pid(), pgdata);
             try {
                 shipping.run();
@@ -94,6 +113,7 @@ public final class AgentCommand implements Callable<Integer> {
                 presence.withdraw();
                 finished.countDown();
             }
+            LOG.info("stopped" + (stopSignal.get() == null ? "" : " on " + stopSignal.get()));
         } catch (ReceiverFailure e) {
             System.err.println("walship agent: " + e.getMessage());
             return 2;

@@ -3,20 +3,30 @@ package io.walship.agent.fetch;
 import io.walship.agent.config.AgentConfig;
 import io.walship.agent.net.ReceiverClient;
 import io.walship.agent.net.ReceiverFailure;
+import io.walship.cli.ServiceSignals;
+import io.walship.cli.VersionProvider;
 import io.walship.config.ConfigException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.logging.Logger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** The background read-ahead that {@code walship fetch} starts; not meant to be typed. */
-@Command(name = "prefetch", hidden = true, description = "Reads segments ahead for walship fetch.")
+@Command(name = "prefetch", hidden = true, mixinStandardHelpOptions = true,
+        description = {"Reads segments ahead for walship fetch.", "",
+            "walship fetch starts it in the background (log: <spool_directory>/<server>/prefetch.log); it keeps "
+                + "the next 'prefetch' segments in the spool directory and exits 30 s after recovery stops "
+                + "asking. SIGHUP is logged and ignored."})
 public final class PrefetchCommand implements Callable<Integer> {
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE", required = true)
+    private static final Logger LOG = Logger.getLogger(PrefetchCommand.class.getName());
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", required = true,
+            description = "Agent configuration.")
     Path config;
 
     @Override
@@ -34,8 +44,19 @@ public final class PrefetchCommand implements Callable<Integer> {
             if (lock == null) {
                 return 0;
             }
-            new Prefetcher(new ReadAheadSpool(agent.spool()), new Fetcher(client, agent.server()),
-                    agent.prefetch()).run();
+            Prefetcher prefetcher = new Prefetcher(new ReadAheadSpool(agent.spool()),
+                    new Fetcher(client, agent.server()), agent.prefetch());
+            ServiceSignals.onStop(signal -> {
+                LOG.info("stopping on " + signal);
+                prefetcher.stop(signal);
+            });
+            ServiceSignals.onHangup(() -> LOG.info("SIGHUP ignored: the read-ahead reads " + agent.file()
+                    + " only at start, and the next walship fetch after it exits starts one that reads it again"));
+            LOG.info("walship prefetch " + VersionProvider.version() + ", pid " + ProcessHandle.current().pid()
+                    + ": reading up to " + agent.prefetch() + " segments ahead of recovery from "
+                    + agent.receiverText() + " for server '" + agent.server() + "' into " + agent.spool().dir()
+                    + "; configuration " + agent.file());
+            LOG.info("stopped: " + prefetcher.run());
         } catch (ReceiverFailure e) {
             System.err.println("walship prefetch: " + e.getMessage());
             return 2;

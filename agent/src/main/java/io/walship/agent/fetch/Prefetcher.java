@@ -39,6 +39,7 @@ final class Prefetcher {
     private final int depth;
     private final Set<String> inflight = ConcurrentHashMap.newKeySet();
     private final AtomicReference<Missing> missing = new AtomicReference<>();
+    private volatile String stopReason;
 
     Prefetcher(ReadAheadSpool spool, Fetcher fetcher, int depth) {
         this.spool = spool;
@@ -46,13 +47,23 @@ final class Prefetcher {
         this.depth = depth;
     }
 
-    void run() throws IOException, InterruptedException {
+    /** Makes {@link #run} return {@code why} soon, its downloads broken off. */
+    void stop(String why) {
+        stopReason = why;
+    }
+
+    /** Reads ahead until recovery stops asking, or until {@link #stop}; returns why it ended, for the log. */
+    String run() throws IOException, InterruptedException {
         spool.dropLeftovers();
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(depth, PARALLEL));
         try {
             Optional<ReadAheadSpool.Wanted> last = Optional.empty();
             long lastChange = System.nanoTime();
-            while (System.nanoTime() - lastChange < IDLE_NANOS) {
+            while (stopReason == null) {
+                if (System.nanoTime() - lastChange >= IDLE_NANOS) {
+                    return "recovery has asked for no segment for " + TimeUnit.NANOSECONDS.toSeconds(IDLE_NANOS)
+                            + " s";
+                }
                 Optional<ReadAheadSpool.Wanted> wanted = spool.wanted();
                 if (!wanted.equals(last)) {
                     last = wanted;
@@ -63,6 +74,7 @@ final class Prefetcher {
                 }
                 LockSupport.parkNanos(POLL_NANOS);
             }
+            return stopReason;
         } finally {
             pool.shutdownNow();
             pool.awaitTermination(30, TimeUnit.SECONDS);

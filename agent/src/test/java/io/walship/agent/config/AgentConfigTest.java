@@ -162,6 +162,25 @@ class AgentConfigTest {
     }
 
     @Test
+    void aMisspeltAgentSectionIsNamedWithTheExpectedOne() throws Exception {
+        Path file = write(minimal("backup.example.com").replace("[agent]", "[agnet]"));
+
+        ConfigException e = assertThrows(ConfigException.class, () -> AgentConfig.load(file));
+
+        assertTrue(e.getMessage().startsWith(file + ":"), e.getMessage());
+        assertTrue(e.getMessage().endsWith(": unknown section [agnet]; expected [agent]"), e.getMessage());
+    }
+
+    @Test
+    void aSectionBesideAgentIsRefused() throws Exception {
+        Path file = write(minimal("backup.example.com") + "\n[receiver]\nlisten = 0.0.0.0:9433\n");
+
+        ConfigException e = assertThrows(ConfigException.class, () -> AgentConfig.load(file));
+
+        assertTrue(e.getMessage().endsWith(": unknown section [receiver]; expected [agent]"), e.getMessage());
+    }
+
+    @Test
     void unreadableCredentialFileIsRefusedNamingTheKey() throws Exception {
         Path file = write(minimal("backup.example.com").replace("certs/pg1.key", "certs/pg2.key"));
 

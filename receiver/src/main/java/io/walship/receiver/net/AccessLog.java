@@ -35,9 +35,9 @@ final class AccessLog extends ChannelDuplexHandler {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         switch (msg) {
-            case Put put -> begin(ctx, put.server(), put.name());
-            case Get get -> begin(ctx, get.server(), get.name());
-            case Check check -> begin(ctx, check.server(), check.name());
+            case Put put -> begin(ctx, put.server() + "/" + put.name());
+            case Get get -> begin(ctx, get.server() + "/" + get.name());
+            case Check check -> begin(ctx, check.server() + (check.name().isEmpty() ? "" : "/" + check.name()));
             default -> {
             }
         }
@@ -45,11 +45,11 @@ final class AccessLog extends ChannelDuplexHandler {
     }
 
     /** A request read before the last one was answered breaks the protocol; the next reply is still the last one's. */
-    private void begin(ChannelHandlerContext ctx, String server, String name) {
+    private void begin(ChannelHandlerContext ctx, String target) {
         if (request != null) {
             return;
         }
-        request = ClientName.of(ctx) + " -> " + server + (name.isEmpty() ? "" : "/" + name);
+        request = ClientName.of(ctx) + " -> " + target;
         started = System.nanoTime();
     }
 

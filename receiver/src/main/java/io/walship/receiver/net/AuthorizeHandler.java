@@ -7,21 +7,22 @@ import io.walship.protocol.Get;
 import io.walship.protocol.Message;
 import io.walship.protocol.Put;
 import io.walship.receiver.config.BarmanServer;
+import io.walship.receiver.config.ConfiguredServers;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.Optional;
 
 /**
  * Authorizes every request on its own, so that a connection allowed one server gets nothing of another: the
- * server must be one the receiver archives for and the client's certificate must be among its clients. A
- * request that is not allowed goes on as {@link Refused}, for its handler to answer.
+ * server must be one the receiver archives for and the client's certificate must be among its clients, as
+ * configured when the request arrives (a reload may change them). A request that is not allowed goes on as
+ * {@link Refused}, for its handler to answer.
  */
 final class AuthorizeHandler extends ChannelInboundHandlerAdapter {
 
-    private final Map<String, BarmanServer> servers;
+    private final ConfiguredServers servers;
     private final Path configFile;
 
-    AuthorizeHandler(Map<String, BarmanServer> servers, Path configFile) {
+    AuthorizeHandler(ConfiguredServers servers, Path configFile) {
         this.servers = servers;
         this.configFile = configFile;
     }

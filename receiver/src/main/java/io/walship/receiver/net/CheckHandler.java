@@ -5,14 +5,13 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.walship.protocol.Check;
 import io.walship.protocol.CheckItem;
 import io.walship.protocol.CheckReport;
-import io.walship.receiver.config.BarmanServer;
 import io.walship.receiver.config.BarmanVersion;
 import io.walship.receiver.config.CodecCheck;
+import io.walship.receiver.config.ConfiguredServers;
 import io.walship.receiver.store.WalStore;
 import io.walship.wal.WalFileName;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -24,10 +23,10 @@ final class CheckHandler extends SimpleChannelInboundHandler<Object> {
     static final String AUTHORIZED = "authorized";
 
     private final WalStore store;
-    private final Map<String, BarmanServer> servers;
+    private final ConfiguredServers servers;
     private final Optional<BarmanVersion> barman;
 
-    CheckHandler(WalStore store, Map<String, BarmanServer> servers, Optional<BarmanVersion> barman) {
+    CheckHandler(WalStore store, ConfiguredServers servers, Optional<BarmanVersion> barman) {
         this.store = store;
         this.servers = servers;
         this.barman = barman;

@@ -9,12 +9,11 @@ import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.util.concurrent.EventExecutorGroup;
 import io.walship.protocol.WireCodec;
-import io.walship.receiver.config.BarmanServer;
 import io.walship.receiver.config.BarmanVersion;
+import io.walship.receiver.config.ConfiguredServers;
 import io.walship.receiver.store.WalStore;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -30,7 +29,7 @@ final class ReceiverChannelInitializer extends ChannelInitializer<SocketChannel>
     private final SslContext tls;
     private final EventExecutorGroup ingestPool;
     private final WalStore store;
-    private final Map<String, BarmanServer> servers;
+    private final ConfiguredServers servers;
     private final Path configFile;
     private final ChannelGroup connections;
     private final Admission admission;
@@ -40,7 +39,7 @@ final class ReceiverChannelInitializer extends ChannelInitializer<SocketChannel>
 
     /** Every connection joins {@code connections}, which the server closes first when it stops. */
     ReceiverChannelInitializer(SslContext tls, EventExecutorGroup ingestPool, WalStore store,
-            Map<String, BarmanServer> servers, Path configFile, ChannelGroup connections, Admission admission,
+            ConfiguredServers servers, Path configFile, ChannelGroup connections, Admission admission,
             Optional<BarmanVersion> barman) {
         this.tls = tls;
         this.ingestPool = ingestPool;

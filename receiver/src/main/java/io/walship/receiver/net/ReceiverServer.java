@@ -14,16 +14,16 @@ import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.EventExecutorGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
-import io.walship.receiver.config.BarmanServer;
 import io.walship.receiver.config.BarmanVersion;
+import io.walship.receiver.config.ConfiguredServers;
 import io.walship.receiver.config.ReceiverLimits;
 import io.walship.receiver.store.WalStore;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /** The TCP/TLS server: event loops for the network, a bounded pool for disk work. */
 public final class ReceiverServer implements AutoCloseable {
@@ -36,6 +36,7 @@ public final class ReceiverServer implements AutoCloseable {
     private final EventExecutorGroup ingestPool;
     private final ChannelGroup connections = new DefaultChannelGroup("walship-connections",
             GlobalEventExecutor.INSTANCE);
+    private final AtomicBoolean closed = new AtomicBoolean();
     private Channel channel;
 
     private ReceiverServer(int ingestThreads) {
@@ -43,7 +44,7 @@ public final class ReceiverServer implements AutoCloseable {
     }
 
     public static ReceiverServer start(InetSocketAddress listen, SslContext tls, WalStore store,
-            Map<String, BarmanServer> servers, Path configFile, ReceiverLimits limits, int ingestThreads,
+            ConfiguredServers servers, Path configFile, ReceiverLimits limits, int ingestThreads,
             Optional<BarmanVersion> barman) throws InterruptedException {
         ReceiverServer server = new ReceiverServer(ingestThreads);
         ServerBootstrap bootstrap = new ServerBootstrap()
@@ -69,6 +70,11 @@ public final class ReceiverServer implements AutoCloseable {
         channel.closeFuture().sync();
     }
 
+    /** Takes no more connections: {@link #awaitClose} returns, and {@link #close} then ends the open ones. */
+    public void stopListening() {
+        channel.close();
+    }
+
     /** Returns once every executor of {@code group} has run what was queued on it before. */
     private static void drain(EventExecutorGroup group) {
         for (EventExecutor executor : group) {
@@ -76,8 +82,12 @@ public final class ReceiverServer implements AutoCloseable {
         }
     }
 
+    /** Once: the shutdown hook may call it again after main did. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         if (channel != null) {
             channel.close().syncUninterruptibly();
         }

@@ -1,5 +1,6 @@
 package io.walship.receiver.verify;
 
+import io.walship.cli.CommandErrors;
 import io.walship.cli.LogFormat;
 import io.walship.cli.VersionProvider;
 import io.walship.config.ConfigException;
@@ -51,9 +52,12 @@ public final class VerifyCommand implements Callable<Integer> {
 
     public static void main(String[] args) {
         LogFormat.install();
-        CommandLine command = new CommandLine(new VerifyCommand());
-        command.setExitCodeExceptionMapper(e -> UNKNOWN);
-        System.exit(command.execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line that main runs: a mistake on it, as any failure to check, is Nagios' UNKNOWN. */
+    static CommandLine commandLine() {
+        return CommandErrors.install(new CommandLine(new VerifyCommand()), UNKNOWN, UNKNOWN);
     }
 
     @Override

@@ -62,6 +62,13 @@ class ReceiverConfigTest {
     }
 
     @Test
+    void aMisspeltReceiverSectionIsNamed() throws IOException {
+        loadFails(RECEIVER.replace("[receiver]", "[recevier]") + "\n[pg]\nclients = pg1\n",
+                file + ": missing section [receiver]; the file has [recevier], [pg]: is one of them meant to be "
+                        + "[receiver]?");
+    }
+
+    @Test
     void aValidFile() throws IOException, ConfigException {
         ReceiverConfig config = load(RECEIVER + """
                 compression = gzip

@@ -44,10 +44,10 @@ final class AgentProcess implements AutoCloseable {
                 if (!process.isAlive()) {
                     fail(agent.describe("exited before it started shipping"));
                 }
-                return agent.log().contains("walship agent: shipping ready WAL of ");
+                return agent.log().contains(": shipping ready WAL of ");
             });
             if (!started) {
-                fail(agent.describe("did not say 'walship agent: shipping ready WAL of' within " + timeout));
+                fail(agent.describe("did not log that it ships ready WAL within " + timeout));
             }
         } catch (IOException | RuntimeException | Error e) {
             agent.close();
@@ -89,6 +89,16 @@ final class AgentProcess implements AutoCloseable {
     void kill() throws IOException {
         jvm().destroyForcibly();
         awaitExit();
+    }
+
+    /** Sends the agent's JVM {@code signal} (HUP, TERM), as kill(1) does. */
+    void signal(String signal) throws IOException {
+        Proc.check(List.of("kill", "-" + signal, String.valueOf(jvm().pid())), Path.of("/"), Duration.ofSeconds(10));
+    }
+
+    /** The exit code of a stopped agent. */
+    int exitCode() {
+        return process.exitValue();
     }
 
     /** SIGTERM to the JVM, so that its shutdown hook runs; fails if it does not end in time. */

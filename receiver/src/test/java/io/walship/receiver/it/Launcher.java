@@ -65,13 +65,22 @@ final class Launcher {
      * copied into {@code stagingDir} with the same relative layout as the checkout.
      */
     Path forPostgres(Path stagingDir) throws IOException {
-        Path agentJar = root.resolve("agent/target/walship-agent.jar");
-        if (RunAs.postgresCan("-x", executable()) && RunAs.postgresCan("-r", agentJar)) {
+        return forPostgres(stagingDir, "agent");
+    }
+
+    /** As {@link #forPostgres(Path)}, for the launcher's receiver side: the receiver as the postgres user. */
+    Path receiverForPostgres(Path stagingDir) throws IOException {
+        return forPostgres(stagingDir, "receiver");
+    }
+
+    private Path forPostgres(Path stagingDir, String module) throws IOException {
+        Path jar = root.resolve(module + "/target/walship-" + module + ".jar");
+        if (RunAs.postgresCan("-x", executable()) && RunAs.postgresCan("-r", jar)) {
             return executable();
         }
         copyTree(root.resolve("bin"), stagingDir.resolve("bin"));
-        copyTree(root.resolve("agent/target/lib"), stagingDir.resolve("agent/target/lib"));
-        Files.copy(agentJar, stagingDir.resolve("agent/target/walship-agent.jar"));
+        copyTree(root.resolve(module + "/target/lib"), stagingDir.resolve(module + "/target/lib"));
+        Files.copy(jar, stagingDir.resolve(module + "/target/walship-" + module + ".jar"));
         RunAs.giveToPostgres(stagingDir);
         return stagingDir.resolve("bin/walship");
     }

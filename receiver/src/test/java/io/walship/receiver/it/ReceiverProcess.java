@@ -101,6 +101,41 @@ final class ReceiverProcess implements AutoCloseable {
         return logTail(40);
     }
 
+    /** The first line logged after the first {@code from} characters that contains {@code text}, waited for. */
+    String awaitLogLine(int from, String text, Duration timeout) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        do {
+            String log = stderr();
+            for (String line : log.substring(Math.min(from, log.length())).lines().toList()) {
+                if (line.contains(text)) {
+                    return line;
+                }
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for the receiver's log", e);
+            }
+        } while (System.nanoTime() - deadline < 0);
+        return fail("expected a receiver log line with '" + text + "' within " + timeout + logTail());
+    }
+
+    /** Sends the receiver {@code signal} (HUP, TERM), as kill(1) does. */
+    void signal(String signal) throws IOException {
+        Proc.check(List.of("kill", "-" + signal, String.valueOf(process.pid())), Path.of("/"), Duration.ofSeconds(10));
+    }
+
+    /** Stops it as {@link #close} does and returns its exit code. */
+    int stop() throws IOException {
+        kill(process);
+        return process.exitValue();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
     @Override
     public void close() throws IOException {
         kill(process);

@@ -30,6 +30,7 @@ import io.walship.protocol.ReplyCode;
 import io.walship.protocol.TlsContexts;
 import io.walship.receiver.compress.Compression;
 import io.walship.receiver.config.BarmanServer;
+import io.walship.receiver.config.ConfiguredServers;
 import io.walship.receiver.config.ReceiverLimits;
 import io.walship.receiver.config.ServerDirectories;
 import io.walship.receiver.config.XlogDbGeneration;
@@ -46,7 +47,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -122,8 +122,8 @@ class HostileFramesTest {
         store = new BarmanStore(List.of(pg), Duration.ofSeconds(10));
         server = ReceiverServer.start(InetSocketAddress.createUnresolved("127.0.0.1", 0),
                 TlsContexts.receiver(receiverCredentials.certificate(), receiverCredentials.privateKey(),
-                        caCertificate), store, Map.of(SERVER, pg), configFile(), ReceiverLimits.DEFAULTS, 2,
-                Optional.empty());
+                        caCertificate), store, ConfiguredServers.of(List.of(pg)), configFile(),
+                ReceiverLimits.DEFAULTS, 2, Optional.empty());
         log = CapturedLog.attach();
     }
 

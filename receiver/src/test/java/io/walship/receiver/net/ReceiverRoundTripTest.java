@@ -17,6 +17,7 @@ import io.walship.protocol.TlsContexts;
 import io.walship.receiver.compress.Compression;
 import io.walship.receiver.config.BarmanServer;
 import io.walship.receiver.config.BarmanVersion;
+import io.walship.receiver.config.ConfiguredServers;
 import io.walship.receiver.config.ReceiverLimits;
 import io.walship.receiver.config.ServerDirectories;
 import io.walship.receiver.config.XlogDbGeneration;
@@ -38,7 +39,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
@@ -111,8 +111,8 @@ class ReceiverRoundTripTest {
         BarmanServer pg = new BarmanServer(SERVER, Set.of(CLIENT), Compression.ZSTD, "test",
                 ServerDirectories.defaults(home, SERVER), XlogDbGeneration.SERVER_XLOG_DB_WHEN_PRESENT);
         server = ReceiverServer.start(InetSocketAddress.createUnresolved("127.0.0.1", 0), tls,
-                new BarmanStore(List.of(pg), Duration.ofSeconds(10)), Map.of(SERVER, pg), dir.resolve("receiver.conf"),
-                ReceiverLimits.DEFAULTS, 2, Optional.of(new BarmanVersion(3, 14, 0)));
+                new BarmanStore(List.of(pg), Duration.ofSeconds(10)), ConfiguredServers.of(List.of(pg)),
+                dir.resolve("receiver.conf"), ReceiverLimits.DEFAULTS, 2, Optional.of(new BarmanVersion(3, 14, 0)));
         config = agentConfig("walship.conf", server.port(), agentCredentials);
     }
 

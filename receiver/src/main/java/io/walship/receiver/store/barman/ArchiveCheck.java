@@ -2,22 +2,17 @@ package io.walship.receiver.store.barman;
 
 import io.walship.protocol.CheckItem;
 import io.walship.receiver.config.BarmanServer;
-import io.walship.receiver.config.ServerDirectories;
 import io.walship.wal.WalFileName;
 import java.io.IOException;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * What the receiver can tell about one server's archive without storing anything: that it can write where an
@@ -50,60 +45,24 @@ final class ArchiveCheck {
         return items;
     }
 
-    /** Every directory an upload writes into, or the nearest existing parent of one it creates. */
+    /** Every directory and file an upload writes into, as the receiver's start checks them. */
     private CheckItem directories() {
-        ServerDirectories dirs = server.directories();
-        Set<Path> written = new LinkedHashSet<>(List.of(dirs.backupDirectory(), dirs.walsDirectory(),
-                dirs.xlogdbDirectory(), dirs.lockDirectory(), dirs.errorsDirectory()));
-        for (Path dir : written) {
-            Optional<String> problem = unwritable(dir);
-            if (problem.isPresent()) {
-                return CheckItem.failed(DIRECTORIES, problem.get());
-            }
-        }
-        return CheckItem.ok(DIRECTORIES, "writable under " + dirs.backupDirectory());
-    }
-
-    private Optional<String> unwritable(Path dir) {
-        Path existing = dir;
-        while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
-            existing = existing.getParent();
-        }
-        if (existing == null || !Files.isDirectory(existing)) {
-            return Optional.of(dir + " cannot be created: " + existing + " is not a directory; fix the server's "
-                    + "directories in the receiver's or Barman's configuration");
-        }
-        try {
-            Files.delete(Files.createTempFile(existing, ".walship-check.", ".tmp"));
-            return Optional.empty();
-        } catch (IOException e) {
-            String what = existing.equals(dir) ? dir.toString() : dir + " (to be created in " + existing + ")";
-            return Optional.of("the receiver, running as " + System.getProperty("user.name") + ", cannot write in "
-                    + what + ": " + reason(e) + "; make it writable by that user, e.g. chown -R "
-                    + System.getProperty("user.name") + " " + existing);
-        }
-    }
-
-    private static String reason(IOException e) {
-        return e instanceof AccessDeniedException ? "Permission denied" : e.getMessage() == null
-                ? e.getClass().getSimpleName() : e.getMessage();
+        return WritableDirectories.problem(server).map(problem -> CheckItem.failed(DIRECTORIES, problem))
+                .orElseGet(() -> CheckItem.ok(DIRECTORIES, "writable under "
+                        + server.directories().backupDirectory()));
     }
 
     /** Taken and given back at once; held by someone else is fine, uploads wait for it. */
     private CheckItem lock() {
         Path file = server.lockFile();
-        Optional<String> unwritable = unwritable(file.getParent());
-        if (unwritable.isPresent()) {
-            return CheckItem.failed(LOCK, unwritable.get());
-        }
         try (Flock ignored = Flock.acquire(file, Duration.ZERO, () -> { })) {
             return CheckItem.ok(LOCK, file + " can be taken");
         } catch (Flock.Timeout e) {
             return CheckItem.ok(LOCK, file + " is held right now by " + LockHolder.of(file).orElse("another process")
                     + "; uploads wait for it");
         } catch (IOException e) {
-            return CheckItem.failed(LOCK, "cannot lock " + file + ": " + reason(e) + "; check that Barman's lock "
-                    + "directory is on a local file system writable by the receiver");
+            return CheckItem.failed(LOCK, "cannot lock " + file + ": " + WritableDirectories.reason(e) + "; check "
+                    + "that Barman's lock directory is on a local file system writable by the receiver");
         }
     }
 
@@ -126,7 +85,8 @@ final class ArchiveCheck {
             }
             return CheckItem.ok(SPACE, seen);
         } catch (IOException e) {
-            return CheckItem.failed(SPACE, "cannot read the free space of " + dir + ": " + reason(e));
+            return CheckItem.failed(SPACE, "cannot read the free space of " + dir + ": "
+                    + WritableDirectories.reason(e));
         }
     }
 

@@ -36,6 +36,7 @@ final class BarmanIngest implements Ingest {
     private static final Logger LOG = Logger.getLogger(BarmanIngest.class.getName());
 
     private final ServerArchive archive;
+    private final Compression compression;
     private final Executor commits;
     private final WalFileName name;
     private final long size;
@@ -50,9 +51,11 @@ final class BarmanIngest implements Ingest {
     private final IncomingContent content;
     private boolean closed;
 
-    /** {@code commits} runs the part that waits for Barman's lock. */
-    BarmanIngest(ServerArchive archive, Executor commits, WalFileName name, long size, long mtimeNanos) {
+    /** Stores with {@code compression}; {@code commits} runs the part that waits for Barman's lock. */
+    BarmanIngest(ServerArchive archive, Compression compression, Executor commits, WalFileName name, long size,
+            long mtimeNanos) {
         this.archive = archive;
+        this.compression = compression;
         this.commits = commits;
         this.name = name;
         this.size = size;
@@ -68,7 +71,7 @@ final class BarmanIngest implements Ingest {
         try {
             channel = createTemp(directory, temp);
             UnfinishedUploads.live(temp);
-            sink = archive.compression().sink(channel, size);
+            sink = compression.sink(channel, size);
         } catch (IOException e) {
             throw failed("cannot create a file for " + name.name() + " in " + directory, e);
         }

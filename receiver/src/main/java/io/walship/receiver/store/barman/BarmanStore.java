@@ -4,6 +4,7 @@ import io.walship.protocol.CheckItem;
 import io.walship.protocol.ReplyCode;
 import io.walship.receiver.compress.Compression;
 import io.walship.receiver.config.BarmanServer;
+import io.walship.receiver.config.ConfiguredServers;
 import io.walship.receiver.store.Ingest;
 import io.walship.receiver.store.IngestException;
 import io.walship.receiver.store.WalStore;
@@ -32,7 +33,8 @@ import java.util.logging.Logger;
 
 /**
  * Stores WAL the way Barman archives it, in each server's wals_directory (by default
- * {@code <barman_home>/<server>/wals}).
+ * {@code <barman_home>/<server>/wals}). The servers are the ones it started with; each upload is compressed as
+ * its server is configured when it begins, which a reload may change.
  */
 public final class BarmanStore implements WalStore {
 
@@ -41,6 +43,7 @@ public final class BarmanStore implements WalStore {
     /** How long stopping waits for commits under way, some of which may be waiting for Barman's lock. */
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
 
+    private final ConfiguredServers configured;
     private final Map<String, ServerArchive> servers = new LinkedHashMap<>();
     private final Set<String> reconciled = ConcurrentHashMap.newKeySet();
     /**
@@ -51,10 +54,15 @@ public final class BarmanStore implements WalStore {
     private final ExecutorService commits = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("walship-commit-", 0).factory());
 
-    public BarmanStore(Collection<BarmanServer> servers, Duration lockTimeout) {
-        for (BarmanServer server : servers) {
+    public BarmanStore(ConfiguredServers configured, Duration lockTimeout) {
+        this.configured = configured;
+        for (BarmanServer server : configured.now().values()) {
             this.servers.put(server.name(), new ServerArchive(server, new XlogDb(server, lockTimeout)));
         }
+    }
+
+    public BarmanStore(Collection<BarmanServer> servers, Duration lockTimeout) {
+        this(ConfiguredServers.of(servers), lockTimeout);
     }
 
     /**
@@ -105,7 +113,8 @@ public final class BarmanStore implements WalStore {
     @Override
     public Ingest begin(String server, WalFileName name, long size, long mtimeNanos) throws IngestException {
         ServerArchive archive = servers.get(server);
-        if (archive == null) {
+        BarmanServer current = configured.get(server);
+        if (archive == null || current == null) {
             throw IngestException.rejected("the receiver has no server '" + server + "'; add a [" + server
                     + "] section to its configuration or fix the agent's 'server' setting");
         }
@@ -119,7 +128,7 @@ public final class BarmanStore implements WalStore {
         if (Files.exists(stored)) {
             return new ComparingIngest(archive, commits, name, size, mtimeNanos, stored);
         }
-        return new BarmanIngest(archive, commits, name, size, mtimeNanos);
+        return new BarmanIngest(archive, current.compression(), commits, name, size, mtimeNanos);
     }
 
     private static void checkSize(WalFileName name, long size) throws IngestException {

@@ -3,7 +3,6 @@ package io.walship.receiver.store.barman;
 import io.walship.fs.AtomicFile;
 import io.walship.fs.Durable;
 import io.walship.protocol.ReplyCode;
-import io.walship.receiver.compress.Compression;
 import io.walship.receiver.config.BarmanServer;
 import io.walship.receiver.store.IngestException;
 import io.walship.receiver.store.Outcome;
@@ -99,10 +98,6 @@ public final class ServerArchive {
         return server.directories().errorsDirectory();
     }
 
-    public Compression compression() {
-        return server.compression();
-    }
-
     /**
      * Accepts WAL only from the cluster this archive belongs to, so two clusters can never interleave their
      * WAL in one archive, and only in that cluster's segment size and WAL format, since a segment's name means
@@ -157,7 +152,7 @@ public final class ServerArchive {
             }
             Identity pinned = Identity.of(header);
             String json = known.isPresent()
-                    ? pinned.completing(Files.readString(identityFile(), StandardCharsets.UTF_8))
+                    ? pinned.completing(identityFile(), Files.readString(identityFile(), StandardCharsets.UTF_8))
                     : pinned.toJson();
             Durable.createDirectories(server.directories().backupDirectory());
             AtomicFile.replaceDurably(identityFile(), json.getBytes(StandardCharsets.UTF_8));

@@ -64,8 +64,15 @@ class BarmanStoreTest {
     private static final String MTIME_REPR = "1795617864.9438703";
     private static final String SEGMENT = "000000010000000000000001";
     private static final String HASH_DIR = "0000000100000000";
-    private static final String IDENTITY = "{\"systemid\": \"7301234567890123456\", \"version\": \"15\", "
-            + "\"walship_wal_segment_size\": 1048576, \"walship_xlog_page_magic\": 53520}\n";
+    /** As Barman writes identity.json (Python's json.dump with indent=4), walship's fields after Barman's. */
+    private static final String IDENTITY = """
+            {
+                "systemid": "7301234567890123456",
+                "version": "15",
+                "walship_wal_segment_size": 1048576,
+                "walship_xlog_page_magic": 53520
+            }
+            """;
     /** Chunk sizes the fake agent cycles through, so the 40-byte header arrives in pieces. */
     private static final int[] CHUNKS = {10, 29, 1000, 64 * 1024, 7};
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
@@ -295,8 +302,7 @@ class BarmanStoreTest {
         assertArrayEquals(second, Files.readAllBytes(other));
         assertEquals(List.of(SEGMENT + "\t" + MIB + "\t" + MTIME_REPR + "\tNone"),
                 Files.readAllLines(home.resolve("pg2").resolve("wals").resolve("xlog.db")));
-        assertEquals("{\"systemid\": \"7400000000000000001\", \"version\": \"15\", \"walship_wal_segment_size\": "
-                + "1048576, \"walship_xlog_page_magic\": 53520}\n",
+        assertEquals(IDENTITY.replace("7301234567890123456", "7400000000000000001"),
                 Files.readString(home.resolve("pg2").resolve("identity.json")));
     }
 
@@ -728,9 +734,8 @@ class BarmanStoreTest {
 
         assertEquals(ReplyCode.STORED, push(store(Compression.NONE), SEGMENT, segment(SEGMENT, SYSTEM_ID, 1)).code());
 
-        assertEquals("{\n    \"systemid\": \"7301234567890123456\",\n    \"version\": \"15\", "
-                + "\"walship_wal_segment_size\": 1048576, \"walship_xlog_page_magic\": 53520\n}\n",
-                Files.readString(home.resolve("pg").resolve("identity.json")));
+        assertEquals(IDENTITY, Files.readString(home.resolve("pg").resolve("identity.json")),
+                "Barman's fields as they were, walship's added after them");
     }
 
     @Test
