@@ -3,6 +3,8 @@ package io.walship.agent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+
+import io.walship.agent.fetch.FetchCommand;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
@@ -30,6 +32,16 @@ class CommandLineErrorsTest {
 
         assertEquals(2, run.exitCode());
         assertEquals("walship push: Missing required parameter: 'NAME' (see walship push --help)\n", run.err());
+    }
+
+    /** restore_command: PostgreSQL takes any exit code up to 125 for "not in the archive" and ends recovery. */
+    @Test
+    void aMistakeInRestoreCommandStopsRecoveryRatherThanEndingIt() {
+        Run run = walship("fetch", "000000010000000000000001");
+
+        assertEquals(FetchCommand.UNAVAILABLE, run.exitCode());
+        assertTrue(run.err().startsWith("walship fetch: Missing required parameter: 'PATH'"), run.err());
+        assertTrue(run.err().endsWith(" (see walship fetch --help)\n"), run.err());
     }
 
     @Test

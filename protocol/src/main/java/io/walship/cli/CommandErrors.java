@@ -37,14 +37,23 @@ public final class CommandErrors implements IParameterExceptionHandler, IExecuti
             line.append("; did you mean ").append(String.join(" or ", unmatched.getSuggestions())).append('?');
         }
         command.getErr().println(line.append(" (see ").append(name).append(" --help)"));
-        return usageExitCode;
+        return own(command.getCommandSpec().exitCodeOnInvalidInput(), CommandLine.ExitCode.USAGE, usageExitCode);
     }
 
     @Override
     public int handleExecutionException(Exception e, CommandLine command, ParseResult parsed) {
         command.getErr().println(command.getCommandSpec().qualifiedName() + ": unexpected failure: " + oneLine(
                 e.getMessage() == null ? e.toString() : e.getClass().getName() + ": " + e.getMessage()));
-        return failureExitCode;
+        return own(command.getCommandSpec().exitCodeOnExecutionException(), CommandLine.ExitCode.SOFTWARE,
+                failureExitCode);
+    }
+
+    /**
+     * A command that sets its own code in {@code @Command} keeps it: for restore_command any code up to 125 means
+     * "not in the archive" and ends recovery, so fetch answers a mistake or a failure with one above.
+     */
+    private static int own(int declared, int picocliDefault, int fallback) {
+        return declared != picocliDefault ? declared : fallback;
     }
 
     private static String oneLine(String text) {

@@ -15,7 +15,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code walship fetch %f %p}: restore_command, with exit codes that never end recovery on a broken archive. */
-@Command(name = "fetch", mixinStandardHelpOptions = true,
+@Command(name = "fetch", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = FetchCommand.UNAVAILABLE,
+        exitCodeOnExecutionException = FetchCommand.UNAVAILABLE,
         description = {"Restores one WAL file from the archive (PostgreSQL's restore_command).", "",
             "Asks the walship receiver for NAME, verifies it (transfer checksum; for segments the WAL page header "
                 + "against the name and size) and writes it to PATH atomically. Segments that recovery will ask "
@@ -25,7 +26,8 @@ import picocli.CommandLine.Parameters;
             "Exit codes: 0 the verified file is at PATH; 1 the archive does not have NAME (the normal end of "
                 + "recovery), or the receiver cannot be reached on a standby (standby.signal), which then keeps "
                 + "streaming; 150 the archived file is damaged or fails verification; 151 the archive cannot be "
-                + "reached or refuses (receiver down, TLS, authorization, configuration) outside standby mode. "
+                + "reached or refuses (receiver down, TLS, authorization, configuration) outside standby mode, "
+                + "and for a mistake on the command line or an unexpected failure. "
                 + "Codes above 125 make PostgreSQL stop recovery instead of ending it early on an incomplete "
                 + "archive."})
 public final class FetchCommand implements Callable<Integer> {
