@@ -3,7 +3,6 @@ package io.walship.agent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-
 import io.walship.agent.fetch.FetchCommand;
 import java.io.PrintWriter;
 import java.io.StringWriter;
