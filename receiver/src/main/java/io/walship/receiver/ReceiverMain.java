@@ -9,11 +9,13 @@ import io.walship.receiver.config.BarmanServer;
 import io.walship.receiver.config.BarmanVersion;
 import io.walship.receiver.config.ReadByBarman;
 import io.walship.receiver.config.ReceiverConfig;
+import io.walship.receiver.metrics.ReceiverMetrics;
 import io.walship.receiver.net.ReceiverServer;
 import io.walship.receiver.store.barman.BarmanStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -79,7 +81,9 @@ public final class ReceiverMain implements Callable<Integer> {
         Optional<BarmanVersion> barman = readable.barman();
         String barmanSource = readable.barmanSource();
         List<String> warnings = readable.warnings();
-        BarmanStore store = new BarmanStore(cfg.servers().values(), cfg.lockTimeout());
+        ReceiverMetrics metrics = new ReceiverMetrics(cfg.servers().keySet(), cfg.servers().values().stream()
+                .flatMap(archive -> archive.clients().stream()).toList(), Clock.systemUTC());
+        BarmanStore store = new BarmanStore(cfg.servers().values(), cfg.lockTimeout(), metrics);
         sweepUnfinishedUploads(store);
         ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(task -> Thread.ofPlatform()
                 .daemon().name("walship-housekeeping").unstarted(task));
@@ -92,7 +96,7 @@ public final class ReceiverMain implements Callable<Integer> {
         int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
         ReceiverServer server;
         try {
-            server = ReceiverServer.start(cfg.listen(), tls, store, cfg.servers(), cfg.file(), cfg.limits(),
+            server = ReceiverServer.start(cfg.listen(), tls, store, cfg.servers(), cfg.file(), cfg.limits(), metrics,
                     threads);
         } catch (Exception e) {
             System.err.println("walship receiver: cannot listen on " + cfg.listen().getHostString() + ":"
@@ -100,7 +104,17 @@ public final class ReceiverMain implements Callable<Integer> {
             store.close();
             return 3;
         }
+        LocalEndpoints endpoints;
+        try {
+            endpoints = LocalEndpoints.start(cfg, metrics);
+        } catch (IOException e) {
+            System.err.println("walship receiver: " + e.getMessage());
+            server.close();
+            store.close();
+            return 3;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            endpoints.close();
             server.close();
             store.close();
         }, "walship-shutdown"));
@@ -114,6 +128,7 @@ public final class ReceiverMain implements Callable<Integer> {
                     + archive.clients());
         }
         warnings.forEach(LOG::warning);
+        endpoints.announce();
         System.out.println("walship receiver listening on " + cfg.listen().getHostString() + ":" + server.port());
         System.out.flush();
         server.awaitClose();

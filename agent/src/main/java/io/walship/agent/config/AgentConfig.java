@@ -4,19 +4,26 @@ import io.walship.agent.spool.SpoolLayout;
 import io.walship.config.ConfigException;
 import io.walship.config.IniFile;
 import io.walship.config.IniSection;
+import io.walship.metrics.MetricsListen;
 import io.walship.protocol.Defaults;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.Set;
 
-/** The agent's configuration: which receiver, which Barman server, which certificates. */
+/**
+ * The agent's configuration: which receiver, which Barman server, which certificates.
+ *
+ * @param metricsListen where Prometheus scrapes the read-ahead agent's metrics; empty: nowhere
+ */
 public record AgentConfig(Path file, InetSocketAddress receiver, String server, Path caFile, Path certFile,
-        Path keyFile, int prefetch, SpoolLayout spool, int pushConcurrency, boolean startAgent) {
+        Path keyFile, int prefetch, SpoolLayout spool, int pushConcurrency, boolean startAgent,
+        Optional<InetSocketAddress> metricsListen) {
 
     public static final Path DEFAULT_FILE = Path.of("/etc/walship/walship.conf");
     public static final String ENVIRONMENT = "WALSHIP_CONFIG";
     private static final Set<String> KEYS = Set.of("receiver", "server", "ca_file", "cert_file", "key_file",
-            "prefetch", "spool_directory", "push_concurrency", "start_agent", "agent_wait");
+            "prefetch", "spool_directory", "push_concurrency", "start_agent", "agent_wait", MetricsListen.KEY);
     /** Eight 16 MiB segments: enough to hide the round trips, small enough for any spool. */
     public static final int DEFAULT_PREFETCH = 8;
     private static final int MAX_PREFETCH = 256;
@@ -53,7 +60,7 @@ public record AgentConfig(Path file, InetSocketAddress receiver, String server, 
         Path spool = agent.path(agent.optional("spool_directory").orElse(SpoolLayout.DEFAULT_ROOT.toString()));
         return new AgentConfig(file, receiver, server, agent.readableFile("ca_file"), agent.readableFile("cert_file"),
                 agent.readableFile("key_file"), prefetch, SpoolLayout.of(spool, server), pushConcurrency,
-                agent.bool("start_agent", false));
+                agent.bool("start_agent", false), MetricsListen.of(agent));
     }
 
     public String receiverText() {

@@ -9,12 +9,14 @@ import io.walship.agent.spool.BackgroundProcess;
 import io.walship.agent.spool.ShippedRecords;
 import io.walship.agent.spool.SpoolLayout;
 import io.walship.config.ConfigException;
+import io.walship.metrics.MetricsEndpoint;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -76,6 +78,15 @@ public final class AgentCommand implements Callable<Integer> {
             }
             AgentPresence presence = new AgentPresence(spool);
             ShippingAgent shipping = new ShippingAgent(agent, pgdata, new ShippedRecords(spool), client, presence);
+            Optional<MetricsEndpoint> endpoint;
+            try {
+                endpoint = agent.metricsListen().isPresent()
+                        ? Optional.of(MetricsEndpoint.start(agent.metricsListen().get(), shipping.metrics().registry()))
+                        : Optional.empty();
+            } catch (IOException e) {
+                System.err.println("walship agent: " + e.getMessage());
+                return 2;
+            }
             CountDownLatch finished = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 shipping.stop();
@@ -87,10 +98,12 @@ public final class AgentCommand implements Callable<Integer> {
             }, "walship-agent-stop"));
             System.err.println("walship agent: shipping ready WAL of " + pgdata + " to " + agent.receiverText()
                     + " for server '" + agent.server() + "', " + agent.pushConcurrency() + " at a time");
+            endpoint.ifPresent(metrics -> System.err.println("walship agent: metrics on " + metrics.url()));
             presence.announce(ProcessHandle.current().pid(), pgdata);
             try {
                 shipping.run();
             } finally {
+                endpoint.ifPresent(MetricsEndpoint::close);
                 presence.withdraw();
                 finished.countDown();
             }

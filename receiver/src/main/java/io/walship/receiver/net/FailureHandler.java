@@ -9,6 +9,8 @@ import io.netty.util.ReferenceCountUtil;
 import io.walship.protocol.Reply;
 import io.walship.protocol.ReplyCode;
 import io.walship.protocol.TlsFailure;
+import io.walship.receiver.metrics.ReceiverMetrics;
+import io.walship.receiver.store.Rejection;
 import java.io.IOException;
 import java.util.logging.Logger;
 import javax.net.ssl.SSLException;
@@ -24,8 +26,13 @@ final class FailureHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = Logger.getLogger(FailureHandler.class.getName());
 
+    private final ReceiverMetrics metrics;
     /** Set once the failure is answered: what was read after it gets no second answer. */
     private boolean closing;
+
+    FailureHandler(ReceiverMetrics metrics) {
+        this.metrics = metrics;
+    }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -39,6 +46,7 @@ final class FailureHandler extends ChannelInboundHandlerAdapter {
         switch (root) {
             case ProtocolViolation violation -> protocolError(ctx, violation.getMessage());
             case SSLException tls -> {
+                metrics.tlsFailed(TlsFailure.cause(tls));
                 LOG.warning("TLS with " + ctx.channel().remoteAddress() + " failed: " + TlsFailure.atReceiver(tls));
                 ctx.close();
             }
@@ -60,6 +68,9 @@ final class FailureHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void protocolError(ChannelHandlerContext ctx, String why) {
+        if (!closing) {
+            metrics.rejected(ReceiverMetrics.UNKNOWN_SERVER, Rejection.PROTOCOL);
+        }
         answer(ctx, ReplyCode.REJECTED, "protocol error: " + why);
     }
 

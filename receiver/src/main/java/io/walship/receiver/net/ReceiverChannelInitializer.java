@@ -10,6 +10,7 @@ import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.util.concurrent.EventExecutorGroup;
 import io.walship.protocol.WireCodec;
 import io.walship.receiver.config.BarmanServer;
+import io.walship.receiver.metrics.ReceiverMetrics;
 import io.walship.receiver.store.WalStore;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,12 +33,14 @@ final class ReceiverChannelInitializer extends ChannelInitializer<SocketChannel>
     private final Path configFile;
     private final ChannelGroup connections;
     private final Admission admission;
+    private final ReceiverMetrics metrics;
     private final RateLimitedLog refusedFloods = new RateLimitedLog(ReceiverChannelInitializer.class,
             Duration.ofMinutes(1));
 
     /** Every connection joins {@code connections}, which the server closes first when it stops. */
     ReceiverChannelInitializer(SslContext tls, EventExecutorGroup ingestPool, WalStore store,
-            Map<String, BarmanServer> servers, Path configFile, ChannelGroup connections, Admission admission) {
+            Map<String, BarmanServer> servers, Path configFile, ChannelGroup connections, Admission admission,
+            ReceiverMetrics metrics) {
         this.tls = tls;
         this.ingestPool = ingestPool;
         this.store = store;
@@ -45,6 +48,7 @@ final class ReceiverChannelInitializer extends ChannelInitializer<SocketChannel>
         this.configFile = configFile;
         this.connections = connections;
         this.admission = admission;
+        this.metrics = metrics;
     }
 
     @Override
@@ -61,15 +65,15 @@ final class ReceiverChannelInitializer extends ChannelInitializer<SocketChannel>
         p.addLast("tls", tls.newHandler(ch.alloc()));
         p.addLast("timeout", new ReadTimeoutHandler(ReceiverServer.READ_TIMEOUT.toSeconds(), TimeUnit.SECONDS));
         WireCodec.addTo(p);
-        p.addLast("handshake", new HandshakeHandler(admission));
+        p.addLast("handshake", new HandshakeHandler(admission, metrics));
         // Before the chunked writer, so that a reply ending a download half way is logged too.
         p.addLast(ingestPool, "access-log", new AccessLog());
         p.addLast(ingestPool, "chunks", new ChunkedWriteHandler());
         p.addLast(ingestPool, "authorize", new AuthorizeHandler(servers, configFile));
-        p.addLast(ingestPool, "upload", new UploadHandler(store, admission));
-        p.addLast(ingestPool, "download", new DownloadHandler(store));
+        p.addLast(ingestPool, "upload", new UploadHandler(store, admission, metrics));
+        p.addLast(ingestPool, "download", new DownloadHandler(store, metrics));
         // On the event loop, so that a new connection's first read never waits for an ingest thread.
         p.addLast("paced-reads", new PacedReads());
-        p.addLast(ingestPool, "failures", new FailureHandler());
+        p.addLast(ingestPool, "failures", new FailureHandler(metrics));
     }
 }

@@ -16,6 +16,7 @@ import io.netty.util.concurrent.EventExecutorGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.walship.receiver.config.BarmanServer;
 import io.walship.receiver.config.ReceiverLimits;
+import io.walship.receiver.metrics.ReceiverMetrics;
 import io.walship.receiver.store.WalStore;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -41,15 +42,17 @@ public final class ReceiverServer implements AutoCloseable {
     }
 
     public static ReceiverServer start(InetSocketAddress listen, SslContext tls, WalStore store,
-            Map<String, BarmanServer> servers, Path configFile, ReceiverLimits limits, int ingestThreads)
-            throws InterruptedException {
+            Map<String, BarmanServer> servers, Path configFile, ReceiverLimits limits, ReceiverMetrics metrics,
+            int ingestThreads) throws InterruptedException {
         ReceiverServer server = new ReceiverServer(ingestThreads);
+        Admission admission = new Admission(limits);
+        metrics.watch(admission);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(server.boss, server.workers)
                 .channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childHandler(new ReceiverChannelInitializer(tls, server.ingestPool, store, servers, configFile,
-                        server.connections, new Admission(limits)));
+                        server.connections, admission, metrics));
         try {
             server.channel = bootstrap.bind(listen.getHostString(), listen.getPort()).sync().channel();
             return server;

@@ -12,13 +12,17 @@ import io.netty.handler.timeout.ReadTimeoutException;
 import io.walship.protocol.Hello;
 import io.walship.protocol.Reply;
 import io.walship.protocol.ReplyCode;
+import io.walship.receiver.metrics.ReceiverMetrics;
 import java.io.IOException;
+import java.time.Clock;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Whatever goes wrong on a connection ends in one reply that says what, except where no reply can be carried. */
 class FailureHandlerTest {
 
-    private final EmbeddedChannel channel = new EmbeddedChannel(new FailureHandler());
+    private final EmbeddedChannel channel = new EmbeddedChannel(new FailureHandler(
+            new ReceiverMetrics(List.of(), List.of(), Clock.systemUTC())));
 
     @Test
     void aReceiverFailureIsAnsweredFailedAndTheConnectionClosed() {

@@ -32,6 +32,7 @@ import io.walship.receiver.config.BarmanServer;
 import io.walship.receiver.config.ReceiverLimits;
 import io.walship.receiver.config.ServerDirectories;
 import io.walship.receiver.config.XlogDbGeneration;
+import io.walship.receiver.metrics.ReceiverMetrics;
 import io.walship.receiver.store.barman.BarmanStore;
 import io.walship.wal.TimelineHistory;
 import io.walship.wal.WalFileName;
@@ -42,6 +43,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -121,7 +123,8 @@ class HostileFramesTest {
         store = new BarmanStore(List.of(pg), Duration.ofSeconds(10));
         server = ReceiverServer.start(InetSocketAddress.createUnresolved("127.0.0.1", 0),
                 TlsContexts.receiver(receiverCredentials.certificate(), receiverCredentials.privateKey(),
-                        caCertificate), store, Map.of(SERVER, pg), configFile(), ReceiverLimits.DEFAULTS, 2);
+                        caCertificate), store, Map.of(SERVER, pg), configFile(), ReceiverLimits.DEFAULTS,
+                new ReceiverMetrics(List.of(SERVER), List.of(), Clock.systemUTC()), 2);
         log = CapturedLog.attach();
     }
 

@@ -5,6 +5,8 @@ import io.walship.receiver.compress.Compression;
 import io.walship.receiver.config.BarmanServer;
 import io.walship.receiver.store.Ingest;
 import io.walship.receiver.store.IngestException;
+import io.walship.receiver.store.Rejection;
+import io.walship.receiver.store.StoreEvents;
 import io.walship.receiver.store.WalStore;
 import io.walship.wal.WalFileName;
 import io.walship.wal.WalHeaderCheck;
@@ -40,6 +42,7 @@ public final class BarmanStore implements WalStore {
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
 
     private final Map<String, ServerArchive> servers = new LinkedHashMap<>();
+    private final StoreEvents events;
     private final Set<String> reconciled = ConcurrentHashMap.newKeySet();
     /**
      * Commits wait for each server's lock, for as long as lock_timeout when Barman holds it: one virtual thread
@@ -49,9 +52,15 @@ public final class BarmanStore implements WalStore {
     private final ExecutorService commits = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("walship-commit-", 0).factory());
 
+    /** A store whose lock waits and stored files nobody counts. */
     public BarmanStore(Collection<BarmanServer> servers, Duration lockTimeout) {
+        this(servers, lockTimeout, StoreEvents.NONE);
+    }
+
+    public BarmanStore(Collection<BarmanServer> servers, Duration lockTimeout, StoreEvents events) {
+        this.events = events;
         for (BarmanServer server : servers) {
-            this.servers.put(server.name(), new ServerArchive(server, new XlogDb(server, lockTimeout)));
+            this.servers.put(server.name(), new ServerArchive(server, new XlogDb(server, lockTimeout, events)));
         }
     }
 
@@ -104,32 +113,34 @@ public final class BarmanStore implements WalStore {
     public Ingest begin(String server, WalFileName name, long size, long mtimeNanos) throws IngestException {
         ServerArchive archive = servers.get(server);
         if (archive == null) {
-            throw IngestException.rejected("the receiver has no server '" + server + "'; add a [" + server
+            throw IngestException.rejected(Rejection.UNKNOWN_SERVER, "the receiver has no server '" + server
+                    + "'; add a [" + server
                     + "] section to its configuration or fix the agent's 'server' setting");
         }
         checkSize(name, size);
         if (!XlogDbLine.isIndexable(mtimeNanos)) {
-            throw IngestException.rejected(name.name() + " has the modification time " + mtimeNanos + " ns after "
-                    + "1970, which no WAL file is written at (expected " + XlogDbLine.indexableRange() + "); check "
-                    + "the clock of the PostgreSQL host");
+            throw IngestException.rejected(Rejection.BAD_TIME, name.name() + " has the modification time "
+                    + mtimeNanos + " ns after 1970, which no WAL file is written at (expected "
+                    + XlogDbLine.indexableRange() + "); check the clock of the PostgreSQL host");
         }
         Path stored = archive.layout().pathOf(name);
         if (Files.exists(stored)) {
             return new ComparingIngest(archive, commits, name, size, mtimeNanos, stored);
         }
-        return new BarmanIngest(archive, commits, name, size, mtimeNanos);
+        return new BarmanIngest(archive, commits, events, name, size, mtimeNanos);
     }
 
     private static void checkSize(WalFileName name, long size) throws IngestException {
         if (name.kind().hasWalHeader()) {
             if (!WalHeaderCheck.isValidSegmentSize(size)) {
-                throw IngestException.rejected(name.name() + " is " + size + " bytes; a WAL segment is a power of "
-                        + "two between 1 MiB and 1 GiB, so the file is truncated or not a segment");
+                throw IngestException.rejected(Rejection.BAD_SIZE, name.name() + " is " + size + " bytes; a WAL "
+                        + "segment is a power of two between 1 MiB and 1 GiB, so the file is truncated or not a "
+                        + "segment");
             }
         } else if (size == 0 || size > TextContent.maxSize(name.kind())) {
-            throw IngestException.rejected(name.name() + " is " + size + " bytes; a " + name.kind().name()
-                    .toLowerCase(Locale.ROOT) + " file must be between 1 byte and " + TextContent.maxSize(name.kind())
-                    + ", so it is not one");
+            throw IngestException.rejected(Rejection.BAD_SIZE, name.name() + " is " + size + " bytes; a "
+                    + name.kind().name().toLowerCase(Locale.ROOT) + " file must be between 1 byte and "
+                    + TextContent.maxSize(name.kind()) + ", so it is not one");
         }
     }
 
@@ -149,7 +160,7 @@ public final class BarmanStore implements WalStore {
     public Optional<InputStream> openPlain(String server, WalFileName name) throws IngestException {
         ServerArchive archive = servers.get(server);
         if (archive == null) {
-            throw IngestException.rejected("the receiver has no server '" + server + "'");
+            throw IngestException.rejected(Rejection.UNKNOWN_SERVER, "the receiver has no server '" + server + "'");
         }
         // The name was parsed as a WAL file name, so the path cannot leave the server's wals directory.
         Path file = archive.layout().pathOf(name);
