@@ -1,5 +1,6 @@
 package io.walship.protocol;
 
+import java.nio.channels.ClosedChannelException;
 import java.security.cert.CertificateException;
 import java.util.ArrayDeque;
 import java.util.Collections;
@@ -52,7 +53,9 @@ public final class TlsFailure {
      * of problem when this end refused the peer's certificate ({@code not_from_ca}, {@code expired},
      * {@code not_yet_valid}, {@code wrong_usage}, {@code wrong_host}), {@code certificate_refused} when it refused
      * it for another reason, {@code peer_refused_certificate} when the peer's alert refused this end's,
-     * {@code peer_alert} for any other alert and {@code other} for the rest (no TLS at all, a broken connection).
+     * {@code peer_alert} for any other alert, {@code closed} when the peer closed the connection without one (a
+     * peer refusing this end's certificate may exit before its alert is out) and {@code other} for the rest (no TLS
+     * at all, a broken connection).
      */
     public static String cause(Throwable failure) {
         Optional<CertificateProblem.Kind> kind = first(failure, RefusalAlerts::kindOf);
@@ -62,8 +65,12 @@ public final class TlsFailure {
         if (refusedPeerCertificate(failure).isPresent()) {
             return "certificate_refused";
         }
-        return receivedAlert(failure).map(alert -> alert.aboutOurCertificate() ? "peer_refused_certificate"
-                : "peer_alert").orElse("other");
+        Optional<TlsAlert> alert = receivedAlert(failure);
+        if (alert.isPresent()) {
+            return alert.get().aboutOurCertificate() ? "peer_refused_certificate" : "peer_alert";
+        }
+        return first(failure, t -> t instanceof ClosedChannelException ? Optional.of("closed") : Optional.empty())
+                .orElse("other");
     }
 
     /** The failure's message and those of its causes, for a failure nothing above explains. */

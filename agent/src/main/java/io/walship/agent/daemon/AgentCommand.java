@@ -96,9 +96,10 @@ public final class AgentCommand implements Callable<Integer> {
                     Thread.currentThread().interrupt();
                 }
             }, "walship-agent-stop"));
+            // Before the line that says the agent runs, which tests and scripts wait for.
+            endpoint.ifPresent(metrics -> System.err.println("walship agent: metrics on " + metrics.url()));
             System.err.println("walship agent: shipping ready WAL of " + pgdata + " to " + agent.receiverText()
                     + " for server '" + agent.server() + "', " + agent.pushConcurrency() + " at a time");
-            endpoint.ifPresent(metrics -> System.err.println("walship agent: metrics on " + metrics.url()));
             presence.announce(ProcessHandle.current().pid(), pgdata);
             try {
                 shipping.run();

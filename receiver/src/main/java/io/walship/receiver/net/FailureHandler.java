@@ -4,6 +4,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.ReadTimeoutException;
 import io.netty.util.ReferenceCountUtil;
 import io.walship.protocol.Reply;
@@ -29,6 +30,8 @@ final class FailureHandler extends ChannelInboundHandlerAdapter {
     private final ReceiverMetrics metrics;
     /** Set once the failure is answered: what was read after it gets no second answer. */
     private boolean closing;
+    /** Set once the TLS handshake succeeded: a TLS failure after it is no failed handshake. */
+    private boolean handshaken;
 
     FailureHandler(ReceiverMetrics metrics) {
         this.metrics = metrics;
@@ -40,13 +43,31 @@ final class FailureHandler extends ChannelInboundHandlerAdapter {
         protocolError(ctx, "unexpected " + msg.getClass().getSimpleName() + " message");
     }
 
+    /**
+     * Every TLS handshake ends in this event, a failed one whether or not an exception tells of it (a peer that
+     * closes the connection mid-handshake only ends it): so failed handshakes are counted here, once each.
+     */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof SslHandshakeCompletionEvent handshake) {
+            if (handshake.isSuccess()) {
+                handshaken = true;
+            } else {
+                metrics.tlsFailed(TlsFailure.cause(handshake.cause()));
+            }
+        }
+        ctx.fireUserEventTriggered(event);
+    }
+
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         Throwable root = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
         switch (root) {
             case ProtocolViolation violation -> protocolError(ctx, violation.getMessage());
             case SSLException tls -> {
-                metrics.tlsFailed(TlsFailure.cause(tls));
+                if (handshaken) {
+                    metrics.tlsFailed(TlsFailure.cause(tls));
+                }
                 LOG.warning("TLS with " + ctx.channel().remoteAddress() + " failed: " + TlsFailure.atReceiver(tls));
                 ctx.close();
             }
