@@ -28,7 +28,7 @@ public final class MetricsEndpoint implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             throw new IOException("cannot serve metrics on " + MetricsListen.text(listen) + " ("
                     + MetricsListen.KEY + "): " + (e.getMessage() != null ? e.getMessage() : e.toString())
-                    + "; choose a free port of this host, or remove " + MetricsListen.KEY, e);
+                    + "; choose a free port on an address of this host, or remove " + MetricsListen.KEY, e);
         }
     }
 

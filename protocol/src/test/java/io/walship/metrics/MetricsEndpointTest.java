@@ -45,8 +45,8 @@ class MetricsEndpointTest {
 
             assertTrue(e.getMessage().startsWith("cannot serve metrics on 127.0.0.1:" + taken.getLocalPort()
                     + " (metrics_listen): "), e.getMessage());
-            assertTrue(e.getMessage().endsWith("; choose a free port of this host, or remove metrics_listen"),
-                    e.getMessage());
+            assertTrue(e.getMessage().endsWith("; choose a free port on an address of this host, or remove "
+                    + "metrics_listen"), e.getMessage());
             assertEquals(1, e.getMessage().lines().count(), e.getMessage());
         }
     }

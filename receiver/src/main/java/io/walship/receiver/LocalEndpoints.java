@@ -39,10 +39,9 @@ final class LocalEndpoints implements AutoCloseable {
         } catch (StatusSocket.InUse e) {
             return new LocalEndpoints(metrics, Optional.empty(), e.getMessage() + "; this receiver serves no status"
                     + " there (give each receiver a status_socket of its own)");
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
             metrics.ifPresent(MetricsEndpoint::close);
-            throw new IOException("cannot answer on " + cfg.statusSocket() + " (status_socket): " + e.getMessage()
-                    + "; set status_socket to a path in a directory the receiver's user can write", e);
+            throw e;
         }
     }
 

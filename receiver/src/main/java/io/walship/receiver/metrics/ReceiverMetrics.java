@@ -95,7 +95,7 @@ public final class ReceiverMetrics implements StoreEvents {
                 .help("Requests answered REJECTED (uploads, downloads, broken protocol), by server and reason")
                 .register(registry);
         receivedBytes = Counter.builder().name(RECEIVED_BYTES).unit(Unit.BYTES).labelNames("server")
-                .help("Plain bytes of uploads received").register(registry);
+                .help("Plain bytes of uploads as they arrived, those of refused uploads included").register(registry);
         storedBytes = Counter.builder().name(STORED_BYTES).unit(Unit.BYTES).labelNames("server")
                 .help("Bytes written into the archive by stored files, as stored (compressed)").register(registry);
         uploadSeconds = Histogram.builder().name(UPLOAD_SECONDS).unit(Unit.SECONDS).labelNames("server")
@@ -109,7 +109,7 @@ public final class ReceiverMetrics implements StoreEvents {
                 .help("When the last new file was stored and indexed, in seconds since the epoch")
                 .register(registry);
         tlsFailures = Counter.builder().name(TLS_FAILURES).labelNames("cause")
-                .help("Failed TLS handshakes and connections, by cause").register(registry);
+                .help("Failed TLS handshakes, and TLS failures after one, by cause").register(registry);
         GaugeWithCallback.builder().name(CONNECTIONS).labelNames("client")
                 .help("Open connections past the handshake, by client certificate")
                 .callback(gauge -> byClient(activity.connections()).forEach((client, n) -> gauge.call(n, client)))

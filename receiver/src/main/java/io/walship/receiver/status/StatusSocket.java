@@ -48,7 +48,8 @@ public final class StatusSocket implements AutoCloseable {
 
     /**
      * Answers on {@code path} with what {@code status} returns at each connection, as JSON. A socket file no receiver
-     * answers on any more (one that was killed left it) is replaced; one that answers is {@link InUse}.
+     * answers on any more (one that was killed left it) is replaced; one that answers is {@link InUse}. Any other
+     * failure says in one line what to change.
      */
     public static StatusSocket open(Path path, Supplier<ReceiverStatus> status) throws IOException {
         if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
@@ -67,7 +68,8 @@ public final class StatusSocket implements AutoCloseable {
             Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
         } catch (IOException | RuntimeException e) {
             server.close();
-            throw e;
+            throw new IOException("cannot answer on " + path + " (status_socket): " + e.getMessage() + "; set "
+                    + "status_socket to a path in a directory the receiver's user can write", e);
         }
         StatusSocket socket = new StatusSocket(path, server);
         Thread.ofPlatform().daemon().name("walship-status").start(() -> socket.serve(status));

@@ -79,6 +79,17 @@ class StatusSocketTest {
         assertEquals("[receiver]\n", Files.readString(path));
     }
 
+    @Test
+    void aDirectoryThatCannotTakeTheSocketIsSaidInOneLine() {
+        Path path = dir.resolve("missing").resolve("receiver.sock");
+
+        IOException e = assertThrows(IOException.class, () -> StatusSocket.open(path, metrics::status));
+
+        assertTrue(e.getMessage().startsWith("cannot answer on " + path + " (status_socket): "), e.getMessage());
+        assertTrue(e.getMessage().endsWith("; set status_socket to a path in a directory the receiver's user can "
+                + "write"), e.getMessage());
+    }
+
     private static ReceiverStatus read(Path path) throws IOException {
         return StatusJson.MAPPER.readValue(StatusSocket.read(path).orElseThrow(), ReceiverStatus.class);
     }
