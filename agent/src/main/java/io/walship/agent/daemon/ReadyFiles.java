@@ -37,22 +37,16 @@ final class ReadyFiles {
     Backlog backlog() throws IOException {
         int files = 0;
         Instant oldest = null;
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(statusDir, "*" + SUFFIX)) {
-            for (Path entry : entries) {
-                String file = entry.getFileName().toString();
-                if (!WalFileName.isValid(file.substring(0, file.length() - SUFFIX.length()))) {
-                    continue;
-                }
-                Instant marked;
-                try {
-                    marked = Files.getLastModifiedTime(entry).toInstant();
-                } catch (NoSuchFileException e) {
-                    // Archived meanwhile.
-                    continue;
-                }
-                files++;
-                oldest = oldest == null || marked.isBefore(oldest) ? marked : oldest;
+        for (String name : list()) {
+            Instant marked;
+            try {
+                marked = Files.getLastModifiedTime(statusDir.resolve(name + SUFFIX)).toInstant();
+            } catch (NoSuchFileException e) {
+                // Archived meanwhile.
+                continue;
             }
+            files++;
+            oldest = oldest == null || marked.isBefore(oldest) ? marked : oldest;
         }
         return new Backlog(files, Optional.ofNullable(oldest));
     }
