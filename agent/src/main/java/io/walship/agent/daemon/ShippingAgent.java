@@ -115,6 +115,13 @@ final class ShippingAgent {
 
     /** Starts the oldest ready files not yet shipped, up to the concurrency, stopping at a failing one. */
     private void dispatch(List<String> names, ExecutorService workers) throws IOException {
+        // A failing file PostgreSQL no longer lists as ready was archived without the agent (its own push sent
+        // it): it holds nothing back any more.
+        for (String failing : failures.keySet()) {
+            if (!names.contains(failing)) {
+                succeeded(failing);
+            }
+        }
         for (String name : names) {
             if (inflight.size() >= config.pushConcurrency()) {
                 return;

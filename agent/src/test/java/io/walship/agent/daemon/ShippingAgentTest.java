@@ -300,6 +300,27 @@ class ShippingAgentTest {
                 released);
     }
 
+    @Test
+    void aFailingFileThatPostgresArchivedWithoutTheAgentHoldsNothingBackAnyMore() throws Exception {
+        String failing = "000000010000000000000001";
+        String next = "000000010000000000000002";
+        FakeReceiver receiver = receiver(0);
+        receiver.script.put(failing, ReplyCode.FAILED);
+        ready(failing, 4096);
+        ShippingAgent agent = startAgent(receiver.port());
+        awaitTrue("the held-back mark", () -> Files.exists(spool().held()));
+
+        // Its push, which a held-back agent leaves the file to, stored it and PostgreSQL marked it done.
+        Path status = walDir.resolve("archive_status");
+        Files.move(status.resolve(failing + ".ready"), status.resolve(failing + ".done"));
+        ready(next, 4096);
+
+        awaitTrue("the next file recorded", () -> recorded(List.of(next)));
+        assertFalse(Files.exists(spool().held()), "expected the held-back mark gone with the file it named");
+        assertTrue(exposition(agent).lines().anyMatch("walship_agent_held_back{server=\"pg\"} 0.0"::equals),
+                exposition(agent));
+    }
+
     /** What Prometheus scrapes of the agent's registry. */
     private static String exposition(ShippingAgent agent) {
         return PrometheusTextFormatWriter.create().toDebugString(agent.metrics().registry().scrape());
