@@ -1,11 +1,13 @@
 package io.walship.protocol;
 
+import java.nio.channels.ClosedChannelException;
 import java.security.cert.CertificateException;
 import java.util.ArrayDeque;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -44,6 +46,31 @@ public final class TlsFailure {
         }
         return alert.map(a -> "the agent ended the handshake with alert " + a + "; the agent's error message names "
                 + "the cause").orElseGet(() -> messages(failure));
+    }
+
+    /**
+     * The cause of a failed handshake as one of a few fixed words, for counting (the log line says more): the kind
+     * of problem when this end refused the peer's certificate ({@code not_from_ca}, {@code expired},
+     * {@code not_yet_valid}, {@code wrong_usage}, {@code wrong_host}), {@code certificate_refused} when it refused
+     * it for another reason, {@code peer_refused_certificate} when the peer's alert refused this end's,
+     * {@code peer_alert} for any other alert, {@code closed} when the peer closed the connection without one (a
+     * peer refusing this end's certificate may exit before its alert is out) and {@code other} for the rest (no TLS
+     * at all, a broken connection).
+     */
+    public static String cause(Throwable failure) {
+        Optional<CertificateProblem.Kind> kind = first(failure, RefusalAlerts::kindOf);
+        if (kind.isPresent()) {
+            return kind.get().name().toLowerCase(Locale.ROOT);
+        }
+        if (refusedPeerCertificate(failure).isPresent()) {
+            return "certificate_refused";
+        }
+        Optional<TlsAlert> alert = receivedAlert(failure);
+        if (alert.isPresent()) {
+            return alert.get().aboutOurCertificate() ? "peer_refused_certificate" : "peer_alert";
+        }
+        return first(failure, t -> t instanceof ClosedChannelException ? Optional.of("closed") : Optional.empty())
+                .orElse("other");
     }
 
     /** The failure's message and those of its causes, for a failure nothing above explains. */

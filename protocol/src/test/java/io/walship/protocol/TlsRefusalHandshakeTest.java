@@ -73,7 +73,8 @@ class TlsRefusalHandshakeTest {
     void anAgentOfAnotherCaIsRefusedForThat(String provider) throws Exception {
         InMemoryHandshake handshake = handshake(provider, "rogue", "127.0.0.1");
 
-        assertRefusedByReceiver(handshake, "the client certificate CN=rogue was not issued by the CA in ca_file");
+        assertRefusedByReceiver(handshake, "the client certificate CN=rogue was not issued by the CA in ca_file",
+                "not_from_ca");
         assertAlert(handshake.clientFailure, provider.equals("jdk") ? "certificate_unknown" : "unknown_ca");
     }
 
@@ -82,7 +83,7 @@ class TlsRefusalHandshakeTest {
     void anExpiredAgentIsRefusedForThat(String provider) throws Exception {
         InMemoryHandshake handshake = handshake(provider, "old", "127.0.0.1");
 
-        assertRefusedByReceiver(handshake, "the client certificate CN=old expired on ");
+        assertRefusedByReceiver(handshake, "the client certificate CN=old expired on ", "expired");
         assertAlert(handshake.clientFailure, provider.equals("jdk") ? "certificate_unknown" : "certificate_expired");
     }
 
@@ -91,7 +92,7 @@ class TlsRefusalHandshakeTest {
     void anAgentNotYetValidIsRefusedForThat(String provider) throws Exception {
         InMemoryHandshake handshake = handshake(provider, "early", "127.0.0.1");
 
-        assertRefusedByReceiver(handshake, "the client certificate CN=early is not valid until ");
+        assertRefusedByReceiver(handshake, "the client certificate CN=early is not valid until ", "not_yet_valid");
         assertAlert(handshake.clientFailure, provider.equals("jdk") ? "certificate_unknown" : "certificate_expired");
     }
 
@@ -100,7 +101,8 @@ class TlsRefusalHandshakeTest {
     void aServerCertificateCannotAuthenticateAnAgent(String provider) throws Exception {
         InMemoryHandshake handshake = handshake(provider, "receiver", "127.0.0.1");
 
-        assertRefusedByReceiver(handshake, "the client certificate CN=receiver is no client certificate");
+        assertRefusedByReceiver(handshake, "the client certificate CN=receiver is no client certificate",
+                "wrong_usage");
         assertAlert(handshake.clientFailure, provider.equals("jdk") ? "certificate_unknown" : "unsupported_certificate");
     }
 
@@ -118,6 +120,10 @@ class TlsRefusalHandshakeTest {
         assertAlert(handshake.serverFailure, provider.equals("jdk") ? "certificate_unknown" : "bad_certificate");
         assertTrue(TlsFailure.atReceiver(handshake.serverFailure).startsWith("the agent refused this receiver's "
                 + "certificate"), TlsFailure.atReceiver(handshake.serverFailure));
+        assertEquals("wrong_host", TlsFailure.cause(handshake.clientFailure),
+                TlsFailure.messages(handshake.clientFailure));
+        assertEquals("peer_refused_certificate", TlsFailure.cause(handshake.serverFailure),
+                TlsFailure.messages(handshake.serverFailure));
     }
 
     @ParameterizedTest
@@ -188,10 +194,12 @@ class TlsRefusalHandshakeTest {
         }
     }
 
-    private static void assertRefusedByReceiver(InMemoryHandshake handshake, String cause) {
+    /** The receiver's log line starts with {@code line}; its metrics count the failure as {@code cause}. */
+    private static void assertRefusedByReceiver(InMemoryHandshake handshake, String line, String cause) {
         assertNotNull(handshake.serverFailure, "expected the receiver to refuse the agent");
-        String line = TlsFailure.atReceiver(handshake.serverFailure);
-        assertTrue(line.startsWith(cause), line);
+        String logged = TlsFailure.atReceiver(handshake.serverFailure);
+        assertTrue(logged.startsWith(line), logged);
+        assertEquals(cause, TlsFailure.cause(handshake.serverFailure), TlsFailure.messages(handshake.serverFailure));
     }
 
     private static void assertAlert(SSLException failure, String alert) {

@@ -14,12 +14,14 @@ import io.walship.receiver.config.ConfiguredServers;
 import io.walship.receiver.config.ReadByBarman;
 import io.walship.receiver.config.ReceiverConfig;
 import io.walship.receiver.config.ReceiverLimits;
+import io.walship.receiver.metrics.ReceiverMetrics;
 import io.walship.receiver.net.ReceiverServer;
 import io.walship.receiver.store.barman.BarmanStore;
 import io.walship.receiver.store.barman.WritableDirectories;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -107,7 +109,9 @@ public final class ReceiverMain implements Callable<Integer> {
         }
         ConfiguredServers servers = new ConfiguredServers(cfg.servers());
         ServiceSignals.onHangup(new HangupReload(cfg, servers));
-        BarmanStore store = new BarmanStore(servers, cfg.lockTimeout());
+        ReceiverMetrics metrics = new ReceiverMetrics(cfg.servers().keySet(), cfg.servers().values().stream()
+                .flatMap(archive -> archive.clients().stream()).toList(), Clock.systemUTC());
+        BarmanStore store = new BarmanStore(servers, cfg.lockTimeout(), metrics);
         sweepUnfinishedUploads(store);
         ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(task -> Thread.ofPlatform()
                 .daemon().name("walship-housekeeping").unstarted(task));
@@ -120,15 +124,25 @@ public final class ReceiverMain implements Callable<Integer> {
         int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
         ReceiverServer server;
         try {
-            server = ReceiverServer.start(cfg.listen(), tls, store, servers, cfg.file(), cfg.limits(), threads,
-                    barman);
+            server = ReceiverServer.start(cfg.listen(), tls, store, servers, cfg.file(), cfg.limits(), metrics,
+                    threads, barman);
         } catch (Exception e) {
             System.err.println("walship receiver: cannot listen on " + cfg.listen().getHostString() + ":"
                     + cfg.listen().getPort() + ": " + e.getMessage());
             store.close();
             return 3;
         }
+        LocalEndpoints endpoints;
+        try {
+            endpoints = LocalEndpoints.start(cfg, metrics);
+        } catch (IOException e) {
+            System.err.println("walship receiver: " + e.getMessage());
+            server.close();
+            store.close();
+            return 3;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            endpoints.close();
             server.close();
             store.close();
         }, "walship-shutdown"));
@@ -149,10 +163,12 @@ public final class ReceiverMain implements Callable<Integer> {
                     + "agents send them again");
             server.stopListening();
         });
+        endpoints.announce();
         LOG.info("listening on " + cfg.listen().getHostString() + ":" + server.port());
         System.out.println("walship receiver listening on " + cfg.listen().getHostString() + ":" + server.port());
         System.out.flush();
         server.awaitClose();
+        endpoints.close();
         server.close();
         store.close();
         housekeeping.shutdownNow();

@@ -4,6 +4,7 @@ import io.walship.agent.spool.SpoolLayout;
 import io.walship.config.ConfigException;
 import io.walship.config.IniFile;
 import io.walship.config.IniSection;
+import io.walship.metrics.MetricsListen;
 import io.walship.protocol.Defaults;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -15,16 +16,18 @@ import java.util.Set;
  *
  * @param conninfo how {@code walship check} and {@code walship status} reach PostgreSQL, in libpq's
  *     {@code key=value} form; empty: the local socket named in the data directory's postmaster.pid
+ * @param metricsListen where Prometheus scrapes the read-ahead agent's metrics; empty: nowhere
  */
 public record AgentConfig(Path file, InetSocketAddress receiver, String server, Path caFile, Path certFile,
         Path keyFile, int prefetch, SpoolLayout spool, int pushConcurrency, boolean startAgent,
-        Optional<String> conninfo) {
+        Optional<String> conninfo, Optional<InetSocketAddress> metricsListen) {
 
     public static final Path DEFAULT_FILE = Path.of("/etc/walship/walship.conf");
     public static final String ENVIRONMENT = "WALSHIP_CONFIG";
     private static final String SECTION = "agent";
     private static final Set<String> KEYS = Set.of("receiver", "server", "ca_file", "cert_file", "key_file",
-            "prefetch", "spool_directory", "push_concurrency", "start_agent", "agent_wait", "conninfo");
+            "prefetch", "spool_directory", "push_concurrency", "start_agent", "agent_wait", "conninfo",
+            MetricsListen.KEY);
     /** Eight 16 MiB segments: enough to hide the round trips, small enough for any spool. */
     public static final int DEFAULT_PREFETCH = 8;
     private static final int MAX_PREFETCH = 256;
@@ -63,7 +66,7 @@ public record AgentConfig(Path file, InetSocketAddress receiver, String server, 
         Path spool = agent.path(agent.optional("spool_directory").orElse(SpoolLayout.DEFAULT_ROOT.toString()));
         return new AgentConfig(file, receiver, server, agent.readableFile("ca_file"), agent.readableFile("cert_file"),
                 agent.readableFile("key_file"), prefetch, SpoolLayout.of(spool, server), pushConcurrency,
-                agent.bool("start_agent", false), agent.optional("conninfo"));
+                agent.bool("start_agent", false), agent.optional("conninfo"), MetricsListen.of(agent));
     }
 
     public String receiverText() {

@@ -11,12 +11,14 @@ import io.walship.agent.spool.SpoolLayout;
 import io.walship.cli.ServiceSignals;
 import io.walship.cli.VersionProvider;
 import io.walship.config.ConfigException;
+import io.walship.metrics.MetricsEndpoint;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
@@ -84,6 +86,15 @@ public final class AgentCommand implements Callable<Integer> {
             }
             AgentPresence presence = new AgentPresence(spool);
             ShippingAgent shipping = new ShippingAgent(agent, pgdata, new ShippedRecords(spool), client, presence);
+            Optional<MetricsEndpoint> endpoint;
+            try {
+                endpoint = agent.metricsListen().isPresent()
+                        ? Optional.of(MetricsEndpoint.start(agent.metricsListen().get(), shipping.metrics().registry()))
+                        : Optional.empty();
+            } catch (IOException e) {
+                System.err.println("walship agent: " + e.getMessage());
+                return 2;
+            }
             CountDownLatch finished = new CountDownLatch(1);
             // For an exit that no signal below announced.
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -102,6 +113,8 @@ public final class AgentCommand implements Callable<Integer> {
             });
             ServiceSignals.onHangup(() -> LOG.info("SIGHUP ignored: the agent reads " + agent.file()
                     + " only at start; restart it to apply a change"));
+            // Before the line that says the agent runs, which tests and scripts wait for.
+            endpoint.ifPresent(metrics -> LOG.info("metrics on " + metrics.url()));
             LOG.info("walship agent " + VersionProvider.version() + ", pid " + ProcessHandle.current().pid()
                     + ": shipping ready WAL of " + pgdata + " to " + agent.receiverText() + " for server '"
                     + agent.server() + "', " + agent.pushConcurrency() + " at a time; configuration " + agent.file()
@@ -110,6 +123,7 @@ public final class AgentCommand implements Callable<Integer> {
             try {
                 shipping.run();
             } finally {
+                endpoint.ifPresent(MetricsEndpoint::close);
                 presence.withdraw();
                 finished.countDown();
             }

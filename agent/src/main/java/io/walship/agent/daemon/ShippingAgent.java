@@ -19,6 +19,7 @@ import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -51,6 +52,7 @@ final class ShippingAgent {
     private final ShippedRecords records;
     private final ReceiverClient client;
     private final AgentPresence presence;
+    private final AgentMetrics metrics;
     private final Set<String> inflight = ConcurrentHashMap.newKeySet();
     private final Map<String, Failure> failures = new ConcurrentHashMap<>();
     private final ThreadLocal<ReceiverSession> sessions = new ThreadLocal<>();
@@ -65,6 +67,11 @@ final class ShippingAgent {
         this.records = records;
         this.client = client;
         this.presence = presence;
+        this.metrics = new AgentMetrics(config.server(), ready, Clock.systemUTC());
+    }
+
+    AgentMetrics metrics() {
+        return metrics;
     }
 
     void stop() {
@@ -108,6 +115,13 @@ final class ShippingAgent {
 
     /** Starts the oldest ready files not yet shipped, up to the concurrency, stopping at a failing one. */
     private void dispatch(List<String> names, ExecutorService workers) throws IOException {
+        // A failing file PostgreSQL no longer lists as ready was archived without the agent (its own push sent
+        // it): it holds nothing back any more.
+        for (String failing : failures.keySet()) {
+            if (!names.contains(failing)) {
+                succeeded(failing);
+            }
+        }
         for (String name : names) {
             if (inflight.size() >= config.pushConcurrency()) {
                 return;
@@ -156,6 +170,7 @@ final class ShippingAgent {
                 failed(name, "it changed while it was being sent");
             } else if (reply.code().isArchived()) {
                 records.record(name, stamp);
+                metrics.shipped(reply.code(), before.size(), System.nanoTime() - started);
                 succeeded(name);
                 LOG.info("shipped " + name + " (" + reply.code() + ", " + (System.nanoTime() - started) / 1_000_000
                         + " ms)");
@@ -189,6 +204,8 @@ final class ShippingAgent {
         Failure previous = failures.get(name);
         long backoff = previous == null ? FIRST_RETRY_NANOS : Math.min(previous.backoff() * 2, MAX_RETRY_NANOS);
         failures.put(name, new Failure(System.nanoTime() + backoff, backoff));
+        metrics.failed();
+        metrics.heldBack(true);
         LOG.warning("could not ship " + name + ", holding back what follows it; retry in "
                 + TimeUnit.NANOSECONDS.toSeconds(backoff) + " s: " + why);
         try {
@@ -201,6 +218,7 @@ final class ShippingAgent {
 
     private synchronized void succeeded(String name) {
         if (failures.remove(name) != null && failures.isEmpty()) {
+            metrics.heldBack(false);
             try {
                 presence.release();
             } catch (IOException e) {

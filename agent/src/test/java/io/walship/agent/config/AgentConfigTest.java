@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.walship.config.ConfigException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -119,6 +121,26 @@ class AgentConfigTest {
         assertTrue(e.getMessage().startsWith(file + ":7:"), e.getMessage());
         assertTrue(e.getMessage().contains("prefetch = " + value), e.getMessage());
         assertTrue(e.getMessage().contains("256"), "the message says what is allowed: " + e.getMessage());
+    }
+
+    @Test
+    void theAgentServesMetricsOnlyWhereMetricsListenSays() throws Exception {
+        assertEquals(Optional.empty(), AgentConfig.load(write(minimal("backup.example.com"))).metricsListen());
+
+        AgentConfig config = AgentConfig.load(write(minimal("backup.example.com") + "metrics_listen = [::1]:9188\n"));
+
+        assertEquals(Optional.of(InetSocketAddress.createUnresolved("::1", 9188)), config.metricsListen());
+    }
+
+    @Test
+    void aMetricsListenWithoutAPortIsRefusedNamingFileAndKey() throws Exception {
+        Path file = write(minimal("backup.example.com") + "metrics_listen = localhost\n");
+
+        ConfigException e = assertThrows(ConfigException.class, () -> AgentConfig.load(file));
+
+        assertTrue(e.getMessage().startsWith(file + ":7:"), e.getMessage());
+        assertTrue(e.getMessage().contains("metrics_listen = localhost"), e.getMessage());
+        assertTrue(e.getMessage().contains("host:port"), e.getMessage());
     }
 
     @Test

@@ -4,9 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -89,6 +92,22 @@ class ReadyFilesTest {
         Files.move(status.resolve("000000010000000000000005.ready"), status.resolve("000000010000000000000005.done"));
         ready("000000010000000000000006");
         assertEquals(List.of("000000010000000000000006"), ready.list());
+    }
+
+    @Test
+    void theBacklogCountsTheReadyWalFilesAndDatesTheOldestMark() throws Exception {
+        assertEquals(new ReadyFiles.Backlog(0, Optional.empty()), new ReadyFiles(pgWal).backlog());
+        Instant oldest = Instant.parse("2026-01-01T10:00:00Z");
+        ready("000000010000000000000007");
+        ready("000000010000000000000008");
+        ready("00000002.history");
+        Files.createFile(status.resolve("000000010000000000000006.done"));
+        ready("RECOVERYXLOG");
+        Files.setLastModifiedTime(status.resolve("000000010000000000000008.ready"), FileTime.from(oldest));
+        Files.setLastModifiedTime(status.resolve("RECOVERYXLOG.ready"), FileTime.from(oldest.minusSeconds(60)));
+
+        assertEquals(new ReadyFiles.Backlog(3, Optional.of(oldest)), new ReadyFiles(pgWal).backlog(),
+                "the WAL files marked ready, the others ignored as list() ignores them");
     }
 
     private void ready(String name) throws Exception {

@@ -17,6 +17,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.walship.agent.ca.CertificateAuthority;
 import io.walship.agent.config.AgentConfig;
 import io.walship.agent.net.ReceiverClient;
@@ -47,6 +48,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -265,6 +267,68 @@ class ShippingAgentTest {
     }
 
     @Test
+    void itsMetricsCountWhatItShippedAndShowItHeldBackWhileAFileFails() throws Exception {
+        String identical = "000000010000000000000001";
+        String stored = "000000010000000000000002";
+        String failing = "000000010000000000000003";
+        FakeReceiver receiver = receiver(0);
+        receiver.script.put(identical, ReplyCode.ALREADY_STORED);
+        receiver.script.put(failing, ReplyCode.FAILED);
+        ready(identical, 4096);
+        ready(stored, 5000);
+        ready(failing, 4096);
+        ShippingAgent agent = startAgent(receiver.port());
+        awaitTrue("two recorded and a failure", () -> recorded(List.of(identical, stored))
+                && logged("WARNING could not ship " + failing));
+
+        String held = exposition(agent);
+        for (String line : List.of("walship_agent_shipped_files_total{result=\"already_stored\",server=\"pg\"} 1.0",
+                "walship_agent_shipped_files_total{result=\"stored\",server=\"pg\"} 1.0",
+                "walship_agent_shipped_bytes_total{server=\"pg\"} 9096.0",
+                "walship_agent_upload_duration_seconds_count{server=\"pg\"} 2",
+                "walship_agent_held_back{server=\"pg\"} 1.0",
+                // PostgreSQL, not the agent, marks a file done: all three are still ready.
+                "walship_agent_ready_files{server=\"pg\"} 3.0")) {
+            assertTrue(held.lines().anyMatch(line::equals), "expected '" + line + "' in\n" + held);
+        }
+        assertTrue(held.contains("walship_agent_upload_failures_total{server=\"pg\"} "), held);
+        assertTrue(held.contains("walship_agent_oldest_ready_age_seconds{server=\"pg\"} "), held);
+
+        receiver.script.put(failing, ReplyCode.STORED);
+        awaitTrue("the failing file recorded", () -> recorded(List.of(failing)));
+        String released = exposition(agent);
+        assertTrue(released.lines().anyMatch("walship_agent_held_back{server=\"pg\"} 0.0"::equals), released);
+        assertTrue(released.lines().anyMatch("walship_agent_shipped_bytes_total{server=\"pg\"} 13192.0"::equals),
+                released);
+    }
+
+    @Test
+    void aFailingFileThatPostgresArchivedWithoutTheAgentHoldsNothingBackAnyMore() throws Exception {
+        String failing = "000000010000000000000001";
+        String next = "000000010000000000000002";
+        FakeReceiver receiver = receiver(0);
+        receiver.script.put(failing, ReplyCode.FAILED);
+        ready(failing, 4096);
+        ShippingAgent agent = startAgent(receiver.port());
+        awaitTrue("the held-back mark", () -> Files.exists(spool().held()));
+
+        // Its push, which a held-back agent leaves the file to, stored it and PostgreSQL marked it done.
+        Path status = walDir.resolve("archive_status");
+        Files.move(status.resolve(failing + ".ready"), status.resolve(failing + ".done"));
+        ready(next, 4096);
+
+        awaitTrue("the next file recorded", () -> recorded(List.of(next)));
+        assertFalse(Files.exists(spool().held()), "expected the held-back mark gone with the file it named");
+        assertTrue(exposition(agent).lines().anyMatch("walship_agent_held_back{server=\"pg\"} 0.0"::equals),
+                exposition(agent));
+    }
+
+    /** What Prometheus scrapes of the agent's registry. */
+    private static String exposition(ShippingAgent agent) {
+        return PrometheusTextFormatWriter.create().toDebugString(agent.metrics().registry().scrape());
+    }
+
+    @Test
     void recordsOfFilesNoLongerInPgWalAreForgotten() throws Exception {
         FakeReceiver receiver = receiver(0);
         ready("000000010000000000000007", 4096);
@@ -311,11 +375,11 @@ class ShippingAgentTest {
 
     // ---------------------------------------------------------------------------------------------------------
 
-    private void startAgent(int port) throws Exception {
+    private ShippingAgent startAgent(int port) throws Exception {
         AgentConfig config = new AgentConfig(dir.resolve("walship.conf"),
                 InetSocketAddress.createUnresolved("127.0.0.1", port), SERVER, certs.resolve("ca.crt"),
                 certs.resolve("agent1.crt"), certs.resolve("agent1.key"), 0, spool(), CONCURRENCY, false,
-                Optional.empty());
+                Optional.empty(), Optional.empty());
         ReceiverClient client = new ReceiverClient(config, CONCURRENCY);
         cleanup.push(client);
         ShippingAgent agent = new ShippingAgent(config, pgdata, records, client, new AgentPresence(spool()));
@@ -337,6 +401,7 @@ class ShippingAgentTest {
                 throw new AssertionError("the agent's loop ended with an exception", crashed.get());
             }
         });
+        return agent;
     }
 
     private FakeReceiver receiver(int port) throws Exception {

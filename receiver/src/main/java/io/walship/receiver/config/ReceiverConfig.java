@@ -3,6 +3,7 @@ package io.walship.receiver.config;
 import io.walship.config.ConfigException;
 import io.walship.config.IniFile;
 import io.walship.config.IniSection;
+import io.walship.metrics.MetricsListen;
 import io.walship.protocol.Defaults;
 import io.walship.receiver.compress.Compression;
 import java.net.InetSocketAddress;
@@ -30,16 +31,20 @@ import java.util.stream.Collectors;
  * @param barmanConfig Barman's configuration file, when walship follows it
  * @param barmanVersion the Barman release that reads the archive: as configured by {@link #load} (empty: ask the
  *     installed Barman), as found at start after {@link #readBy}
+ * @param metricsListen where Prometheus scrapes the receiver's metrics; empty: nowhere
+ * @param statusSocket the Unix socket the receiver answers {@code walship receiver-status} on
  */
 public record ReceiverConfig(Path file, InetSocketAddress listen, Path barmanHome, Path caFile, Path certFile,
         Path keyFile, Duration lockTimeout, ReceiverLimits limits, Map<String, BarmanServer> servers,
-        Optional<BarmanConfig> barmanConfig, Optional<BarmanVersion> barmanVersion) {
+        Optional<BarmanConfig> barmanConfig, Optional<BarmanVersion> barmanVersion,
+        Optional<InetSocketAddress> metricsListen, Path statusSocket) {
 
     public static final String SECTION = "receiver";
     private static final Set<String> RECEIVER_KEYS = Set.of("listen", "barman_home", "barman_config",
             "barman_version", "ca_file", "cert_file", "key_file", "compression", "lock_timeout",
             ReceiverLimits.MAX_CONNECTIONS, ReceiverLimits.MAX_CONNECTIONS_PER_CLIENT, ReceiverLimits.MAX_UPLOADS,
-            ReceiverLimits.MAX_UPLOADS_PER_CLIENT, ReceiverLimits.UPLOAD_IDLE_TIMEOUT);
+            ReceiverLimits.MAX_UPLOADS_PER_CLIENT, ReceiverLimits.UPLOAD_IDLE_TIMEOUT, MetricsListen.KEY,
+            StatusSocketPath.KEY);
     private static final Set<String> SERVER_KEYS = Set.of("clients", "compression");
     private static final Set<String> BARMAN_SERVER_KEYS = Set.of("clients");
     /** Barman server names become directory names: nothing that could climb out of barman_home. */
@@ -113,7 +118,7 @@ public record ReceiverConfig(Path file, InetSocketAddress listen, Path barmanHom
         }
         return new ReceiverConfig(file, listen, barmanHome, receiver.readableFile("ca_file"),
                 receiver.readableFile("cert_file"), receiver.readableFile("key_file"), lockTimeout, limits, servers, barman,
-                barmanVersion);
+                barmanVersion, MetricsListen.of(receiver), StatusSocketPath.of(receiver, barmanHome));
     }
 
     /** This configuration for archives that {@code barman} reads (the release found when none was configured). */
@@ -122,7 +127,7 @@ public record ReceiverConfig(Path file, InetSocketAddress listen, Path barmanHom
         Map<String, BarmanServer> read = new LinkedHashMap<>();
         servers.forEach((name, server) -> read.put(name, server.readBy(generation)));
         return new ReceiverConfig(file, listen, barmanHome, caFile, certFile, keyFile, lockTimeout, limits, read,
-                barmanConfig, barman);
+                barmanConfig, barman, metricsListen, statusSocket);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.walship.receiver.config;
 
+import io.walship.metrics.MetricsListen;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -86,6 +87,8 @@ public record ServerReload(Map<String, BarmanServer> servers, List<String> appli
         settings.put(ReceiverLimits.MAX_UPLOADS, config -> config.limits().maxUploads());
         settings.put(ReceiverLimits.MAX_UPLOADS_PER_CLIENT, config -> config.limits().maxUploadsPerClient());
         settings.put(ReceiverLimits.UPLOAD_IDLE_TIMEOUT, config -> config.limits().uploadIdleTimeout());
+        settings.put(MetricsListen.KEY, ReceiverConfig::metricsListen);
+        settings.put(StatusSocketPath.KEY, ReceiverConfig::statusSocket);
         List<String> changed = new ArrayList<>();
         settings.forEach((name, setting) -> {
             if (!Objects.equals(setting.apply(started), setting.apply(loaded))) {

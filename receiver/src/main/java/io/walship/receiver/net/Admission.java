@@ -1,6 +1,7 @@
 package io.walship.receiver.net;
 
 import io.walship.receiver.config.ReceiverLimits;
+import io.walship.receiver.metrics.ReceiverMetrics;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,7 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Counts connections and uploads against {@link ReceiverLimits}, in all and per client certificate: a request past
  * a limit is answered BUSY at once, so that the agent retries later, rather than queued without bound.
  */
-final class Admission {
+final class Admission implements ReceiverMetrics.Activity {
 
     private final ReceiverLimits limits;
     private final Counter connections;
@@ -48,6 +49,16 @@ final class Admission {
 
     void releaseUpload(String client) {
         uploads.give(client);
+    }
+
+    @Override
+    public Map<String, Integer> connections() {
+        return Map.copyOf(connections.byClient);
+    }
+
+    @Override
+    public Map<String, Integer> uploads() {
+        return Map.copyOf(uploads.byClient);
     }
 
     /** Units in use in all and per client, never above their limits. */

@@ -8,6 +8,7 @@ import io.walship.protocol.Message;
 import io.walship.protocol.Put;
 import io.walship.receiver.config.BarmanServer;
 import io.walship.receiver.config.ConfiguredServers;
+import io.walship.receiver.store.Rejection;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -38,21 +39,20 @@ final class AuthorizeHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void pass(ChannelHandlerContext ctx, Message request, String server) {
-        Optional<String> refusal = refusal(ctx, server);
-        ctx.fireChannelRead(refusal.isPresent() ? new Refused(request, refusal.get()) : request);
+        ctx.fireChannelRead(refusal(ctx, request, server).map(Object.class::cast).orElse(request));
     }
 
-    private Optional<String> refusal(ChannelHandlerContext ctx, String server) {
+    private Optional<Refused> refusal(ChannelHandlerContext ctx, Message request, String server) {
         BarmanServer policy = servers.get(server);
         if (policy == null) {
-            return Optional.of("the receiver has no server '" + server + "'; check the agent's 'server' setting "
-                    + "or add a [" + server + "] section to " + configFile);
+            return Optional.of(new Refused(request, Rejection.UNKNOWN_SERVER, "the receiver has no server '" + server
+                    + "'; check the agent's 'server' setting or add a [" + server + "] section to " + configFile));
         }
         String client = ClientName.of(ctx);
         if (!policy.allows(client)) {
-            return Optional.of("certificate '" + client + "' is not authorized for server '" + server
-                    + "'; add it to clients in [" + server + "] of " + configFile
-                    + " or use this server's agent certificate");
+            return Optional.of(new Refused(request, Rejection.UNAUTHORIZED, "certificate '" + client
+                    + "' is not authorized for server '" + server + "'; add it to clients in [" + server + "] of "
+                    + configFile + " or use this server's agent certificate"));
         }
         return Optional.empty();
     }

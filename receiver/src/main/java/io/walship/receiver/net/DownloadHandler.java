@@ -5,7 +5,10 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.walship.protocol.Get;
 import io.walship.protocol.Reply;
 import io.walship.protocol.ReplyCode;
+import io.walship.receiver.metrics.ReceiverMetrics;
 import io.walship.receiver.store.IngestException;
+import io.walship.receiver.store.Outcome;
+import io.walship.receiver.store.Rejection;
 import io.walship.receiver.store.WalStore;
 import io.walship.wal.WalFileName;
 import java.io.InputStream;
@@ -15,9 +18,11 @@ import java.util.Optional;
 final class DownloadHandler extends SimpleChannelInboundHandler<Object> {
 
     private final WalStore store;
+    private final ReceiverMetrics metrics;
 
-    DownloadHandler(WalStore store) {
+    DownloadHandler(WalStore store, ReceiverMetrics metrics) {
         this.store = store;
+        this.metrics = metrics;
     }
 
     @Override
@@ -29,7 +34,7 @@ final class DownloadHandler extends SimpleChannelInboundHandler<Object> {
     protected void channelRead0(ChannelHandlerContext ctx, Object msg) {
         switch (msg) {
             case Get get -> serve(ctx, get);
-            case Refused refused -> reply(ctx, ReplyCode.REJECTED, refused.reason());
+            case Refused refused -> answer(ctx, ((Get) refused.request()).server(), refused.outcome());
             default -> throw new IllegalStateException("not a download: " + msg);
         }
     }
@@ -39,10 +44,10 @@ final class DownloadHandler extends SimpleChannelInboundHandler<Object> {
         try {
             plain = store.openPlain(get.server(), WalFileName.parse(get.name()));
         } catch (IllegalArgumentException e) {
-            reply(ctx, ReplyCode.REJECTED, e.getMessage());
+            answer(ctx, get.server(), Outcome.rejected(Rejection.BAD_NAME, e.getMessage()));
             return;
         } catch (IngestException e) {
-            reply(ctx, e.code(), e.getMessage());
+            answer(ctx, get.server(), e.outcome());
             return;
         }
         if (plain.isEmpty()) {
@@ -51,6 +56,12 @@ final class DownloadHandler extends SimpleChannelInboundHandler<Object> {
         }
         reply(ctx, ReplyCode.FOUND, "sending " + get.name());
         ctx.writeAndFlush(new PlainChunks(get.server() + "/" + get.name(), plain.get()));
+    }
+
+    /** A reply that ends the download before any byte of it; a rejection is counted. */
+    private void answer(ChannelHandlerContext ctx, String server, Outcome outcome) {
+        outcome.rejection().ifPresent(why -> metrics.rejected(server, why));
+        reply(ctx, outcome.code(), outcome.message());
     }
 
     private static void reply(ChannelHandlerContext ctx, ReplyCode code, String message) {

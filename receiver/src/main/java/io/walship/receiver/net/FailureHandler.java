@@ -4,11 +4,14 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.ReadTimeoutException;
 import io.netty.util.ReferenceCountUtil;
 import io.walship.protocol.Reply;
 import io.walship.protocol.ReplyCode;
 import io.walship.protocol.TlsFailure;
+import io.walship.receiver.metrics.ReceiverMetrics;
+import io.walship.receiver.store.Rejection;
 import java.io.IOException;
 import java.util.logging.Logger;
 import javax.net.ssl.SSLException;
@@ -24,13 +27,36 @@ final class FailureHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = Logger.getLogger(FailureHandler.class.getName());
 
+    private final ReceiverMetrics metrics;
     /** Set once the failure is answered: what was read after it gets no second answer. */
     private boolean closing;
+    /** Set once the TLS handshake succeeded: a TLS failure after it is no failed handshake. */
+    private boolean handshaken;
+
+    FailureHandler(ReceiverMetrics metrics) {
+        this.metrics = metrics;
+    }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ReferenceCountUtil.release(msg);
         protocolError(ctx, "unexpected " + msg.getClass().getSimpleName() + " message");
+    }
+
+    /**
+     * Every TLS handshake ends in this event, a failed one whether or not an exception tells of it (a peer that
+     * closes the connection mid-handshake only ends it): so failed handshakes are counted here, once each.
+     */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof SslHandshakeCompletionEvent handshake) {
+            if (handshake.isSuccess()) {
+                handshaken = true;
+            } else {
+                metrics.tlsFailed(TlsFailure.cause(handshake.cause()));
+            }
+        }
+        ctx.fireUserEventTriggered(event);
     }
 
     @Override
@@ -39,6 +65,9 @@ final class FailureHandler extends ChannelInboundHandlerAdapter {
         switch (root) {
             case ProtocolViolation violation -> protocolError(ctx, violation.getMessage());
             case SSLException tls -> {
+                if (handshaken) {
+                    metrics.tlsFailed(TlsFailure.cause(tls));
+                }
                 LOG.warning("TLS with " + ctx.channel().remoteAddress() + " failed: " + TlsFailure.atReceiver(tls));
                 ctx.close();
             }
@@ -60,6 +89,9 @@ final class FailureHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void protocolError(ChannelHandlerContext ctx, String why) {
+        if (!closing) {
+            metrics.rejected(ReceiverMetrics.UNKNOWN_SERVER, Rejection.PROTOCOL);
+        }
         answer(ctx, ReplyCode.REJECTED, "protocol error: " + why);
     }
 

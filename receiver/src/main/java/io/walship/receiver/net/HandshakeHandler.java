@@ -11,6 +11,8 @@ import io.walship.protocol.ProtocolVersion;
 import io.walship.protocol.Reply;
 import io.walship.protocol.ReplyCode;
 import io.walship.protocol.Welcome;
+import io.walship.receiver.metrics.ReceiverMetrics;
+import io.walship.receiver.store.Rejection;
 import java.util.Optional;
 import java.util.logging.Logger;
 
@@ -23,11 +25,13 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = Logger.getLogger(HandshakeHandler.class.getName());
 
     private final Admission admission;
+    private final ReceiverMetrics metrics;
     /** Set once the connection is refused: the frames read after it, until it is closed, get no second answer. */
     private boolean refused;
 
-    HandshakeHandler(Admission admission) {
+    HandshakeHandler(Admission admission, ReceiverMetrics metrics) {
         this.admission = admission;
+        this.metrics = metrics;
     }
 
     @Override
@@ -79,6 +83,7 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     /** Logged here too: the agent may not be walship's and print nothing, and an operator looks here first. */
     private void refuse(ChannelHandlerContext ctx, String why) {
         refused = true;
+        metrics.rejected(ReceiverMetrics.UNKNOWN_SERVER, Rejection.PROTOCOL);
         LOG.warning("refused " + ctx.channel().remoteAddress() + " (certificate '" + ClientName.of(ctx) + "'): "
                 + why);
         ctx.writeAndFlush(new Reply(ReplyCode.REJECTED, why)).addListener(ChannelFutureListener.CLOSE);

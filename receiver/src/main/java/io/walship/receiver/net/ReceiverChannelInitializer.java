@@ -11,6 +11,7 @@ import io.netty.util.concurrent.EventExecutorGroup;
 import io.walship.protocol.WireCodec;
 import io.walship.receiver.config.BarmanVersion;
 import io.walship.receiver.config.ConfiguredServers;
+import io.walship.receiver.metrics.ReceiverMetrics;
 import io.walship.receiver.store.WalStore;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,13 +35,14 @@ final class ReceiverChannelInitializer extends ChannelInitializer<SocketChannel>
     private final ChannelGroup connections;
     private final Admission admission;
     private final Optional<BarmanVersion> barman;
+    private final ReceiverMetrics metrics;
     private final RateLimitedLog refusedFloods = new RateLimitedLog(ReceiverChannelInitializer.class,
             Duration.ofMinutes(1));
 
     /** Every connection joins {@code connections}, which the server closes first when it stops. */
     ReceiverChannelInitializer(SslContext tls, EventExecutorGroup ingestPool, WalStore store,
             ConfiguredServers servers, Path configFile, ChannelGroup connections, Admission admission,
-            Optional<BarmanVersion> barman) {
+            ReceiverMetrics metrics, Optional<BarmanVersion> barman) {
         this.tls = tls;
         this.ingestPool = ingestPool;
         this.store = store;
@@ -49,6 +51,7 @@ final class ReceiverChannelInitializer extends ChannelInitializer<SocketChannel>
         this.connections = connections;
         this.admission = admission;
         this.barman = barman;
+        this.metrics = metrics;
     }
 
     @Override
@@ -65,16 +68,16 @@ final class ReceiverChannelInitializer extends ChannelInitializer<SocketChannel>
         p.addLast("tls", tls.newHandler(ch.alloc()));
         p.addLast("timeout", new ReadTimeoutHandler(ReceiverServer.READ_TIMEOUT.toSeconds(), TimeUnit.SECONDS));
         WireCodec.addTo(p);
-        p.addLast("handshake", new HandshakeHandler(admission));
+        p.addLast("handshake", new HandshakeHandler(admission, metrics));
         // Before the chunked writer, so that a reply ending a download half way is logged too.
         p.addLast(ingestPool, "access-log", new AccessLog());
         p.addLast(ingestPool, "chunks", new ChunkedWriteHandler());
         p.addLast(ingestPool, "authorize", new AuthorizeHandler(servers, configFile));
-        p.addLast(ingestPool, "upload", new UploadHandler(store, admission));
-        p.addLast(ingestPool, "download", new DownloadHandler(store));
+        p.addLast(ingestPool, "upload", new UploadHandler(store, admission, metrics));
+        p.addLast(ingestPool, "download", new DownloadHandler(store, metrics));
         p.addLast(ingestPool, "check", new CheckHandler(store, servers, barman));
         // On the event loop, so that a new connection's first read never waits for an ingest thread.
         p.addLast("paced-reads", new PacedReads());
-        p.addLast(ingestPool, "failures", new FailureHandler());
+        p.addLast(ingestPool, "failures", new FailureHandler(metrics));
     }
 }

@@ -17,6 +17,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import io.walship.receiver.config.BarmanVersion;
 import io.walship.receiver.config.ConfiguredServers;
 import io.walship.receiver.config.ReceiverLimits;
+import io.walship.receiver.metrics.ReceiverMetrics;
 import io.walship.receiver.store.WalStore;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -44,15 +45,17 @@ public final class ReceiverServer implements AutoCloseable {
     }
 
     public static ReceiverServer start(InetSocketAddress listen, SslContext tls, WalStore store,
-            ConfiguredServers servers, Path configFile, ReceiverLimits limits, int ingestThreads,
-            Optional<BarmanVersion> barman) throws InterruptedException {
+            ConfiguredServers servers, Path configFile, ReceiverLimits limits, ReceiverMetrics metrics,
+            int ingestThreads, Optional<BarmanVersion> barman) throws InterruptedException {
         ReceiverServer server = new ReceiverServer(ingestThreads);
+        Admission admission = new Admission(limits);
+        metrics.watch(admission);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(server.boss, server.workers)
                 .channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childHandler(new ReceiverChannelInitializer(tls, server.ingestPool, store, servers, configFile,
-                        server.connections, new Admission(limits), barman));
+                        server.connections, admission, metrics, barman));
         try {
             server.channel = bootstrap.bind(listen.getHostString(), listen.getPort()).sync().channel();
             return server;

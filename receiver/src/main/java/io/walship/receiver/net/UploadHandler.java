@@ -8,9 +8,11 @@ import io.walship.protocol.Get;
 import io.walship.protocol.Put;
 import io.walship.protocol.Reply;
 import io.walship.protocol.ReplyCode;
+import io.walship.receiver.metrics.ReceiverMetrics;
 import io.walship.receiver.store.Ingest;
 import io.walship.receiver.store.IngestException;
 import io.walship.receiver.store.Outcome;
+import io.walship.receiver.store.Rejection;
 import io.walship.receiver.store.WalStore;
 import io.walship.wal.WalFileName;
 import java.util.Optional;
@@ -28,6 +30,10 @@ final class UploadHandler extends SimpleChannelInboundHandler<Object> {
 
     private final WalStore store;
     private final Admission admission;
+    private final ReceiverMetrics metrics;
+    /** The server the current upload is for, and when its PUT arrived: what its reply is counted under. */
+    private String server;
+    private long started;
     private Ingest ingest;
     private boolean skipping;
     private boolean broken;
@@ -43,9 +49,10 @@ final class UploadHandler extends SimpleChannelInboundHandler<Object> {
     private long lastData;
     private ScheduledFuture<?> idleCheck;
 
-    UploadHandler(WalStore store, Admission admission) {
+    UploadHandler(WalStore store, Admission admission, ReceiverMetrics metrics) {
         this.store = store;
         this.admission = admission;
+        this.metrics = metrics;
     }
 
     /** Uploads and their frames; while one is under way, everything; after a broken protocol, everything. */
@@ -65,7 +72,10 @@ final class UploadHandler extends SimpleChannelInboundHandler<Object> {
         }
         switch (msg) {
             case Put put -> begin(ctx, put);
-            case Refused refused -> skip(ctx, new Outcome(ReplyCode.REJECTED, refused.reason()));
+            case Refused refused -> {
+                counting((Put) refused.request());
+                skip(ctx, refused.outcome());
+            }
             case Data data -> write(ctx, data);
             case End end -> finish(ctx, end);
             default -> throw new IllegalStateException("not an upload: " + msg);
@@ -86,7 +96,13 @@ final class UploadHandler extends SimpleChannelInboundHandler<Object> {
         };
     }
 
+    private void counting(Put put) {
+        server = put.server();
+        started = System.nanoTime();
+    }
+
     private void begin(ChannelHandlerContext ctx, Put put) {
+        counting(put);
         String client = ClientName.of(ctx);
         Optional<String> busy = admission.admitUpload(client);
         if (busy.isPresent()) {
@@ -98,9 +114,9 @@ final class UploadHandler extends SimpleChannelInboundHandler<Object> {
             ingest = store.begin(put.server(), WalFileName.parse(put.name()), put.size(), put.mtimeNanos());
             watchIdle(ctx);
         } catch (IllegalArgumentException e) {
-            skip(ctx, new Outcome(ReplyCode.REJECTED, e.getMessage()));
+            skip(ctx, Outcome.rejected(Rejection.BAD_NAME, e.getMessage()));
         } catch (IngestException e) {
-            skip(ctx, new Outcome(e.code(), e.getMessage()));
+            skip(ctx, e.outcome());
         }
     }
 
@@ -132,18 +148,20 @@ final class UploadHandler extends SimpleChannelInboundHandler<Object> {
     }
 
     private void write(ChannelHandlerContext ctx, Data data) {
+        if (ingest == null && !skipping) {
+            throw new ProtocolViolation("DATA without PUT");
+        }
+        // The bytes of a refused upload arrived all the same.
+        metrics.received(server, data.content().readableBytes());
         if (skipping) {
             return;
-        }
-        if (ingest == null) {
-            throw new ProtocolViolation("DATA without PUT");
         }
         lastData = System.nanoTime();
         try {
             ingest.write(data.content().nioBuffer());
         } catch (IngestException e) {
             abort();
-            skip(ctx, new Outcome(e.code(), e.getMessage()));
+            skip(ctx, e.outcome());
         }
     }
 
@@ -162,7 +180,7 @@ final class UploadHandler extends SimpleChannelInboundHandler<Object> {
         try {
             stored = finishing.finish(end.crc32c());
         } catch (IngestException e) {
-            reply(ctx, new Outcome(e.code(), e.getMessage()));
+            reply(ctx, e.outcome());
             return;
         }
         // The store indexes the file on a thread of its own (it may wait for Barman's lock); until it answers,
@@ -201,9 +219,10 @@ final class UploadHandler extends SimpleChannelInboundHandler<Object> {
         reply(ctx, outcome);
     }
 
-    /** The one reply of an upload, which gives back its slot. */
+    /** The one reply of an upload, which gives back its slot and is counted. */
     private void reply(ChannelHandlerContext ctx, Outcome outcome) {
         release();
+        metrics.answered(server, outcome, System.nanoTime() - started);
         ctx.writeAndFlush(new Reply(outcome.code(), outcome.message()));
     }
 

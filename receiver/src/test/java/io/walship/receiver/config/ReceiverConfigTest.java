@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -322,6 +323,39 @@ class ReceiverConfigTest {
         loadFails(RECEIVER.replace("127.0.0.1:5433", "127.0.0.1:99999") + "[pg]\nclients = a\n", file.toString(),
                 "listen");
         loadFails(RECEIVER.replace("127.0.0.1:5433", "127.0.0.1:port") + "[pg]\nclients = a\n", "listen");
+    }
+
+    @Test
+    void metricsAreServedOnlyWhereMetricsListenSays() throws IOException, ConfigException {
+        assertEquals(Optional.empty(), load(RECEIVER + "[pg]\nclients = a\n").metricsListen());
+
+        ReceiverConfig config = load(RECEIVER + "metrics_listen = 127.0.0.1:9187\n[pg]\nclients = a\n");
+
+        assertEquals(Optional.of(InetSocketAddress.createUnresolved("127.0.0.1", 9187)), config.metricsListen());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"127.0.0.1", "127.0.0.1:70000", ":9187", "127.0.0.1:port"})
+    void aMetricsListenWithoutAUsablePortIsRefusedNamingTheKey(String value) throws IOException {
+        loadFails(RECEIVER + "metrics_listen = " + value + "\n[pg]\nclients = a\n", file + ":7:",
+                "metrics_listen = " + value, "host:port");
+    }
+
+    @Test
+    void theStatusSocketIsInBarmanHomeUnlessStatusSocketSaysOtherwise() throws IOException, ConfigException {
+        assertEquals(barmanHome.resolve(".walship-receiver.sock"), load(RECEIVER + "[pg]\nclients = a\n")
+                .statusSocket());
+
+        ReceiverConfig config = load(RECEIVER + "status_socket = run/receiver.sock\n[pg]\nclients = a\n");
+
+        assertEquals(dir.resolve("run/receiver.sock"), config.statusSocket(), "relative to the file's directory");
+    }
+
+    @Test
+    void aStatusSocketPathTooLongForAUnixSocketIsRefusedNamingTheKey() throws IOException {
+        String deep = "/" + "d".repeat(100) + "/receiver.sock";
+        loadFails(RECEIVER + "status_socket = " + deep + "\n[pg]\nclients = a\n", file + ":7:", "status_socket",
+                "107 at most");
     }
 
     @Test

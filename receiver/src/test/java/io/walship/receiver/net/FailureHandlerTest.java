@@ -8,17 +8,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.ReadTimeoutException;
 import io.walship.protocol.Hello;
 import io.walship.protocol.Reply;
 import io.walship.protocol.ReplyCode;
+import io.walship.receiver.metrics.ReceiverMetrics;
 import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.Test;
 
 /** Whatever goes wrong on a connection ends in one reply that says what, except where no reply can be carried. */
 class FailureHandlerTest {
 
-    private final EmbeddedChannel channel = new EmbeddedChannel(new FailureHandler());
+    private final ReceiverMetrics metrics = new ReceiverMetrics(List.of("pg"), List.of(), Clock.systemUTC());
+    private final EmbeddedChannel channel = new EmbeddedChannel(new FailureHandler(metrics));
 
     @Test
     void aReceiverFailureIsAnsweredFailedAndTheConnectionClosed() {
@@ -64,6 +73,40 @@ class FailureHandlerTest {
 
         assertEquals(new Reply(ReplyCode.REJECTED, "protocol error: unexpected Hello message"),
                 channel.readOutbound());
+    }
+
+    @Test
+    void aBrokenProtocolIsCountedAsARejection() {
+        channel.pipeline().fireExceptionCaught(new ProtocolViolation("DATA without PUT"));
+
+        assertEquals(Map.of("protocol", 1L), metrics.status().servers().get(ReceiverMetrics.UNKNOWN_SERVER)
+                .rejected());
+    }
+
+    @Test
+    void eachFailedHandshakeIsCountedOnceByItsCauseAsItsEndTellsIt() {
+        SSLHandshakeException refused = new SSLHandshakeException("Received fatal alert: unknown_ca");
+        channel.pipeline().fireUserEventTriggered(new SslHandshakeCompletionEvent(refused));
+        channel.pipeline().fireExceptionCaught(new DecoderException(refused));
+
+        assertEquals(Map.of("peer_refused_certificate", 1L), metrics.status().tlsFailures());
+        assertNull(channel.readOutbound(), "no reply without TLS to carry it");
+        assertFalse(channel.isOpen());
+    }
+
+    @Test
+    void aPeerThatClosesMidHandshakeIsCountedThoughNoExceptionTellsOfIt() {
+        channel.pipeline().fireUserEventTriggered(new SslHandshakeCompletionEvent(new ClosedChannelException()));
+
+        assertEquals(Map.of("closed", 1L), metrics.status().tlsFailures());
+    }
+
+    @Test
+    void aTlsFailureAfterTheHandshakeIsCountedToo() {
+        channel.pipeline().fireUserEventTriggered(SslHandshakeCompletionEvent.SUCCESS);
+        channel.pipeline().fireExceptionCaught(new DecoderException(new SSLException("bad_record_mac")));
+
+        assertEquals(Map.of("other", 1L), metrics.status().tlsFailures());
     }
 
     @Test

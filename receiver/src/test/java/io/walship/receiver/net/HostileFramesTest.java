@@ -34,6 +34,7 @@ import io.walship.receiver.config.ConfiguredServers;
 import io.walship.receiver.config.ReceiverLimits;
 import io.walship.receiver.config.ServerDirectories;
 import io.walship.receiver.config.XlogDbGeneration;
+import io.walship.receiver.metrics.ReceiverMetrics;
 import io.walship.receiver.store.barman.BarmanStore;
 import io.walship.wal.TimelineHistory;
 import io.walship.wal.WalFileName;
@@ -44,6 +45,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -123,7 +125,8 @@ class HostileFramesTest {
         server = ReceiverServer.start(InetSocketAddress.createUnresolved("127.0.0.1", 0),
                 TlsContexts.receiver(receiverCredentials.certificate(), receiverCredentials.privateKey(),
                         caCertificate), store, ConfiguredServers.of(List.of(pg)), configFile(),
-                ReceiverLimits.DEFAULTS, 2, Optional.empty());
+                ReceiverLimits.DEFAULTS, new ReceiverMetrics(List.of(SERVER), List.of(), Clock.systemUTC()), 2,
+                Optional.empty());
         log = CapturedLog.attach();
     }
 

@@ -21,6 +21,7 @@ import io.walship.receiver.config.ConfiguredServers;
 import io.walship.receiver.config.ReceiverLimits;
 import io.walship.receiver.config.ServerDirectories;
 import io.walship.receiver.config.XlogDbGeneration;
+import io.walship.receiver.metrics.ReceiverMetrics;
 import io.walship.receiver.store.barman.BarmanStore;
 import io.walship.testing.AgentConfigFile;
 import io.walship.wal.WalFileName;
@@ -35,6 +36,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -112,7 +114,9 @@ class ReceiverRoundTripTest {
                 ServerDirectories.defaults(home, SERVER), XlogDbGeneration.SERVER_XLOG_DB_WHEN_PRESENT);
         server = ReceiverServer.start(InetSocketAddress.createUnresolved("127.0.0.1", 0), tls,
                 new BarmanStore(List.of(pg), Duration.ofSeconds(10)), ConfiguredServers.of(List.of(pg)),
-                dir.resolve("receiver.conf"), ReceiverLimits.DEFAULTS, 2, Optional.of(new BarmanVersion(3, 14, 0)));
+                dir.resolve("receiver.conf"), ReceiverLimits.DEFAULTS,
+                new ReceiverMetrics(List.of(SERVER), List.of(), Clock.systemUTC()), 2,
+                Optional.of(new BarmanVersion(3, 14, 0)));
         config = agentConfig("walship.conf", server.port(), agentCredentials);
     }
 

@@ -18,19 +18,25 @@ import io.walship.protocol.Reply;
 import io.walship.protocol.ReplyCode;
 import io.walship.receiver.compress.Compression;
 import io.walship.receiver.config.BarmanServer;
+import io.walship.receiver.config.ConfiguredServers;
 import io.walship.receiver.config.ReceiverLimits;
 import io.walship.receiver.config.ServerDirectories;
 import io.walship.receiver.config.XlogDbGeneration;
+import io.walship.receiver.metrics.ReceiverMetrics;
+import io.walship.receiver.metrics.ReceiverStatus;
+import io.walship.receiver.store.Rejection;
 import io.walship.receiver.store.barman.BarmanStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -57,13 +63,14 @@ class UploadHandlerTest {
     Path home;
     private EmbeddedChannel channel;
     private BarmanStore store;
+    private final ReceiverMetrics metrics = new ReceiverMetrics(List.of(SERVER), List.of(), Clock.systemUTC());
     private final Deque<Object> replies = new ArrayDeque<>();
 
     @BeforeEach
     void connection() {
         BarmanServer pg = new BarmanServer(SERVER, Set.of(), Compression.NONE, "test",
                 ServerDirectories.defaults(home, SERVER), XlogDbGeneration.WALS_XLOG_DB);
-        store = new BarmanStore(List.of(pg), Duration.ofSeconds(10));
+        store = new BarmanStore(ConfiguredServers.of(List.of(pg)), Duration.ofSeconds(10), metrics);
         channel = connect(new Admission(ReceiverLimits.DEFAULTS), replies);
     }
 
@@ -75,7 +82,7 @@ class UploadHandlerTest {
                 into.add(msg);
             }
         };
-        return new EmbeddedChannel(held, new UploadHandler(store, admission), new FailureHandler());
+        return new EmbeddedChannel(held, new UploadHandler(store, admission, metrics), new FailureHandler(metrics));
     }
 
     @Test
@@ -146,8 +153,8 @@ class UploadHandlerTest {
 
     @Test
     void aRefusedUploadIsAnsweredItsFramesAreSkippedAndTheNextUploadIsStored() throws IOException {
-        channel.writeInbound(new Refused(put(), "certificate 'x' is not authorized for server 'pg'"),
-                data(0, CONTENT.length), end());
+        channel.writeInbound(new Refused(put(), Rejection.UNAUTHORIZED, "certificate 'x' is not authorized for "
+                + "server 'pg'"), data(0, CONTENT.length), end());
 
         assertEquals(new Reply(ReplyCode.REJECTED, "certificate 'x' is not authorized for server 'pg'"),
                 nextReply());
@@ -169,6 +176,33 @@ class UploadHandlerTest {
         assertTrue(reply.message().contains("lower-case"), reply.message());
         assertNull(replies.poll());
         assertEquals(List.of(), walsEntries());
+    }
+
+    @Test
+    void eachReplyIsCountedOnceUnderItsServerWithTheReasonOfARejection() throws IOException {
+        channel.writeInbound(put(), data(0, CONTENT.length), end());
+        assertEquals(ReplyCode.STORED, nextReply().code());
+        channel.writeInbound(put(), data(0, CONTENT.length), end());
+        assertEquals(ReplyCode.ALREADY_STORED, nextReply().code());
+        channel.writeInbound(new Refused(put(), Rejection.UNAUTHORIZED, "not this one"), data(0, CONTENT.length),
+                end());
+        assertEquals(ReplyCode.REJECTED, nextReply().code());
+        channel.writeInbound(new Put(SERVER, "0000000a.history", CONTENT.length, MTIME), data(0, CONTENT.length),
+                end());
+        assertEquals(ReplyCode.REJECTED, nextReply().code());
+        channel.writeInbound(new Put("nobody", HISTORY, CONTENT.length, MTIME), data(0, CONTENT.length), end());
+        assertEquals(ReplyCode.REJECTED, nextReply().code());
+
+        ReceiverStatus.Server pg = metrics.status().servers().get(SERVER);
+        assertEquals(Map.of("stored", 1L, "already_stored", 1L, "conflict", 0L, "rejected", 2L, "busy", 0L,
+                "failed", 0L), pg.uploads());
+        assertEquals(Map.of("unauthorized", 1L, "bad_name", 1L), pg.rejected());
+        assertEquals(4L * CONTENT.length, pg.receivedBytes(), "every DATA byte, those of refused uploads too");
+        assertEquals(Files.size(wals().resolve(HISTORY)), pg.storedBytes(), "the one file stored");
+        assertTrue(pg.lastStored() != null, "the time of the one file stored");
+        ReceiverStatus.Server unknown = metrics.status().servers().get(ReceiverMetrics.UNKNOWN_SERVER);
+        assertEquals(Map.of("rejected", 1L), unknown.uploads(), "a server the receiver does not have is no label");
+        assertEquals(Map.of("unknown_server", 1L), unknown.rejected());
     }
 
     /** The protocol error closes the connection, so the upload it followed is answered first. */

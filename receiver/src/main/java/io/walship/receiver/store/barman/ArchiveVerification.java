@@ -1,6 +1,7 @@
 package io.walship.receiver.store.barman;
 
 import io.walship.receiver.config.BarmanServer;
+import io.walship.receiver.store.StoreEvents;
 import io.walship.wal.WalFileName;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -46,7 +47,7 @@ public final class ArchiveVerification {
 
     private ArchiveVerification(BarmanServer server, Duration lockTimeout) {
         this.server = server;
-        this.archive = new ServerArchive(server, new XlogDb(server, lockTimeout));
+        this.archive = new ServerArchive(server, new XlogDb(server, lockTimeout, StoreEvents.NONE));
     }
 
     /** Reads every stored file of {@code server} once; waits at most {@code lockTimeout} for Barman's lock. */

@@ -7,6 +7,7 @@ import io.walship.receiver.compress.Compression;
 import io.walship.receiver.store.Ingest;
 import io.walship.receiver.store.IngestException;
 import io.walship.receiver.store.Outcome;
+import io.walship.receiver.store.StoreEvents;
 import io.walship.wal.WalFileName;
 import io.walship.wal.WalPageHeader;
 import java.io.IOException;
@@ -38,6 +39,7 @@ final class BarmanIngest implements Ingest {
     private final ServerArchive archive;
     private final Compression compression;
     private final Executor commits;
+    private final StoreEvents events;
     private final WalFileName name;
     private final long size;
     private final long mtimeNanos;
@@ -51,12 +53,16 @@ final class BarmanIngest implements Ingest {
     private final IncomingContent content;
     private boolean closed;
 
-    /** Stores with {@code compression}; {@code commits} runs the part that waits for Barman's lock. */
-    BarmanIngest(ServerArchive archive, Compression compression, Executor commits, WalFileName name, long size,
-            long mtimeNanos) {
+    /**
+     * Stores with {@code compression}; {@code commits} runs the part that waits for Barman's lock; {@code events}
+     * hears of the stored file.
+     */
+    BarmanIngest(ServerArchive archive, Compression compression, Executor commits, StoreEvents events,
+            WalFileName name, long size, long mtimeNanos) {
         this.archive = archive;
         this.compression = compression;
         this.commits = commits;
+        this.events = events;
         this.name = name;
         this.size = size;
         this.received = new ReceivedBytes(name, size);
@@ -148,7 +154,7 @@ final class BarmanIngest implements Ingest {
         try {
             return commitLocked(line);
         } catch (IngestException e) {
-            return new Outcome(e.code(), e.getMessage());
+            return e.outcome();
         } catch (IOException e) {
             return new Outcome(ReplyCode.FAILED, "cannot store " + destination + ": " + e.getMessage());
         } finally {
@@ -177,6 +183,7 @@ final class BarmanIngest implements Ingest {
             archive.checksums().add(name.name(), new PlainChecksums.Sum(received.count(), received.crc32c(),
                     line.compression()));
             xlogDb.append(line);
+            events.stored(archive.name(), line.storedSize());
             header.ifPresent(archive::pin);
             return new Outcome(ReplyCode.STORED, name.name() + " stored");
         }

@@ -7,6 +7,8 @@ import io.walship.receiver.config.BarmanServer;
 import io.walship.receiver.config.ConfiguredServers;
 import io.walship.receiver.store.Ingest;
 import io.walship.receiver.store.IngestException;
+import io.walship.receiver.store.Rejection;
+import io.walship.receiver.store.StoreEvents;
 import io.walship.receiver.store.WalStore;
 import io.walship.wal.WalFileName;
 import io.walship.wal.WalHeaderCheck;
@@ -45,6 +47,7 @@ public final class BarmanStore implements WalStore {
 
     private final ConfiguredServers configured;
     private final Map<String, ServerArchive> servers = new LinkedHashMap<>();
+    private final StoreEvents events;
     private final Set<String> reconciled = ConcurrentHashMap.newKeySet();
     /**
      * Commits wait for each server's lock, for as long as lock_timeout when Barman holds it: one virtual thread
@@ -54,15 +57,17 @@ public final class BarmanStore implements WalStore {
     private final ExecutorService commits = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("walship-commit-", 0).factory());
 
-    public BarmanStore(ConfiguredServers configured, Duration lockTimeout) {
-        this.configured = configured;
-        for (BarmanServer server : configured.now().values()) {
-            this.servers.put(server.name(), new ServerArchive(server, new XlogDb(server, lockTimeout)));
-        }
+    /** A store whose lock waits and stored files nobody counts. */
+    public BarmanStore(Collection<BarmanServer> servers, Duration lockTimeout) {
+        this(ConfiguredServers.of(servers), lockTimeout, StoreEvents.NONE);
     }
 
-    public BarmanStore(Collection<BarmanServer> servers, Duration lockTimeout) {
-        this(ConfiguredServers.of(servers), lockTimeout);
+    public BarmanStore(ConfiguredServers configured, Duration lockTimeout, StoreEvents events) {
+        this.configured = configured;
+        this.events = events;
+        for (BarmanServer server : configured.now().values()) {
+            this.servers.put(server.name(), new ServerArchive(server, new XlogDb(server, lockTimeout, events)));
+        }
     }
 
     /**
@@ -115,32 +120,34 @@ public final class BarmanStore implements WalStore {
         ServerArchive archive = servers.get(server);
         BarmanServer current = configured.get(server);
         if (archive == null || current == null) {
-            throw IngestException.rejected("the receiver has no server '" + server + "'; add a [" + server
+            throw IngestException.rejected(Rejection.UNKNOWN_SERVER, "the receiver has no server '" + server
+                    + "'; add a [" + server
                     + "] section to its configuration or fix the agent's 'server' setting");
         }
         checkSize(name, size);
         if (!XlogDbLine.isIndexable(mtimeNanos)) {
-            throw IngestException.rejected(name.name() + " has the modification time " + mtimeNanos + " ns after "
-                    + "1970, which no WAL file is written at (expected " + XlogDbLine.indexableRange() + "); check "
-                    + "the clock of the PostgreSQL host");
+            throw IngestException.rejected(Rejection.BAD_TIME, name.name() + " has the modification time "
+                    + mtimeNanos + " ns after 1970, which no WAL file is written at (expected "
+                    + XlogDbLine.indexableRange() + "); check the clock of the PostgreSQL host");
         }
         Path stored = archive.layout().pathOf(name);
         if (Files.exists(stored)) {
             return new ComparingIngest(archive, commits, name, size, mtimeNanos, stored);
         }
-        return new BarmanIngest(archive, current.compression(), commits, name, size, mtimeNanos);
+        return new BarmanIngest(archive, current.compression(), commits, events, name, size, mtimeNanos);
     }
 
     private static void checkSize(WalFileName name, long size) throws IngestException {
         if (name.kind().hasWalHeader()) {
             if (!WalHeaderCheck.isValidSegmentSize(size)) {
-                throw IngestException.rejected(name.name() + " is " + size + " bytes; a WAL segment is a power of "
-                        + "two between 1 MiB and 1 GiB, so the file is truncated or not a segment");
+                throw IngestException.rejected(Rejection.BAD_SIZE, name.name() + " is " + size + " bytes; a WAL "
+                        + "segment is a power of two between 1 MiB and 1 GiB, so the file is truncated or not a "
+                        + "segment");
             }
         } else if (size == 0 || size > TextContent.maxSize(name.kind())) {
-            throw IngestException.rejected(name.name() + " is " + size + " bytes; a " + name.kind().name()
-                    .toLowerCase(Locale.ROOT) + " file must be between 1 byte and " + TextContent.maxSize(name.kind())
-                    + ", so it is not one");
+            throw IngestException.rejected(Rejection.BAD_SIZE, name.name() + " is " + size + " bytes; a "
+                    + name.kind().name().toLowerCase(Locale.ROOT) + " file must be between 1 byte and "
+                    + TextContent.maxSize(name.kind()) + ", so it is not one");
         }
     }
 
@@ -169,7 +176,7 @@ public final class BarmanStore implements WalStore {
     public Optional<InputStream> openPlain(String server, WalFileName name) throws IngestException {
         ServerArchive archive = servers.get(server);
         if (archive == null) {
-            throw IngestException.rejected("the receiver has no server '" + server + "'");
+            throw IngestException.rejected(Rejection.UNKNOWN_SERVER, "the receiver has no server '" + server + "'");
         }
         // The name was parsed as a WAL file name, so the path cannot leave the server's wals directory.
         Path file = archive.layout().pathOf(name);

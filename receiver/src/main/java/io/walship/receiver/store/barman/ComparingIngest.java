@@ -145,8 +145,7 @@ final class ComparingIngest implements Ingest {
         XlogDb xlogDb = archive.xlogDb();
         try (XlogDb.Held lock = xlogDb.lock()) {
             if (!Files.exists(stored)) {
-                IngestException removed = removed();
-                return new Outcome(removed.code(), removed.getMessage());
+                return removed().outcome();
             }
             archive.record(name.name(), stored, new PlainChecksums.Sum(received.count(), received.crc32c(),
                     Compression.of(stored)), mtimeNanos);

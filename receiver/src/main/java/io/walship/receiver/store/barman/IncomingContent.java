@@ -1,6 +1,7 @@
 package io.walship.receiver.store.barman;
 
 import io.walship.receiver.store.IngestException;
+import io.walship.receiver.store.Rejection;
 import io.walship.wal.WalFileName;
 import io.walship.wal.WalHeaderCheck;
 import io.walship.wal.WalPageHeader;
@@ -42,7 +43,7 @@ final class IncomingContent {
             WalPageHeader parsed = WalPageHeader.parse(kept);
             Optional<String> problem = WalHeaderCheck.problem(name, size, parsed);
             if (problem.isPresent()) {
-                throw IngestException.rejected(problem.get());
+                throw IngestException.rejected(Rejection.BAD_CONTENT, problem.get());
             }
             archive.checkCluster(name.name(), parsed);
             header = parsed;
@@ -64,7 +65,7 @@ final class IncomingContent {
         if (!name.kind().hasWalHeader() && complete()) {
             Optional<String> problem = TextContent.problem(name, kept);
             if (problem.isPresent()) {
-                throw IngestException.rejected(problem.get());
+                throw IngestException.rejected(Rejection.BAD_CONTENT, problem.get());
             }
         }
     }

@@ -1,6 +1,7 @@
 package io.walship.receiver.store.barman;
 
 import io.walship.receiver.store.IngestException;
+import io.walship.receiver.store.Rejection;
 import io.walship.wal.WalFileName;
 import java.nio.ByteBuffer;
 import java.util.zip.CRC32C;
@@ -21,8 +22,8 @@ final class ReceivedBytes {
     /** Counts {@code chunk} (leaving its position alone), refusing bytes beyond the announced size. */
     void add(ByteBuffer chunk) throws IngestException {
         if (count + chunk.remaining() > size) {
-            throw IngestException.rejected(name.name() + ": the agent sent more than the " + size
-                    + " bytes it announced");
+            throw IngestException.rejected(Rejection.SIZE_MISMATCH, name.name() + ": the agent sent more than the "
+                    + size + " bytes it announced");
         }
         crc.update(chunk.duplicate());
         count += chunk.remaining();
@@ -40,12 +41,12 @@ final class ReceivedBytes {
     /** All announced bytes arrived, and they are those the agent sent. */
     void checkComplete(int crc32c) throws IngestException {
         if (count != size) {
-            throw IngestException.rejected(name.name() + ": received " + count + " of " + size
+            throw IngestException.rejected(Rejection.SIZE_MISMATCH, name.name() + ": received " + count + " of " + size
                     + " bytes; the file changed or the transfer broke, retry");
         }
         if ((int) crc.getValue() != crc32c) {
-            throw IngestException.rejected(name.name() + ": checksum mismatch, the data was damaged in transit; "
-                    + "retry");
+            throw IngestException.rejected(Rejection.CHECKSUM_MISMATCH, name.name() + ": checksum mismatch, the data "
+                    + "was damaged in transit; retry");
         }
     }
 }

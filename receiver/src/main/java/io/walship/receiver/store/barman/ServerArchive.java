@@ -6,6 +6,7 @@ import io.walship.protocol.ReplyCode;
 import io.walship.receiver.config.BarmanServer;
 import io.walship.receiver.store.IngestException;
 import io.walship.receiver.store.Outcome;
+import io.walship.receiver.store.Rejection;
 import io.walship.wal.WalPageHeader;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -110,22 +111,24 @@ public final class ServerArchive {
         }
         Identity pinned = known.get();
         if (!pinned.systemId().equals(header.systemIdString())) {
-            throw IngestException.rejected(fileName + " comes from PostgreSQL system identifier "
-                    + header.systemIdString() + ", but server '" + server.name() + "' archives system "
+            throw IngestException.rejected(Rejection.OTHER_SYSTEM, fileName + " comes from PostgreSQL system "
+                    + "identifier " + header.systemIdString() + ", but server '" + server.name() + "' archives system "
                     + pinned.systemId() + " (" + identityFile() + "); check that this agent's 'server' "
                     + "setting names the right Barman server");
         }
         if (pinned.segmentSize().isPresent() && pinned.segmentSize().getAsLong() != header.segmentSize()) {
-            throw IngestException.rejected(fileName + " is a WAL segment of " + mib(header.segmentSize())
-                    + ", but server '" + server.name() + "' archives system " + pinned.systemId() + " in segments of "
-                    + mib(pinned.segmentSize().getAsLong()) + " (" + identityFile() + "), where this name means "
+            throw IngestException.rejected(Rejection.SEGMENT_SIZE, fileName + " is a WAL segment of "
+                    + mib(header.segmentSize()) + ", but server '" + server.name() + "' archives system "
+                    + pinned.systemId() + " in segments of " + mib(pinned.segmentSize().getAsLong()) + " ("
+                    + identityFile() + "), where this name means "
                     + "another position in the WAL; a cluster whose segment size changed needs a Barman server of "
                     + "its own");
         }
         if (pinned.magic().isPresent() && pinned.magic().getAsInt() != header.magic()) {
-            throw IngestException.rejected(fileName + " carries WAL page magic " + hex(header.magic()) + ", but "
-                    + "server '" + server.name() + "' archives system " + pinned.systemId() + " with magic "
-                    + hex(pinned.magic().getAsInt()) + " (" + identityFile() + "); WAL of another PostgreSQL "
+            throw IngestException.rejected(Rejection.WAL_MAGIC, fileName + " carries WAL page magic "
+                    + hex(header.magic()) + ", but server '" + server.name() + "' archives system "
+                    + pinned.systemId() + " with magic " + hex(pinned.magic().getAsInt()) + " (" + identityFile()
+                    + "); WAL of another PostgreSQL "
                     + "version needs a Barman server of its own");
         }
     }

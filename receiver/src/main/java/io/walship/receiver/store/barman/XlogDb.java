@@ -4,6 +4,7 @@ import io.walship.fs.AtomicFile;
 import io.walship.fs.Durable;
 import io.walship.receiver.config.BarmanServer;
 import io.walship.receiver.config.XlogDbGeneration;
+import io.walship.receiver.store.StoreEvents;
 import io.walship.wal.WalFileName;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -40,6 +41,8 @@ public final class XlogDb {
     private final Path serverFile;
     private final Path lockFile;
     private final Duration lockTimeout;
+    private final String server;
+    private final StoreEvents events;
     private final XlogDbGeneration generation;
     private final ReentrantLock local = new ReentrantLock(true);
     /** Guarded by {@link #local}. */
@@ -49,12 +52,14 @@ public final class XlogDb {
     /** The index file while the lock is held; guarded by {@link #local}. */
     private Path current;
 
-    /** The index of {@code server}; waits for Barman's lock at most {@code lockTimeout}. */
-    public XlogDb(BarmanServer server, Duration lockTimeout) {
+    /** The index of {@code server}; waits for Barman's lock at most {@code lockTimeout}, each wait told to events. */
+    public XlogDb(BarmanServer server, Duration lockTimeout, StoreEvents events) {
         this.walsFile = server.walsXlogDb();
         this.serverFile = server.serverXlogDb();
         this.lockFile = server.lockFile();
         this.lockTimeout = lockTimeout;
+        this.server = server.name();
+        this.events = events;
         this.generation = server.generation();
         this.serverFileAtStart = Files.exists(serverFile);
     }
@@ -144,6 +149,14 @@ public final class XlogDb {
         return XlogDbLine.of(stored, Files.getLastModifiedTime(stored).to(TimeUnit.NANOSECONDS));
     }
 
+    /**
+     * The index Barman reads now, as a reader that changes nothing finds it: {@code <server>-xlog.db} once a
+     * Barman 3.13 or later (or walship for it) created it, else {@code wals/xlog.db}.
+     */
+    static Path asFound(Path serverFile, Path walsFile) {
+        return Files.exists(serverFile) ? serverFile : walsFile;
+    }
+
     /** A held lock; closing it releases it. */
     public interface Held extends AutoCloseable {
         @Override
@@ -169,48 +182,60 @@ public final class XlogDb {
     }
 
     private Held lock(boolean reading) throws IOException {
-        long deadline = System.nanoTime() + lockTimeout.toNanos();
+        Flock flock = acquire();
         try {
-            if (!local.tryLock(lockTimeout.toNanos(), TimeUnit.NANOSECONDS)) {
-                throw timedOut();
+            // Decided before the caller stores anything, so that a new index never lists a file twice.
+            if (reading) {
+                current = asFound(serverFile, walsFile);
+            } else {
+                current = file();
+                cutPartialLastLine(current);
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while waiting for the lock on " + lockFile, e);
-        }
-        try {
-            Flock flock;
+        } catch (IOException | RuntimeException e) {
             try {
-                flock = Flock.acquire(lockFile, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())),
+                flock.close();
+            } finally {
+                local.unlock();
+            }
+            throw e;
+        }
+        return () -> {
+            current = null;
+            try {
+                flock.close();
+            } finally {
+                local.unlock();
+            }
+        };
+    }
+
+    /** The JVM's queue, then the flock: holds both when it returns; the whole wait is told to the events. */
+    private Flock acquire() throws IOException {
+        long started = System.nanoTime();
+        long deadline = started + lockTimeout.toNanos();
+        try {
+            try {
+                if (!local.tryLock(lockTimeout.toNanos(), TimeUnit.NANOSECONDS)) {
+                    throw timedOut();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for the lock on " + lockFile, e);
+            }
+            try {
+                return Flock.acquire(lockFile, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())),
                         () -> LOG.info("waiting up to " + lockTimeout.toSeconds() + " s for " + lockFile
                                 + ", held by " + LockHolder.of(lockFile).orElse("another process (a barman "
                                 + "command?)")));
             } catch (Flock.Timeout e) {
+                local.unlock();
                 throw timedOut();
-            }
-            try {
-                // Decided before the caller stores anything, so that a new index never lists a file twice.
-                if (reading) {
-                    current = Files.exists(serverFile) ? serverFile : walsFile;
-                } else {
-                    current = file();
-                    cutPartialLastLine(current);
-                }
             } catch (IOException | RuntimeException e) {
-                flock.close();
+                local.unlock();
                 throw e;
             }
-            return () -> {
-                current = null;
-                try {
-                    flock.close();
-                } finally {
-                    local.unlock();
-                }
-            };
-        } catch (IOException | RuntimeException e) {
-            local.unlock();
-            throw e;
+        } finally {
+            events.lockWaited(server, System.nanoTime() - started);
         }
     }
 

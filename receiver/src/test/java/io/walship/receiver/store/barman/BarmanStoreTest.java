@@ -150,7 +150,7 @@ class BarmanStoreTest {
             ingest.abort();
             // A conflict with the stored file is found as the bytes arrive; the agent gets it as a reply all the same.
             if (e.code() == ReplyCode.CONFLICT) {
-                return new Outcome(e.code(), e.getMessage());
+                return e.outcome();
             }
             throw e;
         } catch (RuntimeException e) {
