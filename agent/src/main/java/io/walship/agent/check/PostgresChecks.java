@@ -1,9 +1,8 @@
 package io.walship.agent.check;
 
+import io.walship.agent.daemon.ReadyFiles;
 import io.walship.protocol.CheckItem;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -106,22 +105,15 @@ final class PostgresChecks {
             return CheckItem.warning(name, "not looked at: pass --pgdata DIR to count pg_wal/archive_status/*.ready");
         }
         Path status = pgdata.get().resolve("pg_wal").resolve("archive_status");
-        int count = 0;
-        Optional<Instant> oldest = Optional.empty();
-        try (DirectoryStream<Path> ready = Files.newDirectoryStream(status, "*.ready")) {
-            for (Path file : ready) {
-                count++;
-                try {
-                    Instant since = Files.getLastModifiedTime(file).toInstant();
-                    oldest = Optional.of(oldest.filter(o -> o.isBefore(since)).orElse(since));
-                } catch (IOException e) {
-                    // archived meanwhile
-                }
-            }
+        ReadyFiles.Backlog backlog;
+        try {
+            backlog = new ReadyFiles(pgdata.get().resolve("pg_wal")).backlog();
         } catch (IOException e) {
             return CheckItem.failed(name, "cannot list " + status + ": " + e.getMessage() + "; run walship check as "
                     + "the user PostgreSQL runs as");
         }
+        int count = backlog.files();
+        Optional<Instant> oldest = backlog.oldest();
         if (count == 0) {
             return CheckItem.ok(name, "no WAL file waiting");
         }

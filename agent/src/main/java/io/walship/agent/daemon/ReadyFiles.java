@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** The files PostgreSQL has marked ready to archive, in the order its archiver takes them. */
-final class ReadyFiles {
+public final class ReadyFiles {
 
     private static final String SUFFIX = ".ready";
     /** History files first, then oldest first, as pgarch.c does. */
@@ -23,7 +23,7 @@ final class ReadyFiles {
 
     private final Path statusDir;
 
-    ReadyFiles(Path walDir) {
+    public ReadyFiles(Path walDir) {
         this.statusDir = walDir.resolve("archive_status");
     }
 
@@ -31,10 +31,10 @@ final class ReadyFiles {
      * How far archiving lags: the WAL files marked ready and, when there are any, when the oldest mark was made
      * (its {@code .ready} file's modification time).
      */
-    record Backlog(int files, Optional<Instant> oldest) {
+    public record Backlog(int files, Optional<Instant> oldest) {
     }
 
-    Backlog backlog() throws IOException {
+    public Backlog backlog() throws IOException {
         int files = 0;
         Instant oldest = null;
         for (String name : list()) {

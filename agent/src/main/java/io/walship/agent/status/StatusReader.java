@@ -1,13 +1,12 @@
 package io.walship.agent.status;
 
 import io.walship.agent.config.AgentConfig;
+import io.walship.agent.daemon.ReadyFiles;
 import io.walship.agent.pg.ConnInfo;
 import io.walship.agent.pg.PostgresConnection;
 import io.walship.agent.spool.AgentPresence;
 import io.walship.agent.spool.LastFailure;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -75,36 +74,21 @@ final class StatusReader {
         } catch (IOException | SQLException e) {
             problem = "PostgreSQL: " + e.getMessage();
         }
-        Ready ready = dataDirectory.map(StatusReader::ready).orElse(null);
+        ReadyFiles.Backlog ready = dataDirectory.map(StatusReader::ready).orElse(null);
         Long lagSeconds = ready == null ? null : ready.oldest().map(o -> Duration.between(o, now).toSeconds())
                 .orElse(0L);
         return new ServerStatus(config.server(), config.receiverText(), lastWal, text(lastTime),
                 lag == null ? null : lag.bytes(), lag == null ? null : lag.segments(), lagSeconds,
-                ready == null ? null : ready.count(), agent(), failure(failedWal, failedTime, lastTime), lsn, version,
+                ready == null ? null : ready.files(), agent(), failure(failedWal, failedTime, lastTime), lsn, version,
                 problem);
     }
 
-    private record Ready(int count, Optional<Instant> oldest) {
-    }
-
-    private static Ready ready(Path pgdata) {
-        int count = 0;
-        Instant oldest = null;
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(pgdata.resolve("pg_wal").resolve("archive_status"),
-                "*.ready")) {
-            for (Path file : files) {
-                try {
-                    Instant since = Files.getLastModifiedTime(file).toInstant();
-                    oldest = oldest == null || since.isBefore(oldest) ? since : oldest;
-                    count++;
-                } catch (IOException e) {
-                    // archived meanwhile
-                }
-            }
+    private static ReadyFiles.Backlog ready(Path pgdata) {
+        try {
+            return new ReadyFiles(pgdata.resolve("pg_wal")).backlog();
         } catch (IOException e) {
             return null;
         }
-        return new Ready(count, Optional.ofNullable(oldest));
     }
 
     private ServerStatus.Agent agent() {
