@@ -15,8 +15,8 @@ final class StatusText {
                 : s.lastArchivedWal() + " at " + s.lastArchivedTime());
         line(out, "archive lag", s.lagSegments() == null ? "unknown"
                 : s.lagSegments() + " segment" + (s.lagSegments() == 1 ? "" : "s") + " waiting, " + mib(s.lagBytes())
-                        + " of WAL since the last archived segment" + (s.lagSeconds() == null ? ""
-                        : ", the oldest waiting for " + s.lagSeconds() + " s"));
+                        + " of WAL since the last archived segment" + (s.lagSeconds() == null || s.lagSegments() == 0
+                        ? "" : ", the oldest waiting for " + s.lagSeconds() + " s"));
         line(out, "ready", s.readyCount() == null ? "unknown (pass --pgdata)" : s.readyCount() + " WAL file"
                 + (s.readyCount() == 1 ? "" : "s") + " waiting for archive_command");
         line(out, "agent", agent(s.agent()));

@@ -17,8 +17,8 @@ class LauncherHelpIT {
     private final Launcher launcher = Launcher.locate();
 
     @Test
-    void helpReceiverAndHelpVerifyShowTheReceiversOwnHelp() throws IOException {
-        for (String command : List.of("receiver", "verify")) {
+    void helpOfTheReceiversCommandsIsTheirOwn() throws IOException {
+        for (String command : List.of("receiver", "verify", "receiver-status")) {
             Proc.Result help = launcher.run("help", command);
             Proc.Result option = launcher.run(command, "--help");
 
