@@ -23,7 +23,7 @@ import picocli.CommandLine.HelpCommand;
         description = "Archives PostgreSQL WAL over mutual TLS into a Barman-compatible store.",
         // Commands on lines of their own, each shorter than the help's 80 columns: wrapped, they would not paste.
         footer = {"", "Help on a command: walship help COMMAND, or walship COMMAND --help.", "",
-            "On the backup host, the same launcher runs the receiver, its status and its archive check:",
+            "On the backup host, the same launcher runs the receiver's commands:",
             "  walship receiver --config FILE          (walship help receiver)",
             "  walship receiver-status --config FILE   (walship help receiver-status)",
             "  walship verify --config FILE [SERVER]   (walship help verify)", "",
