@@ -13,6 +13,7 @@ import io.walship.receiver.config.BarmanVersion;
 import io.walship.receiver.config.ConfiguredServers;
 import io.walship.receiver.config.ReadByBarman;
 import io.walship.receiver.config.ReceiverConfig;
+import io.walship.receiver.config.ReceiverConfigOption;
 import io.walship.receiver.config.ReceiverLimits;
 import io.walship.receiver.metrics.ReceiverMetrics;
 import io.walship.receiver.net.ReceiverServer;
@@ -34,7 +35,7 @@ import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /** {@code walship receiver}: the backup-host service. */
 @Command(name = "walship receiver", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
@@ -54,9 +55,8 @@ public final class ReceiverMain implements Callable<Integer> {
     /** Twice the read timeout: no live upload, of this receiver or another, leaves its temp file alone that long. */
     private static final Duration UNFINISHED = ReceiverServer.READ_TIMEOUT.multipliedBy(2);
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE", defaultValue = "/etc/walship/receiver.conf",
-            description = "Receiver configuration file (default: ${DEFAULT-VALUE}).")
-    Path config;
+    @Mixin
+    ReceiverConfigOption config;
 
     public static void main(String[] args) {
         LogFormat.install();
@@ -72,7 +72,7 @@ public final class ReceiverMain implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         ReceiverConfig cfg;
         try {
-            cfg = ReceiverConfig.load(config);
+            cfg = config.load();
         } catch (ConfigException e) {
             System.err.println("walship receiver: " + e.getMessage());
             return 2;

@@ -6,6 +6,7 @@ import io.walship.cli.VersionProvider;
 import io.walship.config.ConfigException;
 import io.walship.receiver.config.BarmanServer;
 import io.walship.receiver.config.ReceiverConfig;
+import io.walship.receiver.config.ReceiverConfigOption;
 import io.walship.receiver.metrics.ReceiverStatus;
 import io.walship.receiver.store.barman.IndexSummary;
 import java.io.IOException;
@@ -19,6 +20,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code walship receiver-status}: what the running receiver has done, and what each archive holds. */
@@ -38,9 +40,8 @@ public final class ReceiverStatusCommand implements Callable<Integer> {
     static final int NOT_RUNNING = 1;
     static final int CANNOT_READ = 2;
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE", defaultValue = "/etc/walship/receiver.conf",
-            description = "Receiver configuration file (default: ${DEFAULT-VALUE}).")
-    Path config;
+    @Mixin
+    ReceiverConfigOption config;
 
     @Option(names = "--json", description = "The report as one JSON document.")
     boolean json;
@@ -56,7 +57,7 @@ public final class ReceiverStatusCommand implements Callable<Integer> {
     public Integer call() {
         ReceiverConfig cfg;
         try {
-            cfg = ReceiverConfig.load(config);
+            cfg = config.load();
         } catch (ConfigException e) {
             return cannotRead(e.getMessage());
         }

@@ -7,18 +7,19 @@ import io.walship.config.ConfigException;
 import io.walship.receiver.config.BarmanServer;
 import io.walship.receiver.config.ReadByBarman;
 import io.walship.receiver.config.ReceiverConfig;
+import io.walship.receiver.config.ReceiverConfigOption;
 import io.walship.receiver.store.barman.ArchiveVerification;
 import io.walship.receiver.store.barman.ArchiveVerification.Finding;
 import io.walship.receiver.store.barman.ArchiveVerification.Report;
 import io.walship.receiver.store.barman.ArchiveVerification.Severity;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -40,9 +41,8 @@ public final class VerifyCommand implements Callable<Integer> {
     static final int CRITICAL = 2;
     static final int UNKNOWN = 3;
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE", defaultValue = "/etc/walship/receiver.conf",
-            description = "Receiver configuration file (default: ${DEFAULT-VALUE}).")
-    Path config;
+    @Mixin
+    ReceiverConfigOption config;
 
     @Option(names = "--nagios", description = "One line in Nagios' plugin format instead of the report.")
     boolean nagios;
@@ -64,7 +64,7 @@ public final class VerifyCommand implements Callable<Integer> {
     public Integer call() {
         ReceiverConfig cfg;
         try {
-            cfg = ReadByBarman.of(ReceiverConfig.load(config)).config();
+            cfg = ReadByBarman.of(config.load()).config();
         } catch (ConfigException e) {
             return unknown(e.getMessage());
         }
