@@ -125,7 +125,7 @@ public final class ReceiverMain implements Callable<Integer> {
         ReceiverServer server;
         try {
             server = ReceiverServer.start(cfg.listen(), tls, store, servers, cfg.file(), cfg.limits(), metrics,
-                    threads, barman);
+                    threads, readable.reader());
         } catch (Exception e) {
             System.err.println("walship receiver: cannot listen on " + cfg.listen().getHostString() + ":"
                     + cfg.listen().getPort() + ": " + e.getMessage());

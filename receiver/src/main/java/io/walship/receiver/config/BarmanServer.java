@@ -18,6 +18,10 @@ public record BarmanServer(String name, Set<String> clients, Compression compres
         return clients.contains(client);
     }
 
+    BarmanServer compressedBy(Compression newCompression, String source) {
+        return new BarmanServer(name, clients, newCompression, source, directories, generation);
+    }
+
     BarmanServer readBy(XlogDbGeneration newGeneration) {
         return new BarmanServer(name, clients, compression, compressionSource, directories, newGeneration);
     }

@@ -11,8 +11,12 @@ public final class CodecCheck {
     private CodecCheck() {
     }
 
-    public static CheckItem of(BarmanServer server, Optional<BarmanVersion> barman) {
+    public static CheckItem of(BarmanServer server, ArchiveReader reader) {
         String codec = server.compression().configName;
+        Optional<BarmanVersion> barman = reader.barman();
+        if (reader.none()) {
+            return CheckItem.ok(NAME, codec + ", read by walship fetch (barman_version = none: no Barman reads it)");
+        }
         if (barman.isEmpty()) {
             return CheckItem.warning(NAME, codec + " from " + server.compressionSource() + "; the receiver does not "
                     + "know which Barman reads the archive, so cannot tell whether it reads " + codec + ": set "

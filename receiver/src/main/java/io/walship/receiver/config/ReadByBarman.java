@@ -21,7 +21,13 @@ public record ReadByBarman(ReceiverConfig config, Optional<BarmanVersion> barman
     public static ReadByBarman of(ReceiverConfig config) throws ConfigException {
         Optional<BarmanVersion> barman = config.barmanVersion();
         String barmanSource = "barman_version in " + config.file();
-        if (barman.isEmpty()) {
+        if (config.withoutBarman()) {
+            if (config.barmanConfig().isPresent()) {
+                throw new ConfigException(config.file() + ": barman_version = none says no Barman reads the archive, "
+                        + "but barman_config follows Barman's configuration; remove one of them");
+            }
+            barmanSource = "barman_version = none in " + config.file() + ": only walship fetch reads the archive";
+        } else if (barman.isEmpty()) {
             BarmanVersion.Detected detected = BarmanVersion.detect(List.of("barman", "--version"), DETECT_TIMEOUT);
             barman = detected.version();
             barmanSource = detected.how();
@@ -33,5 +39,9 @@ public record ReadByBarman(ReceiverConfig config, Optional<BarmanVersion> barman
         }
         List<String> warnings = config.checkReadableBy(barman);
         return new ReadByBarman(config.readBy(barman), barman, barmanSource, warnings);
+    }
+
+    public ArchiveReader reader() {
+        return new ArchiveReader(barman, config.withoutBarman());
     }
 }

@@ -31,15 +31,20 @@ import java.util.stream.Collectors;
  * @param barmanConfig Barman's configuration file, when walship follows it
  * @param barmanVersion the Barman release that reads the archive: as configured by {@link #load} (empty: ask the
  *     installed Barman), as found at start after {@link #readBy}
+ * @param withoutBarman {@code barman_version = none}: no Barman reads the archive, only walship fetch
  * @param metricsListen where Prometheus scrapes the receiver's metrics; empty: nowhere
  * @param statusSocket the Unix socket the receiver answers {@code walship receiver-status} on
  */
 public record ReceiverConfig(Path file, InetSocketAddress listen, Path barmanHome, Path caFile, Path certFile,
         Path keyFile, Duration lockTimeout, ReceiverLimits limits, Map<String, BarmanServer> servers,
         Optional<BarmanConfig> barmanConfig, Optional<BarmanVersion> barmanVersion,
-        Optional<InetSocketAddress> metricsListen, Path statusSocket) {
+        Optional<InetSocketAddress> metricsListen, Path statusSocket, boolean withoutBarman) {
 
     public static final String SECTION = "receiver";
+    /** {@code barman_version = none}. */
+    static final String NO_BARMAN = "none";
+    /** The compression source of a server whose codec nothing configures: chosen once Barman's release is known. */
+    static final String DEFAULT_COMPRESSION = "walship's default compression";
     private static final Set<String> RECEIVER_KEYS = Set.of("listen", "barman_home", "barman_config",
             "barman_version", "ca_file", "cert_file", "key_file", "compression", "lock_timeout",
             ReceiverLimits.MAX_CONNECTIONS, ReceiverLimits.MAX_CONNECTIONS_PER_CLIENT, ReceiverLimits.MAX_UPLOADS,
@@ -118,42 +123,69 @@ public record ReceiverConfig(Path file, InetSocketAddress listen, Path barmanHom
         }
         return new ReceiverConfig(file, listen, barmanHome, receiver.readableFile("ca_file"),
                 receiver.readableFile("cert_file"), receiver.readableFile("key_file"), lockTimeout, limits, servers, barman,
-                barmanVersion, MetricsListen.of(receiver), StatusSocketPath.of(receiver, barmanHome));
-    }
-
-    /** This configuration for archives that {@code barman} reads (the release found when none was configured). */
-    public ReceiverConfig readBy(Optional<BarmanVersion> barman) {
-        XlogDbGeneration generation = XlogDbGeneration.readBy(barman);
-        Map<String, BarmanServer> read = new LinkedHashMap<>();
-        servers.forEach((name, server) -> read.put(name, server.readBy(generation)));
-        return new ReceiverConfig(file, listen, barmanHome, caFile, certFile, keyFile, lockTimeout, limits, read,
-                barmanConfig, barman, metricsListen, statusSocket);
+                barmanVersion, MetricsListen.of(receiver), StatusSocketPath.of(receiver, barmanHome),
+                withoutBarman(receiver));
     }
 
     /**
-     * Checks the codecs against the Barman release that reads the archive. A codec Barman's own configuration
-     * asks for and the release cannot read stops the start; walship's own choice only earns a warning (walship
-     * fetch reads every codec), which is returned for the log.
+     * This configuration for archives that {@code barman} reads (the release found when none was configured): the
+     * xlog.db it reads, and for a server whose codec nothing configures the best codec it reads.
+     */
+    public ReceiverConfig readBy(Optional<BarmanVersion> barman) {
+        XlogDbGeneration generation = XlogDbGeneration.readBy(barman);
+        Map<String, BarmanServer> read = new LinkedHashMap<>();
+        servers.forEach((name, server) -> read.put(name, (server.compressionSource().equals(DEFAULT_COMPRESSION)
+                ? server.compressedBy(defaultCompression(barman), defaultCompressionSource(barman)) : server)
+                .readBy(generation)));
+        return new ReceiverConfig(file, listen, barmanHome, caFile, certFile, keyFile, lockTimeout, limits, read,
+                barmanConfig, barman, metricsListen, statusSocket, withoutBarman);
+    }
+
+    /** zstd where no Barman reads the archive or the one that does reads it, else gzip, which every Barman reads. */
+    private Compression defaultCompression(Optional<BarmanVersion> barman) {
+        return withoutBarman || barman.map(BarmanVersion::readsZstd).orElse(false) ? Compression.ZSTD
+                : Compression.GZIP;
+    }
+
+    private String defaultCompressionSource(Optional<BarmanVersion> barman) {
+        if (withoutBarman) {
+            return DEFAULT_COMPRESSION + " (zstd: barman_version = none, only walship fetch reads the archive)";
+        }
+        return DEFAULT_COMPRESSION + barman.map(v -> v.readsZstd() ? " (zstd, which Barman " + v + " reads)"
+                : " (gzip, the best Barman " + v + " reads)").orElse(" (gzip, which every Barman reads: the "
+                + "Barman release is unknown)");
+    }
+
+    /**
+     * Checks the codecs configured for the servers against the Barman release that reads the archive: one it cannot
+     * read stops the start, since barman get-wal and barman recover would hand out compressed bytes. Returned for
+     * the log: what cannot be checked.
      */
     public List<String> checkReadableBy(Optional<BarmanVersion> barman) throws ConfigException {
         List<String> warnings = new ArrayList<>();
+        if (withoutBarman) {
+            return warnings;
+        }
         if (barman.isEmpty()) {
+            servers.values().stream().filter(server -> server.compression() == Compression.ZSTD
+                    && !server.compressionSource().equals(DEFAULT_COMPRESSION)).findFirst().ifPresent(server ->
+                    warnings.add("server '" + server.name() + "': " + server.compressionSource() + " selects zstd, "
+                            + "which only Barman " + BarmanVersion.READS_ZSTD + " or later reads, and the Barman "
+                            + "release is unknown; set barman_version in [receiver] (none if only walship fetch "
+                            + "restores from the archive)"));
             return warnings;
         }
         for (BarmanServer server : servers.values()) {
-            if (BarmanCompression.readable(server.compression(), barman.get())) {
+            if (server.compressionSource().equals(DEFAULT_COMPRESSION)
+                    || BarmanCompression.readable(server.compression(), barman.get())) {
                 continue;
             }
-            String source = server.compressionSource();
-            String problem = "Barman " + barman.get() + " cannot read " + server.compression().configName
-                    + "-compressed WAL (that needs Barman " + BarmanVersion.READS_ZSTD + " or later)";
-            if (barmanConfig.isPresent()) {
-                throw new ConfigException(source + ": " + problem + "; set compression = gzip, bzip2 or none for ["
-                        + server.name() + "] in Barman's configuration, or upgrade Barman");
-            }
-            warnings.add("server '" + server.name() + "': " + problem + ", yet " + source + " selects it; barman "
-                    + "get-wal and barman recover would hand out compressed bytes. Use gzip, bzip2 or none unless "
-                    + "only walship fetch restores from this archive");
+            String problem = server.compressionSource() + ": Barman " + barman.get() + " cannot read "
+                    + server.compression().configName + "-compressed WAL (that needs Barman "
+                    + BarmanVersion.READS_ZSTD + " or later)";
+            throw new ConfigException(problem + "; set compression = gzip, bzip2 or none for [" + server.name() + "]"
+                    + (barmanConfig.isPresent() ? " in Barman's configuration" : "") + ", upgrade Barman, or set "
+                    + "barman_version = none if only walship fetch restores from this archive");
         }
         return warnings;
     }
@@ -196,18 +228,22 @@ public record ReceiverConfig(Path file, InetSocketAddress listen, Path barmanHom
         if (receiver.optional("compression").isPresent()) {
             return receiver.where("compression") + ": [receiver] compression";
         }
-        return "walship's default compression (zstd)";
+        return DEFAULT_COMPRESSION;
+    }
+
+    private static boolean withoutBarman(IniSection receiver) {
+        return receiver.optional("barman_version").filter(v -> v.equalsIgnoreCase(NO_BARMAN)).isPresent();
     }
 
     private static Optional<BarmanVersion> barmanVersion(IniSection receiver) throws ConfigException {
         Optional<String> value = receiver.optional("barman_version");
-        if (value.isEmpty() || value.get().equalsIgnoreCase("auto")) {
+        if (value.isEmpty() || value.get().equalsIgnoreCase("auto") || value.get().equalsIgnoreCase(NO_BARMAN)) {
             return Optional.empty();
         }
         Optional<BarmanVersion> version = BarmanVersion.parse(value.get());
         if (version.isEmpty() || !value.get().matches("\\d+\\.\\d+(\\.\\d+)?")) {
-            throw receiver.invalid("barman_version", "auto, or the Barman release that reads the archive, "
-                    + "e.g. 3.4 or 3.13.1");
+            throw receiver.invalid("barman_version", "auto, the Barman release that reads the archive, e.g. 3.4 "
+                    + "or 3.13.1, or none when only walship fetch reads it");
         }
         return version;
     }

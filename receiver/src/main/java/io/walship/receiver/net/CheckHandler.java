@@ -5,7 +5,7 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.walship.protocol.Check;
 import io.walship.protocol.CheckItem;
 import io.walship.protocol.CheckReport;
-import io.walship.receiver.config.BarmanVersion;
+import io.walship.receiver.config.ArchiveReader;
 import io.walship.receiver.config.CodecCheck;
 import io.walship.receiver.config.ConfiguredServers;
 import io.walship.receiver.store.WalStore;
@@ -24,9 +24,9 @@ final class CheckHandler extends SimpleChannelInboundHandler<Object> {
 
     private final WalStore store;
     private final ConfiguredServers servers;
-    private final Optional<BarmanVersion> barman;
+    private final ArchiveReader barman;
 
-    CheckHandler(WalStore store, ConfiguredServers servers, Optional<BarmanVersion> barman) {
+    CheckHandler(WalStore store, ConfiguredServers servers, ArchiveReader barman) {
         this.store = store;
         this.servers = servers;
         this.barman = barman;

@@ -9,13 +9,12 @@ import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.util.concurrent.EventExecutorGroup;
 import io.walship.protocol.WireCodec;
-import io.walship.receiver.config.BarmanVersion;
+import io.walship.receiver.config.ArchiveReader;
 import io.walship.receiver.config.ConfiguredServers;
 import io.walship.receiver.metrics.ReceiverMetrics;
 import io.walship.receiver.store.WalStore;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -34,7 +33,7 @@ final class ReceiverChannelInitializer extends ChannelInitializer<SocketChannel>
     private final Path configFile;
     private final ChannelGroup connections;
     private final Admission admission;
-    private final Optional<BarmanVersion> barman;
+    private final ArchiveReader barman;
     private final ReceiverMetrics metrics;
     private final RateLimitedLog refusedFloods = new RateLimitedLog(ReceiverChannelInitializer.class,
             Duration.ofMinutes(1));
@@ -42,7 +41,7 @@ final class ReceiverChannelInitializer extends ChannelInitializer<SocketChannel>
     /** Every connection joins {@code connections}, which the server closes first when it stops. */
     ReceiverChannelInitializer(SslContext tls, EventExecutorGroup ingestPool, WalStore store,
             ConfiguredServers servers, Path configFile, ChannelGroup connections, Admission admission,
-            ReceiverMetrics metrics, Optional<BarmanVersion> barman) {
+            ReceiverMetrics metrics, ArchiveReader barman) {
         this.tls = tls;
         this.ingestPool = ingestPool;
         this.store = store;

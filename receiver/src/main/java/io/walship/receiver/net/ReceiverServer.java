@@ -14,7 +14,7 @@ import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.EventExecutorGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
-import io.walship.receiver.config.BarmanVersion;
+import io.walship.receiver.config.ArchiveReader;
 import io.walship.receiver.config.ConfiguredServers;
 import io.walship.receiver.config.ReceiverLimits;
 import io.walship.receiver.metrics.ReceiverMetrics;
@@ -22,7 +22,6 @@ import io.walship.receiver.store.WalStore;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -46,7 +45,7 @@ public final class ReceiverServer implements AutoCloseable {
 
     public static ReceiverServer start(InetSocketAddress listen, SslContext tls, WalStore store,
             ConfiguredServers servers, Path configFile, ReceiverLimits limits, ReceiverMetrics metrics,
-            int ingestThreads, Optional<BarmanVersion> barman) throws InterruptedException {
+            int ingestThreads, ArchiveReader barman) throws InterruptedException {
         ReceiverServer server = new ReceiverServer(ingestThreads);
         Admission admission = new Admission(limits);
         metrics.watch(admission);

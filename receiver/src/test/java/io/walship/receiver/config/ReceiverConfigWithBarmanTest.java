@@ -225,29 +225,58 @@ class ReceiverConfigWithBarmanTest {
         assertTrue(e.getMessage().contains("Barman 3.4.0 cannot read zstd"), e.getMessage());
         assertTrue(e.getMessage().contains("3.12"), e.getMessage());
         assertEquals(List.of(), config.checkReadableBy(BarmanVersion.parse("3.12.0")));
-        assertEquals(List.of(), config.checkReadableBy(Optional.empty()));
+        List<String> unknown = config.checkReadableBy(Optional.empty());
+        assertEquals(1, unknown.size(), unknown.toString());
+        assertTrue(unknown.getFirst().contains("the Barman release is unknown; set barman_version"), unknown.toString());
+    }
+
+    private static final String TWO_SERVERS = """
+            [receiver]
+            barman_home = barman
+            ca_file = ca.crt
+            cert_file = receiver.crt
+            key_file = receiver.key
+            %s
+            [pg]
+            clients = a
+            [pg-bz]
+            clients = a
+            compression = bzip2
+            """;
+
+    @Test
+    void walshipsDefaultIsTheBestCodecTheBarmanThatReadsTheArchiveReads() throws IOException, ConfigException {
+        ReceiverConfig config = load(TWO_SERVERS.formatted(""));
+
+        assertEquals(List.of(), config.checkReadableBy(BarmanVersion.parse("3.4.0")));
+        assertEquals(Compression.GZIP, config.readBy(BarmanVersion.parse("3.4.0")).servers().get("pg").compression());
+        assertTrue(config.readBy(BarmanVersion.parse("3.4.0")).servers().get("pg").compressionSource()
+                .contains("gzip, the best Barman 3.4.0 reads"));
+        assertEquals(Compression.ZSTD, config.readBy(BarmanVersion.parse("3.12.0")).servers().get("pg").compression());
+        assertEquals(Compression.GZIP, config.readBy(Optional.empty()).servers().get("pg").compression(),
+                "gzip, which every Barman reads, while the release is unknown");
+        assertEquals(Compression.BZIP2, config.readBy(BarmanVersion.parse("3.4.0")).servers().get("pg-bz")
+                .compression(), "a configured codec stays");
     }
 
     @Test
-    void zstdChosenByWalshipForAnOldBarmanIsOnlyAWarning() throws IOException, ConfigException {
-        ReceiverConfig config = load("""
-                [receiver]
-                barman_home = barman
-                ca_file = ca.crt
-                cert_file = receiver.crt
-                key_file = receiver.key
-                [pg]
-                clients = a
-                [pg-gz]
-                clients = a
-                compression = gzip
-                """);
+    void withoutBarmanTheDefaultIsZstdAndNothingIsChecked() throws IOException, ConfigException {
+        ReceiverConfig config = load(TWO_SERVERS.formatted("barman_version = none\ncompression = zstd"));
 
-        List<String> warnings = config.checkReadableBy(BarmanVersion.parse("3.4.0"));
+        assertTrue(config.withoutBarman());
+        assertEquals(List.of(), config.checkReadableBy(Optional.empty()));
+        assertEquals(Compression.ZSTD, config.readBy(Optional.empty()).servers().get("pg").compression());
+    }
 
-        assertEquals(1, warnings.size(), warnings.toString());
-        assertTrue(warnings.getFirst().contains("server 'pg'"), warnings.getFirst());
-        assertTrue(warnings.getFirst().contains("Barman 3.4.0 cannot read zstd"), warnings.getFirst());
-        assertTrue(warnings.getFirst().contains("walship's default compression"), warnings.getFirst());
+    @Test
+    void aConfiguredCodecTheBarmanCannotReadStopsTheStart() throws IOException, ConfigException {
+        ReceiverConfig config = load(TWO_SERVERS.formatted("compression = zstd"));
+
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> config.checkReadableBy(BarmanVersion.parse("3.4.0")));
+
+        assertTrue(e.getMessage().contains("[receiver] compression: Barman 3.4.0 cannot read zstd-compressed WAL"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("barman_version = none"), e.getMessage());
     }
 }

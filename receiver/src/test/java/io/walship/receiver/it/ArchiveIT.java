@@ -239,7 +239,7 @@ class ArchiveIT {
         Path barmanHome = bed.directory("barman");
         store = new ExpectedBarmanLayout(barmanHome);
         receiver = bed.startReceiver(ReceiverConfigFile.barmanHome(barmanHome).tls(certs, "receiver")
-                .set("compression", "zstd").server(SERVER, "pg-agent").server(OTHER_SERVER, "other-agent"));
+                .set("compression", "zstd").set("barman_version", "none").server(SERVER, "pg-agent").server(OTHER_SERVER, "other-agent"));
     }
 
     private void startArchivingCluster() throws IOException {

@@ -70,7 +70,7 @@ class FaultIT {
         audit = new StoreAudit(store, SERVER);
         bulkAudit = new StoreAudit(store, BULK);
         receiver = FixedPortReceiver.configure(bed, ReceiverConfigFile.barmanHome(barmanHome).tls(certs, "receiver")
-                .set("compression", "zstd").server(SERVER, "pg-agent").server(BULK, "pg-agent"));
+                .set("compression", "zstd").set("barman_version", "none").server(SERVER, "pg-agent").server(BULK, "pg-agent"));
         receiver.start();
 
         agentFiles = bed.postgresAgent(certs, "pg-agent");

@@ -398,7 +398,7 @@ class ReadAheadAgentIT {
             Path barmanHome = bed.directory("barman");
             store = new ExpectedBarmanLayout(barmanHome);
             receiverConfig = ReceiverConfigFile.barmanHome(barmanHome).port(receiverPort).tls(certs, "receiver")
-                    .set("compression", "zstd").server(SERVER, "pg-agent").writeTo(bed.resolve("receiver.conf"));
+                    .set("compression", "zstd").set("barman_version", "none").server(SERVER, "pg-agent").writeTo(bed.resolve("receiver.conf"));
         }
         receiverStarts++;
         receiver = bed.launcher().startReceiver(receiverConfig, bed.resolve("receiver-" + receiverStarts + ".stderr"));

@@ -87,7 +87,7 @@ class RestoreIT {
         Path barmanHome = bed.directory("barman");
         store = new ExpectedBarmanLayout(barmanHome);
         receiver = bed.startReceiver(ReceiverConfigFile.barmanHome(barmanHome).tls(certs, "receiver")
-                .set("compression", "zstd").server(SERVER, "pg-agent"));
+                .set("compression", "zstd").set("barman_version", "none").server(SERVER, "pg-agent"));
         launcher = bed.launcherForPostgres();
         primary = bed.archivingCluster(ShellCommand.push(launcher,
                 agent.write("push.conf", agent.config(SERVER, receiver.port()))));

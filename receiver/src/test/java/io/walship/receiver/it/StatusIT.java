@@ -37,7 +37,7 @@ class StatusIT {
     void startReceiverAndCluster() throws IOException {
         CaDirectory certs = bed.ca("certs").issue("receiver", "127.0.0.1").issue("pg-agent");
         receiver = FixedPortReceiver.configure(bed, ReceiverConfigFile.barmanHome(bed.directory("barman"))
-                .tls(certs, "receiver").set("compression", "zstd").server(SERVER, "pg-agent"));
+                .tls(certs, "receiver").set("compression", "zstd").set("barman_version", "none").server(SERVER, "pg-agent"));
         receiver.start();
         PostgresAgentDir agentFiles = bed.postgresAgent(certs, "pg-agent");
         agentConfig = agentFiles.write("agent.conf", agentFiles.config(SERVER, receiver.port())

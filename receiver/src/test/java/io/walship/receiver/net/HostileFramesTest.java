@@ -1,6 +1,5 @@
 package io.walship.receiver.net;
 
-import java.util.Optional;
 import static io.walship.receiver.net.HandMadeFrames.DATA;
 import static io.walship.receiver.net.HandMadeFrames.HELLO;
 import static io.walship.receiver.net.HandMadeFrames.MAGIC;
@@ -29,6 +28,7 @@ import io.walship.protocol.Reply;
 import io.walship.protocol.ReplyCode;
 import io.walship.protocol.TlsContexts;
 import io.walship.receiver.compress.Compression;
+import io.walship.receiver.config.ArchiveReader;
 import io.walship.receiver.config.BarmanServer;
 import io.walship.receiver.config.ConfiguredServers;
 import io.walship.receiver.config.ReceiverLimits;
@@ -126,7 +126,7 @@ class HostileFramesTest {
                 TlsContexts.receiver(receiverCredentials.certificate(), receiverCredentials.privateKey(),
                         caCertificate), store, ConfiguredServers.of(List.of(pg)), configFile(),
                 ReceiverLimits.DEFAULTS, new ReceiverMetrics(List.of(SERVER), List.of(), Clock.systemUTC()), 2,
-                Optional.empty());
+                ArchiveReader.unknown());
         log = CapturedLog.attach();
     }
 

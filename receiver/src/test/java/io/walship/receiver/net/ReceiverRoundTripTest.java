@@ -1,6 +1,5 @@
 package io.walship.receiver.net;
 
-import java.util.Optional;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -15,6 +14,7 @@ import io.walship.agent.ca.CertificateAuthority;
 import io.walship.agent.ca.CredentialFiles;
 import io.walship.protocol.TlsContexts;
 import io.walship.receiver.compress.Compression;
+import io.walship.receiver.config.ArchiveReader;
 import io.walship.receiver.config.BarmanServer;
 import io.walship.receiver.config.BarmanVersion;
 import io.walship.receiver.config.ConfiguredServers;
@@ -116,7 +116,7 @@ class ReceiverRoundTripTest {
                 new BarmanStore(List.of(pg), Duration.ofSeconds(10)), ConfiguredServers.of(List.of(pg)),
                 dir.resolve("receiver.conf"), ReceiverLimits.DEFAULTS,
                 new ReceiverMetrics(List.of(SERVER), List.of(), Clock.systemUTC()), 2,
-                Optional.of(new BarmanVersion(3, 14, 0)));
+                ArchiveReader.barman(new BarmanVersion(3, 14, 0)));
         config = agentConfig("walship.conf", server.port(), agentCredentials);
     }
 
