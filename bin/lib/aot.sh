@@ -11,11 +11,14 @@
 # or older than that (a rebuild, a copy that did not keep file times). Choosing wrongly only costs time.
 . "${BASH_SOURCE[0]%/*}/spool.sh"
 
-# aot_jdk_id JAVA_HOME: sets aot_jdk to what identifies that JDK build (its path and release file).
+# aot_jdk_id JAVA_HOME WALSHIP_HOME: sets aot_jdk to what identifies that JDK build (its path and
+# release file). A runtime inside WALSHIP_HOME is named by its path there: the packages' caches are
+# trained in the staged tree and used where it is installed.
 aot_jdk_id() {
-  local release=
+  local release= name=$1
   IFS= read -r -d '' release < "$1/release" || true
-  aot_jdk="$1"$'\n'"$release"
+  case $name in "$2"/*) name=${name#"$2"/} ;; esac
+  aot_jdk="$name"$'\n'"$release"
 }
 
 # aot_usable CACHE JAR...: whether CACHE can serve a JVM of aot_jdk running with these jars.
