@@ -70,7 +70,7 @@ public final class CheckCommand implements Callable<Integer> {
             items.addAll(new CredentialChecks(agent, now).run());
             items.addAll(receiver.run());
         }
-        try (Connection connection = connect(agent, dataDirectory, items)) {
+        try (receiver; Connection connection = connect(agent, dataDirectory, items)) {
             if (connection != null) {
                 items.addAll(new PostgresChecks(connection, now).run(dataDirectory));
             }

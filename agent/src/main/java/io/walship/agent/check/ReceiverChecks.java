@@ -13,9 +13,11 @@ import java.util.List;
  * The receiver as this host reaches it: the connection, the TLS handshake and the protocol version (one item,
  * with the cause when it fails), then what the receiver itself checks for this server.
  */
-final class ReceiverChecks {
+final class ReceiverChecks implements AutoCloseable {
 
     private final AgentConfig config;
+    /** Made at the first ask and kept for the others: --switch-wal asks every 250 ms. */
+    private ReceiverClient client;
 
     ReceiverChecks(AgentConfig config) {
         this.config = config;
@@ -27,7 +29,10 @@ final class ReceiverChecks {
 
     /** The receiver's items of {@code check}, after the one that says it was reached. */
     List<CheckItem> ask(Check check) {
-        try (ReceiverClient client = new ReceiverClient(config)) {
+        try {
+            if (client == null) {
+                client = new ReceiverClient(config);
+            }
             List<CheckItem> answer = client.run(new CheckExchange(check));
             List<CheckItem> items = new ArrayList<>();
             if (answer.stream().noneMatch(item -> item.name().equals(CheckExchange.RECEIVER))) {
@@ -38,6 +43,13 @@ final class ReceiverChecks {
             return items;
         } catch (ReceiverFailure e) {
             return List.of(CheckItem.failed(CheckExchange.RECEIVER, e.getMessage()));
+        }
+    }
+
+    @Override
+    public void close() {
+        if (client != null) {
+            client.close();
         }
     }
 }
