@@ -67,10 +67,7 @@ final class ArchiveCheck {
     }
 
     private CheckItem space() {
-        Path dir = server.directories().walsDirectory();
-        while (dir != null && !Files.exists(dir)) {
-            dir = dir.getParent();
-        }
+        Path dir = WritableDirectories.nearestExisting(server.directories().walsDirectory());
         try {
             FileStore store = Files.getFileStore(dir);
             long free = store.getUsableSpace();

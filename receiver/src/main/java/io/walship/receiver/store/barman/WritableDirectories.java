@@ -87,10 +87,7 @@ public final class WritableDirectories {
     }
 
     private static Optional<String> check(BarmanServer server, Path directory, String setting) {
-        Path existing = directory;
-        while (existing != null && !Files.exists(existing)) {
-            existing = existing.getParent();
-        }
+        Path existing = nearestExisting(directory);
         String what = "server '" + server.name() + "': " + setting + " " + directory;
         if (existing == null || !Files.isDirectory(existing)) {
             return Optional.of(what + ": " + (existing == null ? directory.getRoot() : existing)
@@ -104,6 +101,15 @@ public final class WritableDirectories {
             return Optional.of(what + where + " is not writable by user " + System.getProperty("user.name")
                     + " (" + reason(e) + "); " + REMEDY);
         }
+    }
+
+    /** {@code path} if it exists, else its nearest parent that does (where the store would create it); null if none. */
+    static Path nearestExisting(Path path) {
+        Path existing = path;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        return existing;
     }
 
     /** What the system said, as strerror(3) words it; Java keeps the text only for the errors it has no class for. */
