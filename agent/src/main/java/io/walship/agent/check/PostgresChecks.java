@@ -1,6 +1,7 @@
 package io.walship.agent.check;
 
 import io.walship.agent.daemon.ReadyFiles;
+import io.walship.agent.pg.PostgresConnection;
 import io.walship.protocol.CheckItem;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -39,7 +40,7 @@ final class PostgresChecks {
         items.add(archiveCommand());
         items.add(walLevel());
         items.add(archiver());
-        items.add(readyBacklog(pgdata.or(this::dataDirectory)));
+        items.add(readyBacklog(pgdata.or(() -> PostgresConnection.dataDirectory(connection))));
         return items;
     }
 
@@ -127,17 +128,13 @@ final class PostgresChecks {
         return CheckItem.ok(name, seen);
     }
 
-    private Optional<Path> dataDirectory() {
-        return value("data_directory").map(Path::of);
-    }
-
     private interface Judge {
         CheckItem of(String value);
     }
 
     private CheckItem setting(String name, Judge judge) {
         try {
-            return judge.of(show(name));
+            return judge.of(PostgresConnection.setting(connection, name));
         } catch (SQLException e) {
             return CheckItem.failed(name, "cannot read it: " + e.getMessage());
         }
@@ -145,17 +142,9 @@ final class PostgresChecks {
 
     private Optional<String> value(String name) {
         try {
-            return Optional.of(show(name));
+            return Optional.of(PostgresConnection.setting(connection, name));
         } catch (SQLException e) {
             return Optional.empty();
-        }
-    }
-
-    private String show(String name) throws SQLException {
-        try (Statement statement = connection.createStatement();
-                ResultSet row = statement.executeQuery("SELECT current_setting('" + name + "')")) {
-            row.next();
-            return row.getString(1);
         }
     }
 }

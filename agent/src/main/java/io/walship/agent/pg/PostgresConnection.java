@@ -5,7 +5,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Optional;
 
 /**
@@ -36,5 +38,26 @@ public final class PostgresConnection {
 
     public static Connection open(ConnInfo where, String applicationName) throws SQLException {
         return DriverManager.getConnection(where.url(), where.properties(applicationName));
+    }
+
+    /** A setting as {@code SHOW} gives it; {@code name} is one of walship's own, never the user's. */
+    public static String setting(Connection connection, String name) throws SQLException {
+        try (Statement statement = connection.createStatement();
+                ResultSet row = statement.executeQuery("SELECT current_setting('" + name + "')")) {
+            row.next();
+            return row.getString(1);
+        }
+    }
+
+    /**
+     * The data directory as the server names it, where {@code --pgdata} is not given; empty where the user may not
+     * see it (it takes a superuser or pg_read_all_settings).
+     */
+    public static Optional<Path> dataDirectory(Connection connection) {
+        try {
+            return Optional.of(Path.of(setting(connection, "data_directory")));
+        } catch (SQLException e) {
+            return Optional.empty();
+        }
     }
 }

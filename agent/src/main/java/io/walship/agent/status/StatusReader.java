@@ -63,12 +63,7 @@ final class StatusReader {
                     problem = "cannot read the current WAL position (" + e.getMessage() + "); a standby has none";
                 }
                 if (dataDirectory.isEmpty()) {
-                    try (ResultSet row = statement.executeQuery("SELECT current_setting('data_directory')")) {
-                        row.next();
-                        dataDirectory = Optional.of(Path.of(row.getString(1)));
-                    } catch (SQLException e) {
-                        // not allowed to see it: no .ready count without --pgdata
-                    }
+                    dataDirectory = PostgresConnection.dataDirectory(connection);
                 }
             }
         } catch (IOException | SQLException e) {
