@@ -1,12 +1,10 @@
 package io.walship.agent.status;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.walship.agent.config.AgentConfig;
 import io.walship.agent.config.ConfigOption;
 import io.walship.agent.config.PgdataOption;
+import io.walship.cli.StatusJson;
 import io.walship.config.ConfigException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -47,13 +45,8 @@ public final class StatusCommand implements Callable<Integer> {
         }
         Optional<Path> dataDirectory = pgdata.resolve();
         ServerStatus status = new StatusReader(agent, dataDirectory, Instant.now()).read();
-        System.out.print(json ? mapper().writeValueAsString(status) + System.lineSeparator()
+        System.out.print(json ? StatusJson.MAPPER.writeValueAsString(status) + System.lineSeparator()
                 : StatusText.of(status));
         return status.problem() == null ? 0 : 1;
-    }
-
-    static ObjectMapper mapper() {
-        return new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-                .enable(SerializationFeature.INDENT_OUTPUT);
     }
 }

@@ -2,6 +2,7 @@ package io.walship.receiver.status;
 
 import com.fasterxml.jackson.core.JacksonException;
 import io.walship.cli.LogFormat;
+import io.walship.cli.StatusJson;
 import io.walship.cli.VersionProvider;
 import io.walship.config.ConfigException;
 import io.walship.receiver.config.BarmanServer;

@@ -1,5 +1,6 @@
 package io.walship.receiver.status;
 
+import io.walship.cli.StatusJson;
 import io.walship.receiver.metrics.ReceiverStatus;
 import java.io.IOException;
 import java.net.ConnectException;

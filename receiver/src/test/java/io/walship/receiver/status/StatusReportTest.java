@@ -3,6 +3,7 @@ package io.walship.receiver.status;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.walship.cli.StatusJson;
 import io.walship.receiver.metrics.ReceiverMetrics;
 import io.walship.receiver.metrics.ReceiverStatus;
 import java.util.LinkedHashMap;

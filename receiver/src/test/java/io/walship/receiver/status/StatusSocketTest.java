@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.walship.cli.StatusJson;
 import io.walship.receiver.metrics.ReceiverMetrics;
 import io.walship.receiver.metrics.ReceiverStatus;
 import java.io.IOException;
