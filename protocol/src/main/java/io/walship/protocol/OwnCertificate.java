@@ -28,7 +28,8 @@ public final class OwnCertificate {
         }
     }
 
-    static Optional<String> keyMismatch(PrivateKey key, Path keyFile, X509Certificate cert, Path certFile) {
+    /** As {@link #keyMismatch(Path, Path)}, for a key and a certificate already read. */
+    public static Optional<String> keyMismatch(PrivateKey key, Path keyFile, X509Certificate cert, Path certFile) {
         String problem;
         try {
             if (KeyMatch.matches(key, cert.getPublicKey())) {

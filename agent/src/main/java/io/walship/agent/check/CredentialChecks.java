@@ -5,7 +5,7 @@ import io.walship.protocol.CertificateChecks;
 import io.walship.protocol.CertificateProblem;
 import io.walship.protocol.CertificateRole;
 import io.walship.protocol.CheckItem;
-import io.walship.protocol.KeyMatch;
+import io.walship.protocol.OwnCertificate;
 import io.walship.protocol.PemCredentials;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -102,9 +102,9 @@ final class CredentialChecks {
             }
             PrivateKey privateKey = PemCredentials.privateKey(key);
             X509Certificate cert = PemCredentials.certificates(config.certFile())[0];
-            if (!KeyMatch.matches(privateKey, cert.getPublicKey())) {
-                return CheckItem.failed("key_file", key + " does not belong to cert_file " + config.certFile()
-                        + "; use the .key file 'walship ca issue' wrote together with that .crt file");
+            Optional<String> mismatch = OwnCertificate.keyMismatch(privateKey, key, cert, config.certFile());
+            if (mismatch.isPresent()) {
+                return CheckItem.failed("key_file", mismatch.get());
             }
             return CheckItem.ok("key_file", "mode " + mode(Files.getPosixFilePermissions(key)) + ", owned by " + owner
                     + ", matches cert_file");

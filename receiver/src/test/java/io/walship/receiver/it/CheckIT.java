@@ -249,6 +249,23 @@ class CheckIT {
         assertTrue(detail(check, "archive_mode").contains("is off; set archive_mode = on"), check.stdout());
     }
 
+    @Test
+    @Order(11)
+    void aKeyOfAnotherCertificateFails() throws IOException {
+        Files.copy(certs.key("other-agent"), agentFiles.dir().resolve("other.key"));
+        Files.setPosixFilePermissions(agentFiles.dir().resolve("other.key"),
+                PosixFilePermissions.fromString("rw-------"));
+        RunAs.giveToPostgres(agentFiles.dir());
+        Path config = agentFiles.write("other-key.conf", AgentConfigFile.forServer(SERVER, receiver.port())
+                .tls(Path.of("ca.crt"), Path.of("pg-agent.crt"), Path.of("other.key")));
+
+        Proc.Result check = check(config, cluster.dataDir());
+
+        assertEquals(1, check.exitCode(), check.describe());
+        assertEquals("FAILED", statuses(check).get("key_file"), check.stdout());
+        assertTrue(detail(check, "key_file").contains("does not belong to cert_file"), check.stdout());
+    }
+
     private AgentConfigFile config(String server, int port) {
         return agentFiles.config(server, port);
     }
