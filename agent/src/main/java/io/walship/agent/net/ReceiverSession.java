@@ -44,17 +44,36 @@ public final class ReceiverSession implements AutoCloseable {
         return channel.isActive();
     }
 
-    /** Uploads {@code chunks} (which carry the file and its checksum) and returns the receiver's reply. */
+    /**
+     * Uploads {@code chunks} (which carry the file and its checksum) and returns the receiver's reply once the
+     * whole upload is written. A refusal may be answered before the END (a conflict shows in the first bytes), and
+     * the receiver then skips the frames up to that END: returning at the reply would let the caller close the
+     * chunks mid-write, the END would never go, and the next PUT would break the connection. When the rest cannot
+     * be written the reply stands but the connection is closed, its state unknown.
+     */
     public Reply put(Put put, ChunkedInput<Message> chunks) throws ReceiverFailure {
         CompletableFuture<Reply> reply = new CompletableFuture<>();
+        CompletableFuture<Void> written = new CompletableFuture<>();
         pending.set(reply);
         channel.write(put);
         channel.writeAndFlush(chunks).addListener(f -> {
-            if (!f.isSuccess()) {
+            if (f.isSuccess()) {
+                written.complete(null);
+            } else {
+                written.completeExceptionally(f.cause());
                 reply.completeExceptionally(f.cause());
             }
         });
-        return await(reply);
+        Reply answer = await(reply);
+        try {
+            written.get();
+        } catch (ExecutionException e) {
+            close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            close();
+        }
+        return answer;
     }
 
     private <T> T await(CompletableFuture<T> future) throws ReceiverFailure {
