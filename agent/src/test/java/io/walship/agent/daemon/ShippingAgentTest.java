@@ -296,10 +296,12 @@ class ShippingAgentTest {
 
         receiver.script.put(failing, ReplyCode.STORED);
         awaitTrue("the failing file recorded", () -> recorded(List.of(failing)));
-        String released = exposition(agent);
-        assertTrue(released.lines().anyMatch("walship_agent_held_back{server=\"pg\"} 0.0"::equals), released);
-        assertTrue(released.lines().anyMatch("walship_agent_shipped_bytes_total{server=\"pg\"} 13192.0"::equals),
-                released);
+        // The record is written first, the gauges a moment later.
+        awaitTrue("held_back back to 0 and the bytes counted", () -> {
+            List<String> released = exposition(agent).lines().toList();
+            return released.contains("walship_agent_held_back{server=\"pg\"} 0.0")
+                    && released.contains("walship_agent_shipped_bytes_total{server=\"pg\"} 13192.0");
+        });
     }
 
     @Test
