@@ -8,8 +8,10 @@ public final class Capabilities {
 
     /** The receiver answers {@link Check}. */
     public static final long CHECK = 1L;
+    /** The receiver takes uploads encoded as {@link WireEncoding#ZSTD}. */
+    public static final long ZSTD_UPLOADS = 2L;
     /** What this build's receiver answers. */
-    public static final long CURRENT = CHECK;
+    public static final long CURRENT = CHECK | ZSTD_UPLOADS;
 
     private Capabilities() {
     }

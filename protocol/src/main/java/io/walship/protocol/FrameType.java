@@ -12,6 +12,8 @@ final class FrameType {
     static final byte REPLY = 7;
     static final byte CHECK = 8;
     static final byte CHECK_REPORT = 9;
+    /** A PUT whose DATA is encoded (see {@link WireEncoding}): its fields, then the encoding's byte. */
+    static final byte PUT_ENCODED = 10;
 
     private FrameType() {
     }

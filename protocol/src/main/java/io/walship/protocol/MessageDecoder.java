@@ -34,6 +34,9 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
             case FrameType.WELCOME -> new Welcome(readUnsignedShort(frame), readLong(frame));
             case FrameType.PUT -> new Put(readString(frame, Limits.MAX_NAME), readString(frame, Limits.MAX_NAME),
                     readNonNegativeLong(frame, "size"), readLong(frame));
+            case FrameType.PUT_ENCODED -> new Put(readString(frame, Limits.MAX_NAME),
+                    readString(frame, Limits.MAX_NAME), readNonNegativeLong(frame, "size"), readLong(frame),
+                    readEncoding(frame));
             case FrameType.GET -> new Get(readString(frame, Limits.MAX_NAME), readString(frame, Limits.MAX_NAME));
             case FrameType.DATA -> {
                 if (frame.readableBytes() > Limits.MAX_CHUNK) {
@@ -68,6 +71,15 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
     private static int readUnsignedByte(ByteBuf frame) {
         need(frame, 1);
         return frame.readUnsignedByte();
+    }
+
+    /** A plain upload has the PUT frame of its own: one way to write each message. */
+    private static WireEncoding readEncoding(ByteBuf frame) {
+        WireEncoding encoding = WireEncoding.fromWire(readUnsignedByte(frame));
+        if (encoding == WireEncoding.PLAIN) {
+            throw new ProtocolException("an encoded PUT names the plain encoding; a plain upload is a PUT");
+        }
+        return encoding;
     }
 
     private static int readUnsignedShort(ByteBuf frame) {

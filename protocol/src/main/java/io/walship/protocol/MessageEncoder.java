@@ -54,10 +54,15 @@ public final class MessageEncoder extends MessageToMessageEncoder<Message> {
                 if (put.size() < 0) {
                     throw new ProtocolException("negative size " + put.size());
                 }
-                frame.writeByte(FrameType.PUT);
+                // A plain upload keeps the frame every receiver reads; only an encoded one needs the new type.
+                boolean plain = put.encoding() == WireEncoding.PLAIN;
+                frame.writeByte(plain ? FrameType.PUT : FrameType.PUT_ENCODED);
                 writeString(frame, put.server(), Limits.MAX_NAME);
                 writeString(frame, put.name(), Limits.MAX_NAME);
                 frame.writeLong(put.size()).writeLong(put.mtimeNanos());
+                if (!plain) {
+                    frame.writeByte(put.encoding().wire);
+                }
             }
             case Get get -> {
                 frame.writeByte(FrameType.GET);

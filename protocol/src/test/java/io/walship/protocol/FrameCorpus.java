@@ -31,6 +31,8 @@ final class FrameCorpus {
         messages.put("put-segment.bin",
                 () -> new Put("pg", "000000010000000A000000FF", SIXTEEN_MIB, 1_700_000_000_123_456_789L));
         messages.put("put-history.bin", () -> new Put("main", "00000002.history", 42, 0));
+        messages.put("put-segment-zstd.bin", () -> new Put("pg", "000000010000000A000000FF", SIXTEEN_MIB,
+                1_700_000_000_123_456_789L, WireEncoding.ZSTD));
         messages.put("get-backup.bin", () -> new Get("pg", "000000010000000000000002.00000028.backup"));
         messages.put("get-unicode.bin", () -> new Get("ünïcødé", "✓ 😀"));
         messages.put("data.bin", () -> new Data(Unpooled.wrappedBuffer(pattern(64))));

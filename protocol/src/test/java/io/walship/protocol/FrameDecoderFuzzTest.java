@@ -123,7 +123,7 @@ class FrameDecoderFuzzTest {
                 break;
             }
             int strings = switch (stream[body]) {
-                case FrameType.PUT, FrameType.GET -> 2;
+                case FrameType.PUT, FrameType.PUT_ENCODED, FrameType.GET -> 2;
                 case FrameType.REPLY -> 1;
                 default -> 0;
             };

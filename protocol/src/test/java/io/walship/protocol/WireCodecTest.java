@@ -67,6 +67,8 @@ class WireCodecTest {
                 new Put("pg", WAL + ".partial", 0L, 0L),
                 new Put(LONGEST_NAME, LONGEST_NAME, Long.MAX_VALUE, Long.MIN_VALUE),
                 new Put("", "", 0L, -1L),
+                new Put("pg", WAL, 16L * 1024 * 1024, 1_700_000_000_123_456_789L, WireEncoding.ZSTD),
+                new Put(LONGEST_NAME, LONGEST_NAME, Long.MAX_VALUE, Long.MIN_VALUE, WireEncoding.ZSTD),
                 new Get("pg", "00000002.history"),
                 new Get(LONGEST_NAME, "ünïcødé ✓ 😀"),
                 new End(0),
@@ -296,6 +298,24 @@ class WireCodecTest {
                     string(b, WAL);
                     b.writeLong(5);
                 }), "truncated"),
+                Arguments.of("encoded put without its encoding", body(b -> {
+                    b.writeByte(FrameType.PUT_ENCODED);
+                    string(b, "pg");
+                    string(b, WAL);
+                    b.writeLong(5).writeLong(0);
+                }), "truncated"),
+                Arguments.of("encoded put naming the plain encoding", body(b -> {
+                    b.writeByte(FrameType.PUT_ENCODED);
+                    string(b, "pg");
+                    string(b, WAL);
+                    b.writeLong(5).writeLong(0).writeByte(0);
+                }), "a plain upload is a PUT"),
+                Arguments.of("encoded put with an unknown encoding", body(b -> {
+                    b.writeByte(FrameType.PUT_ENCODED);
+                    string(b, "pg");
+                    string(b, WAL);
+                    b.writeLong(5).writeLong(0).writeByte(7);
+                }), "unknown upload encoding 7"),
                 Arguments.of("end without checksum", body(b -> b.writeByte(FrameType.END).writeShort(1)), "truncated"),
                 Arguments.of("reply without code", body(b -> b.writeByte(FrameType.REPLY)), "truncated"),
                 Arguments.of("trailing bytes after end", body(b -> b.writeByte(FrameType.END).writeInt(1).writeByte(0)),
@@ -521,6 +541,15 @@ class WireCodecTest {
             wire.add(buffer);
         }
         return wire;
+    }
+
+    @Test
+    void aPlainPutKeepsTheFrameEveryReceiverReadsAndOnlyAnEncodedOneTakesTheNewType() {
+        byte[] plain = bytes(encode(new Put("pg", WAL, 3, 42L)));
+        byte[] zstd = bytes(encode(new Put("pg", WAL, 3, 42L, WireEncoding.ZSTD)));
+        assertEquals(FrameType.PUT, plain[Limits.LENGTH_PREFIX]);
+        assertEquals(FrameType.PUT_ENCODED, zstd[Limits.LENGTH_PREFIX]);
+        assertEquals(plain.length + 1, zstd.length, "the encoding's one byte more");
     }
 
     /** Feeds the pieces, in order, to a fresh channel and returns everything it decoded. */

@@ -6,8 +6,10 @@ import io.walship.config.IniFile;
 import io.walship.config.IniSection;
 import io.walship.metrics.MetricsListen;
 import io.walship.protocol.Defaults;
+import io.walship.protocol.WireEncoding;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -17,17 +19,20 @@ import java.util.Set;
  * @param conninfo how {@code walship check} and {@code walship status} reach PostgreSQL, in libpq's
  *     {@code key=value} form; empty: the local socket named in the data directory's postmaster.pid
  * @param metricsListen where Prometheus scrapes the read-ahead agent's metrics; empty: nowhere
+ * @param wireCompression how uploads cross the link where the receiver takes it: zstd (the default: fewer bytes
+ *     on the wire, and a server that stores zstd keeps them as sent) or plain, for hosts whose CPU is scarcer
+ *     than their link
  */
 public record AgentConfig(Path file, InetSocketAddress receiver, String server, Path caFile, Path certFile,
         Path keyFile, int prefetch, SpoolLayout spool, int pushConcurrency, boolean startAgent,
-        Optional<String> conninfo, Optional<InetSocketAddress> metricsListen) {
+        Optional<String> conninfo, Optional<InetSocketAddress> metricsListen, WireEncoding wireCompression) {
 
     public static final Path DEFAULT_FILE = Path.of("/etc/walship/walship.conf");
     public static final String ENVIRONMENT = "WALSHIP_CONFIG";
     private static final String SECTION = "agent";
     private static final Set<String> KEYS = Set.of("receiver", "server", "ca_file", "cert_file", "key_file",
             "prefetch", "spool_directory", "push_concurrency", "start_agent", "agent_wait", "conninfo",
-            MetricsListen.KEY);
+            MetricsListen.KEY, "wire_compression");
     /** Eight 16 MiB segments: enough to hide the round trips, small enough for any spool. */
     public static final int DEFAULT_PREFETCH = 8;
     private static final int MAX_PREFETCH = 256;
@@ -66,7 +71,16 @@ public record AgentConfig(Path file, InetSocketAddress receiver, String server, 
         Path spool = agent.path(agent.optional("spool_directory").orElse(SpoolLayout.DEFAULT_ROOT.toString()));
         return new AgentConfig(file, receiver, server, agent.readableFile("ca_file"), agent.readableFile("cert_file"),
                 agent.readableFile("key_file"), prefetch, SpoolLayout.of(spool, server), pushConcurrency,
-                agent.bool("start_agent", false), agent.optional("conninfo"), MetricsListen.of(agent));
+                agent.bool("start_agent", false), agent.optional("conninfo"), MetricsListen.of(agent),
+                wireCompression(agent));
+    }
+
+    private static WireEncoding wireCompression(IniSection agent) throws ConfigException {
+        return switch (agent.optional("wire_compression").orElse("zstd").toLowerCase(Locale.ROOT)) {
+            case "zstd" -> WireEncoding.ZSTD;
+            case "none" -> WireEncoding.PLAIN;
+            default -> throw agent.invalid("wire_compression", "zstd or none");
+        };
     }
 
     public String receiverText() {

@@ -1,7 +1,7 @@
 package io.walship.agent.daemon;
 
 import io.walship.agent.config.AgentConfig;
-import io.walship.agent.net.FileChunks;
+import io.walship.agent.net.FileUpload;
 import io.walship.agent.net.ReceiverClient;
 import io.walship.agent.net.ReceiverFailure;
 import io.walship.agent.net.ReceiverSession;
@@ -9,6 +9,7 @@ import io.walship.agent.spool.AgentPresence;
 import io.walship.agent.spool.ShippedRecords;
 import io.walship.protocol.Put;
 import io.walship.protocol.Reply;
+import io.walship.protocol.WireEncoding;
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.Files;
@@ -159,11 +160,13 @@ final class ShippingAgent {
         try {
             BasicFileAttributes before = Files.readAttributes(file, BasicFileAttributes.class,
                     LinkOption.NOFOLLOW_LINKS);
+            ReceiverSession session = session();
+            WireEncoding encoding = FileUpload.encodingFor(config, session.capabilities());
             Put put = new Put(config.server(), name, before.size(),
-                    before.lastModifiedTime().to(TimeUnit.NANOSECONDS));
+                    before.lastModifiedTime().to(TimeUnit.NANOSECONDS), encoding);
             Reply reply;
-            try (FileChunks chunks = new FileChunks(file, before.size())) {
-                reply = session().put(put, chunks);
+            try (FileUpload upload = FileUpload.of(file, before.size(), encoding)) {
+                reply = session.put(put, upload);
             }
             String stamp = ShippedRecords.stamp(before);
             if (!stamp.equals(ShippedRecords.stamp(file))) {

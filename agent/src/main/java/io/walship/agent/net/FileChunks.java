@@ -3,7 +3,6 @@ package io.walship.agent.net;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.stream.ChunkedInput;
 import io.walship.protocol.Data;
 import io.walship.protocol.End;
 import io.walship.protocol.Limits;
@@ -19,7 +18,7 @@ import java.util.zip.CRC32C;
  * A file as a stream of {@link Data} frames followed by {@link End} with the CRC-32C of what was sent.
  * Reads each byte once, and only as fast as the connection drains (ChunkedWriteHandler pulls chunks).
  */
-public final class FileChunks implements ChunkedInput<Message>, AutoCloseable {
+public final class FileChunks implements FileUpload {
 
     private final Path path;
     private final FileChannel file;

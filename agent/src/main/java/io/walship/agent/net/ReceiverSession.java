@@ -21,6 +21,8 @@ public final class ReceiverSession implements AutoCloseable {
 
     private final ReceiverClient client;
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
+    /** What the receiver's WELCOME offered; set before {@link #ready} completes. */
+    private volatile long capabilities;
     private final AtomicReference<CompletableFuture<Reply>> pending = new AtomicReference<>();
     private Channel channel;
 
@@ -38,6 +40,11 @@ public final class ReceiverSession implements AutoCloseable {
 
     void awaitReady() throws ReceiverFailure {
         await(ready);
+    }
+
+    /** The receiver's {@link io.walship.protocol.Capabilities} bits. */
+    public long capabilities() {
+        return capabilities;
     }
 
     public boolean isOpen() {
@@ -94,7 +101,10 @@ public final class ReceiverSession implements AutoCloseable {
             @Override
             protected void channelRead0(ChannelHandlerContext ctx, Message message) {
                 switch (message) {
-                    case Welcome welcome -> ready.complete(null);
+                    case Welcome welcome -> {
+                        capabilities = welcome.capabilities();
+                        ready.complete(null);
+                    }
                     case Reply reply when pending.get() != null -> pending.getAndSet(null).complete(reply);
                     case Reply reply -> failAll(new IOException("the receiver refused the connection: "
                             + reply.message()));

@@ -3,7 +3,6 @@ package io.walship.agent.push;
 import io.walship.agent.config.AgentConfig;
 import io.walship.agent.config.ConfigOption;
 import io.walship.agent.daemon.AgentCommand;
-import io.walship.agent.net.FileChunks;
 import io.walship.agent.net.ReceiverClient;
 import io.walship.agent.net.ReceiverFailure;
 import io.walship.agent.spool.LastFailure;
@@ -14,9 +13,11 @@ import io.walship.protocol.Reply;
 import io.walship.protocol.ReplyCode;
 import io.walship.wal.WalFileName;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.concurrent.Callable;
@@ -95,18 +96,16 @@ public final class PushCommand implements Callable<Integer> {
             return SHIPPED_AHEAD;
         }
         Put put = new Put(agent.server(), name, attributes.size(), attributes.lastModifiedTime().to(TimeUnit.NANOSECONDS));
-        FileChunks chunks;
-        try {
-            chunks = new FileChunks(path, put.size());
+        // Said before any connection: the upload itself opens the file once the receiver said what it takes.
+        try (FileChannel readable = FileChannel.open(path, StandardOpenOption.READ)) {
+            readable.size();
         } catch (IOException e) {
             throw new PushFailure(ExitCodes.FAILURE, "cannot read " + path + ": " + e.getMessage());
         }
         try (ReceiverClient client = new ReceiverClient(agent)) {
-            return client.run(new PushExchange(put, chunks));
+            return client.run(new PushExchange(agent, put, path));
         } catch (ReceiverFailure e) {
             throw new PushFailure(ExitCodes.of(e.kind()), e.getMessage());
-        } finally {
-            chunks.close();
         }
     }
 

@@ -1,5 +1,6 @@
 package io.walship.agent.config;
 
+import io.walship.protocol.WireEncoding;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -240,6 +241,20 @@ class AgentConfigTest {
     }
 
     /** Every key but prefetch and spool_directory; line 7 is the first one appended. */
+    @Test
+    void wireCompressionIsZstdUnlessSetToNone() throws Exception {
+        assertEquals(WireEncoding.ZSTD, AgentConfig.load(write(minimal("b"))).wireCompression());
+        assertEquals(WireEncoding.ZSTD, AgentConfig.load(write(minimal("b") + "wire_compression = zstd\n"))
+                .wireCompression());
+        assertEquals(WireEncoding.PLAIN, AgentConfig.load(write(minimal("b") + "wire_compression = NONE\n"))
+                .wireCompression());
+        Path file = write(minimal("b") + "wire_compression = lz4\n");
+
+        ConfigException e = assertThrows(ConfigException.class, () -> AgentConfig.load(file));
+
+        assertEquals(file + ":7: [agent] wire_compression = lz4 is not valid; expected zstd or none", e.getMessage());
+    }
+
     private static String minimal(String receiver) {
         return """
                 [agent]

@@ -2,10 +2,11 @@ package io.walship.receiver.compress;
 
 import com.github.luben.zstd.EndDirective;
 import com.github.luben.zstd.ZstdCompressCtx;
+import io.walship.protocol.ContextPool;
+import io.walship.protocol.WalZstd;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;
-import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * zstd straight between direct buffers: the network's buffers go into the compressor and its output
@@ -14,16 +15,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  */
 final class ZstdSink implements CompressingSink {
 
-    /** zstd's default level: about as fast as lz4 on WAL while storing far less. */
-    private static final int LEVEL = 3;
-    /**
-     * Level 3 with a 64 KiB long-match table (chainLog 14, the level's own is 16): on real WAL about 8% less
-     * CPU and slightly smaller files, the smaller table staying in cache (see benchmarks/RESULTS.md).
-     */
-    private static final int CHAIN_LOG = 14;
     private static final int STAGING = 256 * 1024;
-    private static final int POOLED = 16;
-    private static final ConcurrentLinkedQueue<ZstdSink.Buffers> POOL = new ConcurrentLinkedQueue<>();
+    private static final ContextPool<Buffers> POOL = new ContextPool<>(16, buffers -> buffers.ctx().close());
     /** Nothing more to compress: the input of the final call. The compressor never writes to it. */
     private static final ByteBuffer NO_INPUT = ByteBuffer.allocateDirect(0);
     private static final int OUTPUT = 1024 * 1024;
@@ -37,15 +30,9 @@ final class ZstdSink implements CompressingSink {
 
     ZstdSink(WritableByteChannel out, long plainSize) {
         this.out = out;
-        Buffers taken = POOL.poll();
-        if (taken == null) {
-            taken = new Buffers(new ZstdCompressCtx(), ByteBuffer.allocateDirect(OUTPUT),
-                    ByteBuffer.allocateDirect(STAGING));
-        }
-        taken.ctx().reset();
-        // The size in the frame header lets the compressor size its window to the file and readers
-        // allocate once; the content checksum makes a file damaged on disk fail loudly on restore.
-        taken.ctx().setLevel(LEVEL).setChainLog(CHAIN_LOG).setChecksum(true).setPledgedSrcSize(plainSize);
+        Buffers taken = POOL.take(() -> new Buffers(new ZstdCompressCtx(), ByteBuffer.allocateDirect(OUTPUT),
+                ByteBuffer.allocateDirect(STAGING)));
+        WalZstd.configure(taken.ctx(), plainSize);
         taken.output().clear();
         this.buffers = taken;
     }
@@ -94,15 +81,7 @@ final class ZstdSink implements CompressingSink {
 
     @Override
     public void close() {
-        Buffers released = buffers;
+        POOL.give(buffers);
         buffers = null;
-        if (released == null) {
-            return;
-        }
-        if (POOL.size() < POOLED) {
-            POOL.offer(released);
-        } else {
-            released.ctx().close();
-        }
     }
 }

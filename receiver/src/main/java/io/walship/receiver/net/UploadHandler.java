@@ -111,7 +111,8 @@ final class UploadHandler extends SimpleChannelInboundHandler<Object> {
         }
         admitted = client;
         try {
-            ingest = store.begin(put.server(), WalFileName.parse(put.name()), put.size(), put.mtimeNanos());
+            ingest = store.begin(put.server(), WalFileName.parse(put.name()), put.size(), put.mtimeNanos(),
+                    put.encoding());
             watchIdle(ctx);
         } catch (IllegalArgumentException e) {
             skip(ctx, Outcome.rejected(Rejection.BAD_NAME, e.getMessage()));

@@ -29,6 +29,8 @@ public enum Rejection {
     SEGMENT_SIZE,
     /** WAL of another PostgreSQL version than the server's. */
     WAL_MAGIC,
+    /** An encoded upload that does not decode to one whole file of the announced size (see WireEncoding). */
+    BAD_ENCODING,
     /** A broken wire protocol: a wrong first message, an unknown version, a frame out of place. */
     PROTOCOL;
 

@@ -1,6 +1,7 @@
 package io.walship.receiver.store;
 
 import io.walship.protocol.CheckItem;
+import io.walship.protocol.WireEncoding;
 import io.walship.wal.WalFileName;
 import java.io.InputStream;
 import java.util.List;
@@ -9,8 +10,17 @@ import java.util.Optional;
 /** Where received WAL files go. One narrow door so the network side knows nothing of the layout. */
 public interface WalStore extends AutoCloseable {
 
-    /** Starts receiving {@code name}; refused requests throw before any byte is accepted. */
-    Ingest begin(String server, WalFileName name, long size, long mtimeNanos) throws IngestException;
+    /**
+     * Starts receiving {@code name}, {@code size} plain bytes sent in {@code encoding}; refused requests throw
+     * before any byte is accepted.
+     */
+    Ingest begin(String server, WalFileName name, long size, long mtimeNanos, WireEncoding encoding)
+            throws IngestException;
+
+    /** A plain upload. */
+    default Ingest begin(String server, WalFileName name, long size, long mtimeNanos) throws IngestException {
+        return begin(server, name, size, mtimeNanos, WireEncoding.PLAIN);
+    }
 
     /** The plain bytes of a stored file, decompressed as they are read; empty when it is not stored. */
     Optional<InputStream> openPlain(String server, WalFileName name) throws IngestException;

@@ -4,18 +4,29 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.github.luben.zstd.ZstdCompressCtx;
 import io.walship.agent.config.AgentConfig;
 import io.walship.agent.net.FileChunks;
+import io.walship.agent.net.FileUpload;
 import io.walship.agent.net.ReceiverClient;
 import io.walship.agent.net.ReceiverSession;
+import io.walship.protocol.Capabilities;
 import io.walship.protocol.Put;
 import io.walship.protocol.Reply;
 import io.walship.protocol.ReplyCode;
+import io.walship.protocol.WalZstd;
+import io.walship.protocol.WireEncoding;
 import io.walship.testing.AgentConfigFile;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -76,6 +87,52 @@ class WarmSessionIT {
             assertTrue(session.isOpen(), "expected the warm connection still open" + receiver.logTail());
         }
         assertFalse(receiver.stderr().contains("protocol error"), receiver.logTail());
+    }
+
+    /** Compressed input is hostile input too: refused, nothing stored, and the connection goes on. */
+    @Test
+    void aCompressedUploadThatIsNotTheAnnouncedFileIsRejectedAndNothingStored() throws Exception {
+        String next = "000000010000000000000002";
+        long size = Files.size(segment);
+        // The real segment, then as many zeros again: past the size its PUT announces.
+        byte[] bomb;
+        try (ZstdCompressCtx ctx = new ZstdCompressCtx()) {
+            bomb = WalZstd.configure(ctx, 2 * size).compress(Arrays.copyOf(Files.readAllBytes(segment),
+                    (int) (2 * size)));
+        }
+        Map<String, byte[]> crafted = new LinkedHashMap<>();
+        crafted.put(SEGMENT, bomb);
+        crafted.put(next, Files.readAllBytes(segment));
+        Map<Path, String> before = storedFiles();
+        try (ReceiverClient client = new ReceiverClient(AgentConfig.load(agentConfig));
+                ReceiverSession session = client.openSession()) {
+            assertTrue(Capabilities.has(session.capabilities(), Capabilities.ZSTD_UPLOADS));
+            for (Map.Entry<String, byte[]> upload : crafted.entrySet()) {
+                Reply reply = session.put(new Put(SERVER, upload.getKey(), size, 1_700_000_000_000_000_000L,
+                        WireEncoding.ZSTD), new CraftedUpload(upload.getValue(), 0));
+                assertEquals(ReplyCode.REJECTED, reply.code(), reply.message() + receiver.logTail());
+                assertTrue(reply.message().contains("zstd"), reply.message());
+            }
+            try (FileUpload upload = FileUpload.of(segment, size, WireEncoding.ZSTD)) {
+                Reply reply = session.put(new Put(SERVER, SEGMENT, size,
+                        Files.getLastModifiedTime(segment).to(TimeUnit.NANOSECONDS), WireEncoding.ZSTD), upload);
+                assertTrue(reply.code().isArchived(), reply.message() + receiver.logTail());
+            }
+        }
+        assertEquals(before, storedFiles(), "nothing stored, nothing left behind");
+    }
+
+    /** Every file under barman_home, temp files included, with a digest of its bytes. */
+    private Map<Path, String> storedFiles() throws Exception {
+        Map<Path, String> files = new TreeMap<>();
+        try (Stream<Path> walk = Files.walk(bed.resolve("barman"))) {
+            for (Path file : walk.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().endsWith(".sock"))
+                    .toList()) {
+                files.put(file, HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                        .digest(Files.readAllBytes(file))));
+            }
+        }
+        return files;
     }
 
     /** As the agent sends: the chunks are closed as soon as the reply is back. */

@@ -38,6 +38,8 @@ final class BarmanIngest implements Ingest {
 
     private final ServerArchive archive;
     private final Compression compression;
+    /** The client's own zstd frame is stored as it came (see DecodingIngest); the plain bytes are only checked. */
+    private final boolean keepsAsSent;
     private final Executor commits;
     private final StoreEvents events;
     private final WalFileName name;
@@ -57,10 +59,11 @@ final class BarmanIngest implements Ingest {
      * Stores with {@code compression}; {@code commits} runs the part that waits for Barman's lock; {@code events}
      * hears of the stored file.
      */
-    BarmanIngest(ServerArchive archive, Compression compression, Executor commits, StoreEvents events,
-            WalFileName name, long size, long mtimeNanos) {
+    BarmanIngest(ServerArchive archive, Compression compression, boolean keepsAsSent, Executor commits,
+            StoreEvents events, WalFileName name, long size, long mtimeNanos) {
         this.archive = archive;
         this.compression = compression;
+        this.keepsAsSent = keepsAsSent;
         this.commits = commits;
         this.events = events;
         this.name = name;
@@ -77,7 +80,9 @@ final class BarmanIngest implements Ingest {
         try {
             channel = createTemp(directory, temp);
             UnfinishedUploads.live(temp);
-            sink = compression.sink(channel, size);
+            if (!keepsAsSent) {
+                sink = compression.sink(channel, size);
+            }
         } catch (IOException e) {
             throw failed("cannot create a file for " + name.name() + " in " + directory, e);
         }
@@ -104,11 +109,31 @@ final class BarmanIngest implements Ingest {
     public void write(ByteBuffer chunk) throws IngestException {
         received.add(chunk);
         content.take(chunk);
+        if (keepsAsSent) {
+            return;
+        }
         if (channel == null) {
             open();
         }
         try {
             sink.write(chunk);
+        } catch (IOException e) {
+            throw failed("cannot write " + temp, e);
+        }
+    }
+
+    @Override
+    public void asSent(ByteBuffer encoded) throws IngestException {
+        if (!keepsAsSent) {
+            return;
+        }
+        if (channel == null) {
+            open();
+        }
+        try {
+            while (encoded.hasRemaining()) {
+                channel.write(encoded);
+            }
         } catch (IOException e) {
             throw failed("cannot write " + temp, e);
         }
@@ -122,9 +147,11 @@ final class BarmanIngest implements Ingest {
             content.checkText();
             XlogDbLine line;
             try {
-                sink.finish();
-                // The codec's context goes back to its pool now: the commit below may wait a while.
-                sink.close();
+                if (sink != null) {
+                    sink.finish();
+                    // The codec's context goes back to its pool now: the commit below may wait a while.
+                    sink.close();
+                }
                 // The stored file keeps the source's modification time, as Barman's archiver does (copystat), so
                 // that barman rebuild-xlogdb finds the time xlog.db says; set before the fsync that persists it.
                 Files.setLastModifiedTime(temp, FileTime.from(mtimeNanos, TimeUnit.NANOSECONDS));

@@ -2,10 +2,12 @@ package io.walship.receiver.store.barman;
 
 import io.walship.protocol.CheckItem;
 import io.walship.protocol.ReplyCode;
+import io.walship.protocol.WireEncoding;
 import io.walship.receiver.compress.Compression;
 import io.walship.receiver.config.BarmanServer;
 import io.walship.receiver.config.ConfiguredServers;
 import io.walship.receiver.store.Ingest;
+import io.walship.receiver.store.DecodingIngest;
 import io.walship.receiver.store.IngestException;
 import io.walship.receiver.store.Rejection;
 import io.walship.receiver.store.StoreEvents;
@@ -116,7 +118,8 @@ public final class BarmanStore implements WalStore {
     }
 
     @Override
-    public Ingest begin(String server, WalFileName name, long size, long mtimeNanos) throws IngestException {
+    public Ingest begin(String server, WalFileName name, long size, long mtimeNanos, WireEncoding encoding)
+            throws IngestException {
         ServerArchive archive = servers.get(server);
         BarmanServer current = configured.get(server);
         if (archive == null || current == null) {
@@ -131,10 +134,17 @@ public final class BarmanStore implements WalStore {
                     + XlogDbLine.indexableRange() + "); check the clock of the PostgreSQL host");
         }
         Path stored = archive.layout().pathOf(name);
+        boolean zstdSent = encoding == WireEncoding.ZSTD;
+        Ingest plain;
         if (Files.exists(stored)) {
-            return new ComparingIngest(archive, commits, name, size, mtimeNanos, stored);
+            plain = new ComparingIngest(archive, commits, name, size, mtimeNanos, stored);
+        } else {
+            // The agent compressed with the receiver's own parameters (WalZstd): compress once, keep its frame.
+            boolean keepsAsSent = zstdSent && current.compression() == Compression.ZSTD;
+            plain = new BarmanIngest(archive, current.compression(), keepsAsSent, commits, events, name, size,
+                    mtimeNanos);
         }
-        return new BarmanIngest(archive, current.compression(), commits, events, name, size, mtimeNanos);
+        return zstdSent ? new DecodingIngest(plain, name, size) : plain;
     }
 
     private static void checkSize(WalFileName name, long size) throws IngestException {

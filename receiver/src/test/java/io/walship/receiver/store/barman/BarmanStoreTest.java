@@ -1,5 +1,10 @@
 package io.walship.receiver.store.barman;
 
+import java.util.zip.GZIPOutputStream;
+import java.io.ByteArrayOutputStream;
+import io.walship.protocol.WireEncoding;
+import io.walship.protocol.WalZstd;
+import com.github.luben.zstd.ZstdCompressCtx;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -155,6 +160,34 @@ class BarmanStoreTest {
             throw e;
         } catch (RuntimeException e) {
             ingest.abort();
+            throw e;
+        }
+    }
+
+    /** The one zstd frame the agent sends with wire_compression = zstd (the receiver's own parameters). */
+    private static byte[] zstdFrame(byte[] plain) {
+        try (ZstdCompressCtx ctx = new ZstdCompressCtx()) {
+            return WalZstd.configure(ctx, plain.length).compress(plain);
+        }
+    }
+
+    /** What an agent sending zstd does: the frame in chunks, the END with the plain bytes' checksum. */
+    private static Outcome pushZstd(WalStore store, String fileName, byte[] plain, byte[] frame)
+            throws IngestException {
+        Ingest ingest = store.begin("pg", WalFileName.parse(fileName), plain.length, MTIME, WireEncoding.ZSTD);
+        try {
+            int offset = 0;
+            for (int i = 0; offset < frame.length; i++) {
+                int length = Math.min(CHUNKS[i % CHUNKS.length], frame.length - offset);
+                ingest.write(ByteBuffer.wrap(frame, offset, length));
+                offset += length;
+            }
+            return ingest.finish(crc(plain)).toCompletableFuture().join();
+        } catch (IngestException e) {
+            ingest.abort();
+            if (e.code() == ReplyCode.CONFLICT) {
+                return e.outcome();
+            }
             throw e;
         }
     }
@@ -637,6 +670,91 @@ class BarmanStoreTest {
         assertFalse(Files.exists(wals().resolve(HASH_DIR).resolve(SEGMENT)));
         assertFalse(Files.exists(xlogDb()));
         assertNoHiddenFiles();
+    }
+
+    // ---- uploads sent zstd-compressed (wire_compression = zstd) ----
+
+    @Test
+    void aZstdUploadToAZstdServerIsStoredAsSentAndIndexed() throws IOException, IngestException {
+        byte[] plain = segment(SEGMENT, SYSTEM_ID, 1);
+        byte[] frame = zstdFrame(plain);
+
+        assertEquals(ReplyCode.STORED, pushZstd(store(Compression.ZSTD), SEGMENT, plain, frame).code());
+
+        Path stored = wals().resolve(HASH_DIR).resolve(SEGMENT);
+        assertArrayEquals(frame, Files.readAllBytes(stored), "compressed once: the agent's own frame");
+        assertArrayEquals(plain, plainContent(stored));
+        assertEquals(List.of(line(SEGMENT, stored, Compression.ZSTD)), xlogDbLines());
+        assertNoHiddenFiles();
+    }
+
+    @Test
+    void aZstdUploadToAGzipServerIsStoredAsGzip() throws IOException, IngestException {
+        byte[] plain = segment(SEGMENT, SYSTEM_ID, 1);
+
+        assertEquals(ReplyCode.STORED, pushZstd(store(Compression.GZIP), SEGMENT, plain, zstdFrame(plain)).code());
+
+        Path stored = wals().resolve(HASH_DIR).resolve(SEGMENT);
+        assertEquals(Compression.GZIP, codecOf(stored));
+        assertArrayEquals(plain, plainContent(stored));
+        assertEquals(List.of(line(SEGMENT, stored, Compression.GZIP)), xlogDbLines());
+        assertNoHiddenFiles();
+    }
+
+    @Test
+    void aZstdRePushIsComparedByItsPlainBytes() throws IOException, IngestException {
+        BarmanStore store = store(Compression.GZIP);
+        byte[] plain = segment(SEGMENT, SYSTEM_ID, 1);
+        push(store, SEGMENT, plain);
+        byte[] other = plain.clone();
+        other[5000] ^= 1;
+
+        assertEquals(ReplyCode.ALREADY_STORED, pushZstd(store, SEGMENT, plain, zstdFrame(plain)).code());
+        assertEquals(ReplyCode.CONFLICT, pushZstd(store, SEGMENT, other, zstdFrame(other)).code());
+        assertArrayEquals(plain, plainContent(wals().resolve(HASH_DIR).resolve(SEGMENT)));
+        assertNoHiddenFiles();
+    }
+
+    @Test
+    void aZstdUploadGetsTheChecksOfAPlainOne() throws IOException, IngestException {
+        BarmanStore store = store(Compression.ZSTD);
+        push(store, SEGMENT, segment(SEGMENT, SYSTEM_ID, 1));
+        String next = "000000010000000000000002";
+        byte[] other = segment(next, OTHER_SYSTEM_ID, 2);
+
+        assertRejected(() -> pushZstd(store, next, other, zstdFrame(other)), "system identifier");
+
+        assertFalse(Files.exists(wals().resolve(HASH_DIR).resolve(next)));
+        assertNoHiddenFiles();
+    }
+
+    /** Compressed input is hostile input too: nothing of a frame that is not what its PUT says is stored. */
+    @Test
+    void aZstdFrameThatIsNotTheAnnouncedFileIsRejectedAndNothingStored() throws IOException {
+        byte[] plain = segment(SEGMENT, SYSTEM_ID, 1);
+        byte[] frame = zstdFrame(plain);
+        byte[] longer = Arrays.copyOf(plain, plain.length + 1);
+        byte[] trailing = Arrays.copyOf(frame, frame.length + 3);
+        byte[] truncated = Arrays.copyOf(frame, frame.length - 5);
+        byte[] gzip = gzip(plain);
+
+        assertRejected(() -> pushZstd(store(Compression.ZSTD), SEGMENT, plain, zstdFrame(longer)), SEGMENT,
+                "more than the announced " + plain.length);
+        assertRejected(() -> pushZstd(store(Compression.ZSTD), SEGMENT, plain, trailing), "after the end");
+        assertRejected(() -> pushZstd(store(Compression.ZSTD), SEGMENT, plain, truncated), "truncated");
+        assertRejected(() -> pushZstd(store(Compression.GZIP), SEGMENT, plain, gzip), "not a zstd frame");
+
+        assertFalse(Files.exists(wals().resolve(HASH_DIR).resolve(SEGMENT)));
+        assertFalse(Files.exists(xlogDb()));
+        assertNoHiddenFiles();
+    }
+
+    private static byte[] gzip(byte[] plain) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
+            gzip.write(plain);
+        }
+        return out.toByteArray();
     }
 
     @Test

@@ -1,0 +1,129 @@
+package io.walship.agent.net;
+
+import com.github.luben.zstd.EndDirective;
+import com.github.luben.zstd.ZstdCompressCtx;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelHandlerContext;
+import io.walship.protocol.Data;
+import io.walship.protocol.End;
+import io.walship.protocol.ContextPool;
+import io.walship.protocol.Limits;
+import io.walship.protocol.Message;
+import io.walship.protocol.WalZstd;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.zip.CRC32C;
+
+/**
+ * A file as one zstd frame (with the receiver's own parameters, {@link WalZstd}) in {@link Data} frames, then
+ * {@link End} with the CRC-32C of the plain bytes. Each byte is read once into one direct buffer, checksummed and
+ * compressed from there, only as fast as the connection drains. Contexts are reused across files.
+ */
+final class ZstdFileChunks implements FileUpload {
+
+    private static final int READ = 1 << 20;
+    private static final ContextPool<Buffers> POOL = new ContextPool<>(4, buffers -> buffers.ctx().close());
+
+    private record Buffers(ZstdCompressCtx ctx, ByteBuffer input) {
+    }
+
+    private final Path path;
+    private final FileChannel file;
+    private final long size;
+    private final CRC32C crc = new CRC32C();
+    private Buffers buffers;
+    private long position;
+    private boolean read;
+    private boolean compressed;
+    private boolean ended;
+
+    ZstdFileChunks(Path path, long size) throws IOException {
+        this.path = path;
+        this.file = FileChannel.open(path, StandardOpenOption.READ);
+        this.size = size;
+        Buffers taken = POOL.take(() -> new Buffers(new ZstdCompressCtx(), ByteBuffer.allocateDirect(READ)));
+        WalZstd.configure(taken.ctx(), size);
+        taken.input().clear().limit(0);
+        this.buffers = taken;
+    }
+
+    @Override
+    public boolean isEndOfInput() {
+        return ended;
+    }
+
+    @Deprecated
+    @Override
+    public Message readChunk(ChannelHandlerContext ctx) throws IOException {
+        return readChunk(ctx.alloc());
+    }
+
+    @Override
+    public Message readChunk(ByteBufAllocator allocator) throws IOException {
+        if (ended) {
+            return null;
+        }
+        if (compressed) {
+            if (file.read(ByteBuffer.allocate(1), position) > 0) {
+                throw new IOException(path + " grew while it was being sent; it is still being written");
+            }
+            ended = true;
+            return new End((int) crc.getValue());
+        }
+        ByteBuf frame = allocator.directBuffer(Limits.MAX_CHUNK);
+        try {
+            ByteBuffer out = frame.nioBuffer(0, Limits.MAX_CHUNK);
+            ByteBuffer input = buffers.input();
+            while (out.hasRemaining() && !compressed) {
+                if (!input.hasRemaining() && !read) {
+                    fill(input);
+                }
+                compressed = buffers.ctx().compressDirectByteBufferStream(out, input,
+                        read ? EndDirective.END : EndDirective.CONTINUE) && read;
+            }
+            frame.writerIndex(out.position());
+        } catch (IOException | RuntimeException e) {
+            frame.release();
+            throw e;
+        }
+        return new Data(frame);
+    }
+
+    private void fill(ByteBuffer input) throws IOException {
+        input.clear().limit((int) Math.min(READ, size - position));
+        while (input.hasRemaining()) {
+            if (file.read(input, position + input.position()) < 0) {
+                throw new IOException(path + " shrank while it was being sent (expected " + size + " bytes)");
+            }
+        }
+        input.flip();
+        crc.update(input.duplicate());
+        position += input.remaining();
+        read = position == size;
+    }
+
+    @Override
+    public long length() {
+        return -1;
+    }
+
+    @Override
+    public long progress() {
+        return position;
+    }
+
+    @Override
+    public void close() {
+        try {
+            file.close();
+        } catch (IOException e) {
+            java.util.logging.Logger.getLogger(ZstdFileChunks.class.getName()).fine("closing " + path + ": " + e);
+        }
+        POOL.give(buffers);
+        buffers = null;
+    }
+}
