@@ -11,6 +11,7 @@ import io.walship.protocol.ContextPool;
 import io.walship.protocol.Limits;
 import io.walship.protocol.Message;
 import io.walship.protocol.WalZstd;
+import io.walship.protocol.WholeFileZstd;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -20,8 +21,9 @@ import java.util.zip.CRC32C;
 
 /**
  * A file as one zstd frame (with the receiver's own parameters, {@link WalZstd}) in {@link Data} frames, then
- * {@link End} with the CRC-32C of the plain bytes. Each byte is read once into one direct buffer, checksummed and
- * compressed from there, only as fast as the connection drains. Contexts are reused across files.
+ * {@link End} with the CRC-32C of the plain bytes. Each byte is read once into a direct buffer, checksummed and
+ * compressed from there: a file of up to a default segment whole, in one call ({@link WholeFileZstd}, a third less
+ * CPU than streaming it), a larger one streamed only as fast as the connection drains. Contexts are reused.
  */
 final class ZstdFileChunks implements FileUpload {
 
@@ -35,6 +37,9 @@ final class ZstdFileChunks implements FileUpload {
     private final FileChannel file;
     private final long size;
     private final CRC32C crc = new CRC32C();
+    private WholeFileZstd whole;
+    /** The whole file's frame, being sent. */
+    private ByteBuffer frame;
     private Buffers buffers;
     private long position;
     private boolean read;
@@ -45,6 +50,10 @@ final class ZstdFileChunks implements FileUpload {
         this.path = path;
         this.file = FileChannel.open(path, StandardOpenOption.READ);
         this.size = size;
+        if (WholeFileZstd.fits(size)) {
+            whole = WholeFileZstd.take(size);
+            return;
+        }
         Buffers taken = POOL.take(() -> new Buffers(new ZstdCompressCtx(), ByteBuffer.allocateDirect(READ)));
         WalZstd.configure(taken.ctx(), size);
         taken.input().clear().limit(0);
@@ -74,6 +83,9 @@ final class ZstdFileChunks implements FileUpload {
             ended = true;
             return new End((int) crc.getValue());
         }
+        if (whole != null) {
+            return nextOfWhole(allocator);
+        }
         ByteBuf frame = allocator.directBuffer(Limits.MAX_CHUNK);
         try {
             ByteBuffer out = frame.nioBuffer(0, Limits.MAX_CHUNK);
@@ -91,6 +103,26 @@ final class ZstdFileChunks implements FileUpload {
             throw e;
         }
         return new Data(frame);
+    }
+
+    private Message nextOfWhole(ByteBufAllocator allocator) throws IOException {
+        if (frame == null) {
+            ByteBuffer plain = whole.plain();
+            while (plain.hasRemaining()) {
+                if (file.read(plain, plain.position()) < 0) {
+                    throw new IOException(path + " shrank while it was being sent (expected " + size + " bytes)");
+                }
+            }
+            crc.update(plain.duplicate().flip());
+            position = size;
+            frame = whole.compress();
+        }
+        int n = Math.min(Limits.MAX_CHUNK, frame.remaining());
+        ByteBuf chunk = allocator.directBuffer(n);
+        chunk.writeBytes(frame.slice(frame.position(), n));
+        frame.position(frame.position() + n);
+        compressed = !frame.hasRemaining();
+        return new Data(chunk);
     }
 
     private void fill(ByteBuffer input) throws IOException {
@@ -122,6 +154,10 @@ final class ZstdFileChunks implements FileUpload {
             file.close();
         } catch (IOException e) {
             java.util.logging.Logger.getLogger(ZstdFileChunks.class.getName()).fine("closing " + path + ": " + e);
+        }
+        if (whole != null) {
+            whole.close();
+            whole = null;
         }
         POOL.give(buffers);
         buffers = null;

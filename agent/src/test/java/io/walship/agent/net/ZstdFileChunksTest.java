@@ -19,7 +19,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
 import java.util.zip.CRC32C;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 class ZstdFileChunksTest {
@@ -59,9 +60,11 @@ class ZstdFileChunksTest {
     private record Sent(byte[] data, int crc32c) {
     }
 
-    @Test
-    void aFileIsSentAsOneZstdFrameOfItsBytesWithTheirChecksum() throws Exception {
-        Path file = file(5 << 20, 1);
+    /** Up to a default segment compressed whole, larger ones streamed: the same frame to the receiver. */
+    @ParameterizedTest
+    @ValueSource(ints = {5 << 20, 16 << 20, 20 << 20})
+    void aFileIsSentAsOneZstdFrameOfItsBytesWithTheirChecksum(int size) throws Exception {
+        Path file = file(size, 1);
         byte[] plain = Files.readAllBytes(file);
 
         Sent sent;
@@ -77,9 +80,10 @@ class ZstdFileChunksTest {
         assertEquals((int) crc.getValue(), sent.crc32c(), "the END checksum is that of the plain bytes");
     }
 
-    @Test
-    void aFileThatGrewOrShrankWhileSentFails() throws Exception {
-        Path file = file(3 << 20, 2);
+    @ParameterizedTest
+    @ValueSource(ints = {3 << 20, 17 << 20})
+    void aFileThatGrewOrShrankWhileSentFails(int bytes) throws Exception {
+        Path file = file(bytes, 2);
         long size = Files.size(file);
 
         try (FileUpload grew = FileUpload.of(file, size - 10, WireEncoding.ZSTD)) {

@@ -4,14 +4,15 @@ import com.github.luben.zstd.EndDirective;
 import com.github.luben.zstd.ZstdCompressCtx;
 import io.walship.protocol.ContextPool;
 import io.walship.protocol.WalZstd;
+import io.walship.protocol.WholeFileZstd;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;
 
 /**
- * zstd straight between direct buffers: the network's buffers go into the compressor and its output
- * into the file without passing through the Java heap, and compression contexts (a few MiB of tables
- * each) are reused across files rather than allocated and cleared for every segment.
+ * zstd between direct buffers, the output into the file without passing through the Java heap. A file of up to a
+ * default segment is gathered and compressed in one call ({@link WholeFileZstd}: a third less CPU on WAL than
+ * streaming it); a larger one is streamed as it arrives. Contexts and buffers are reused across files.
  */
 final class ZstdSink implements CompressingSink {
 
@@ -21,15 +22,20 @@ final class ZstdSink implements CompressingSink {
     private static final ByteBuffer NO_INPUT = ByteBuffer.allocateDirect(0);
     private static final int OUTPUT = 1024 * 1024;
 
-    /** A context with the buffers it writes through; taken by one file at a time. */
+    /** A streaming context with the buffers it writes through; taken by one file at a time. */
     private record Buffers(ZstdCompressCtx ctx, ByteBuffer output, ByteBuffer staging) {
     }
 
     private final WritableByteChannel out;
+    private WholeFileZstd whole;
     private Buffers buffers;
 
     ZstdSink(WritableByteChannel out, long plainSize) {
         this.out = out;
+        if (WholeFileZstd.fits(plainSize)) {
+            whole = WholeFileZstd.take(plainSize);
+            return;
+        }
         Buffers taken = POOL.take(() -> new Buffers(new ZstdCompressCtx(), ByteBuffer.allocateDirect(OUTPUT),
                 ByteBuffer.allocateDirect(STAGING)));
         WalZstd.configure(taken.ctx(), plainSize);
@@ -39,6 +45,14 @@ final class ZstdSink implements CompressingSink {
 
     @Override
     public void write(ByteBuffer plain) throws IOException {
+        if (whole != null) {
+            ByteBuffer gathered = whole.plain();
+            if (plain.remaining() > gathered.remaining()) {
+                throw new IOException("more bytes than the file's announced size");
+            }
+            gathered.put(plain);
+            return;
+        }
         if (plain.isDirect()) {
             compress(plain, EndDirective.CONTINUE);
             return;
@@ -55,6 +69,13 @@ final class ZstdSink implements CompressingSink {
 
     @Override
     public void finish() throws IOException {
+        if (whole != null) {
+            ByteBuffer frame = whole.compress();
+            while (frame.hasRemaining()) {
+                out.write(frame);
+            }
+            return;
+        }
         compress(NO_INPUT, EndDirective.END);
         drain();
     }
@@ -81,6 +102,10 @@ final class ZstdSink implements CompressingSink {
 
     @Override
     public void close() {
+        if (whole != null) {
+            whole.close();
+            whole = null;
+        }
         POOL.give(buffers);
         buffers = null;
     }
