@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
@@ -340,7 +339,7 @@ class ReadAheadAgentIT {
         assertEquals(List.of(), AgentProcess.agentsFor(agentConfig), "expected no agent running");
         Path log = spool.resolve(SERVER).resolve("agent.log");
         assertFalse(Files.exists(log), "expected no " + log + " before push starts an agent");
-        Files.writeString(agentConfig, "start_agent = yes\n", StandardOpenOption.APPEND);
+        Files.writeString(agentConfig, Files.readString(agentConfig).replace("start_agent = no", "start_agent = yes"));
 
         String first = cluster.switchWal();
         await("an agent started by walship push", () -> Files.exists(log)
@@ -408,8 +407,9 @@ class ReadAheadAgentIT {
         PostgresAgentDir agentFiles = bed.postgresAgent(certs, "pg-agent");
         spool = bed.directory("spool");
         shipped = spool.resolve(SERVER).resolve("shipped");
+        // Until order 5, the agent is the one this test starts and stops.
         agentConfig = agentFiles.write("agent.conf", agentFiles.config(SERVER, receiverPort)
-                .set("spool_directory", spool).set("push_concurrency", 3));
+                .set("spool_directory", spool).set("push_concurrency", 3).set("start_agent", "no"));
         RunAs.giveToPostgres(spool);
 
         testConfig = AgentConfigFile.forServer(SERVER, receiverPort)
