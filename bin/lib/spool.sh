@@ -5,6 +5,7 @@
 
 spool_default_root=/var/spool/walship
 spool_agent_pid=agent.pid
+spool_agent_log=agent.log
 spool_held=held
 spool_shipped=shipped
 # The main class of the agent side (BackgroundProcess.MAIN_CLASS): bin/walship runs it, and a live agent

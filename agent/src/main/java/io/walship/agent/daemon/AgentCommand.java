@@ -18,7 +18,6 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -30,14 +29,16 @@ import picocli.CommandLine.Option;
 
 /** {@code walship agent}: the long-running read-ahead shipper beside PostgreSQL. */
 @Command(name = "agent", mixinStandardHelpOptions = true,
-        description = {"Ships WAL ahead of PostgreSQL's archiver (optional, long-running).", "",
+        description = {"Ships WAL ahead of PostgreSQL's archiver (long-running).", "",
             "Watches <pgdata>/pg_wal/archive_status for files marked .ready, uploads them oldest first over warm "
                 + "connections (push_concurrency at a time) and records each acknowledgement durably in "
                 + "<spool_directory>/<server>/shipped. walship push then answers for a shipped file from that "
                 + "record in milliseconds; without a running agent it ships the file itself. The agent never "
                 + "ships past a file that fails: it retries that one and holds back what follows.",
-            "", "It runs in the foreground, logging to stderr; 'start_agent = yes' in [agent] lets walship push "
-                + "start it in the background on demand (log: <spool_directory>/<server>/agent.log)."},
+            "", "walship push starts it in the background when none runs (start_agent = yes, the default; log: "
+                + "<spool_directory>/<server>/agent.log), and that agent stops once PostgreSQL has stopped. Run by "
+                + "hand or by systemd, it runs in the foreground, logging to stderr, until it is stopped, and takes "
+                + "over from an agent that walship push started."},
         footer = {"", "systemd (/etc/systemd/system/walship-agent.service):", "  [Service]", "  User=postgres",
             "  ExecStart=/opt/walship/bin/walship agent --config /etc/walship/walship.conf \\",
             "      --pgdata /var/lib/postgresql/15/main", "  Restart=always", "",
@@ -59,14 +60,6 @@ public final class AgentCommand implements Callable<Integer> {
                     + "leave the server to an agent that already ships for it (exit 0), and give way to one started "
                     + "by hand or by systemd.")
     boolean onDemand;
-
-    /** Starts an agent for {@code pgdata} in the background unless one runs for this server already. */
-    public static void ensureRunning(AgentConfig agent, Path pgdata) throws IOException {
-        BackgroundProcess.ensureRunning(agent.spool().agentLock(), agent.spool().agentLog(),
-                List.of("agent", "--config", agent.file().toAbsolutePath().toString(), "--pgdata",
-                        pgdata.toAbsolutePath().toString(), AgentPresence.ON_DEMAND),
-                List.of("-XX:+UseSerialGC"));
-    }
 
     @Override
     public Integer call() throws IOException, InterruptedException {

@@ -2,7 +2,6 @@ package io.walship.agent.push;
 
 import io.walship.agent.config.AgentConfig;
 import io.walship.agent.config.ConfigOption;
-import io.walship.agent.daemon.AgentCommand;
 import io.walship.agent.net.FileChunks;
 import io.walship.agent.net.ReceiverClient;
 import io.walship.agent.net.ReceiverFailure;
@@ -88,9 +87,6 @@ public final class PushCommand implements Callable<Integer> {
             throw new PushFailure(ExitCodes.USAGE, e.getMessage());
         }
         loaded = agent;
-        if (agent.startAgent()) {
-            startAgent(agent);
-        }
         if (shippedAhead(agent, attributes)) {
             return SHIPPED_AHEAD;
         }
@@ -118,20 +114,6 @@ public final class PushCommand implements Callable<Integer> {
             System.err.println("walship push: cannot read the agent's record of " + name + " (" + e.getMessage()
                     + "); sending the file");
             return false;
-        }
-    }
-
-    /** archive_command runs in the data directory; an agent started from here watches it. */
-    private static void startAgent(AgentConfig agent) {
-        Path pgdata = Path.of("").toAbsolutePath();
-        if (!Files.isDirectory(pgdata.resolve("pg_wal").resolve("archive_status"))) {
-            return;
-        }
-        try {
-            AgentCommand.ensureRunning(agent, pgdata);
-        } catch (IOException e) {
-            System.err.println("walship push: cannot start the read-ahead agent (" + e.getMessage()
-                    + "); sending the file myself");
         }
     }
 

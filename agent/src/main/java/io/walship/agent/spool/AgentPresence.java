@@ -24,8 +24,8 @@ import java.util.Optional;
 public final class AgentPresence {
 
     /**
-     * The option of {@code walship agent} that walship push starts it with: an agent started on demand is known by it
-     * in its command line, as the launcher knows a live agent by its main class.
+     * The option of {@code walship agent} that the launcher starts it with (bin/lib/agent.sh): an agent started on
+     * demand is known by it in its command line, as the launcher knows a live agent by its main class.
      */
     public static final String ON_DEMAND = "--on-demand";
 

@@ -6,7 +6,8 @@ import java.util.Optional;
 
 /**
  * Whether the running user can keep a server's spool directory (create it, or write in it), and otherwise the one
- * line that names the setting and what to do.
+ * line that names the setting and what to do. The launcher says the same when it cannot start the agent
+ * (bin/lib/agent.sh; AgentStartScriptTest holds the two together).
  */
 public final class SpoolAccess {
 

@@ -24,9 +24,10 @@ class SpoolLayoutScriptTest {
 
     @Test
     void theScriptNamesWhatSpoolLayoutNames() throws Exception {
-        assertEquals(String.join("\n", SpoolLayout.DEFAULT_ROOT.toString(), SpoolLayout.AGENT_PID, SpoolLayout.HELD,
-                SpoolLayout.SHIPPED, BackgroundProcess.MAIN_CLASS), bash("""
-                printf '%s\\n' "$spool_default_root" "$spool_agent_pid" "$spool_held" "$spool_shipped" "$walship_main"
+        assertEquals(String.join("\n", SpoolLayout.DEFAULT_ROOT.toString(), SpoolLayout.AGENT_PID,
+                SpoolLayout.AGENT_LOG, SpoolLayout.HELD, SpoolLayout.SHIPPED, BackgroundProcess.MAIN_CLASS), bash("""
+                printf '%s\\n' "$spool_default_root" "$spool_agent_pid" "$spool_agent_log" "$spool_held" \\
+                  "$spool_shipped" "$walship_main"
                 """).strip());
     }
 
