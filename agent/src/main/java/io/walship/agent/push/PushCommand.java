@@ -28,7 +28,11 @@ import picocli.CommandLine.Parameters;
 @Command(name = "push", mixinStandardHelpOptions = true,
         description = {"Archives one WAL file (PostgreSQL's archive_command).", "",
             "Sends PATH to the walship receiver, which stores it as NAME for the configured Barman server. "
-                + "Exits 0 only once the receiver has the file durably stored (or already had an identical copy)."},
+                + "Exits 0 only once the receiver has the file durably stored (or already had an identical copy).",
+            "", "Run by PostgreSQL in its data directory, the launcher answers first from the record of the "
+                + "read-ahead agent (walship agent), which it starts when none runs (start_agent = yes, the "
+                + "default; log: <spool_directory>/<server>/agent.log); only a file the agent has not shipped is "
+                + "sent by push itself."},
         footer = {"", "postgresql.conf:", "  archive_mode = on", "  archive_command = 'walship push %%p %%f'", "",
             "Exit codes: 0 archived, 1 unexpected failure, 2 usage or configuration error, 3 receiver unreachable, "
                 + "4 TLS or certificate failure, 5 rejected (bad name, size or header, not authorized, other "
