@@ -5,6 +5,7 @@
 
 spool_default_root=/var/spool/walship
 spool_agent_pid=agent.pid
+spool_agent_log=agent.log
 spool_held=held
 spool_shipped=shipped
 # The main class of the agent side (BackgroundProcess.MAIN_CLASS): bin/walship runs it, and a live agent
@@ -19,9 +20,34 @@ spool_dir_of() {
   ini_read "$config" agent || return 1
   case ${ini_values[server]:-} in */*|.*|'') return 1 ;; esac
   root=${ini_values[spool_directory]:-$spool_default_root}
-  case $root in
-    /*) ;;
-    *) [[ $config == */* ]] && root=${config%/*}/$root ;;
-  esac
-  spool_dir=$root/${ini_values[server]}
+  # As Java's IniSection.path: a relative one is resolved against the file's directory, then normalized.
+  if [[ $root != /* ]] && [[ $config == */* ]]; then
+    spool_path_of "${config%/*}/$root" normalize
+  else
+    spool_path_of "$root"
+  fi
+  spool_dir=$spool_path/${ini_values[server]}
+}
+
+# spool_path_of PATH [normalize]: sets spool_path to an absolute PATH as java.nio.file.Path spells it, without
+# repeated or trailing slashes; with normalize also without its . and .. parts, taken away by name as
+# Path.normalize does (not through symbolic links, as the kernel would). A relative PATH stays as it is.
+spool_path_of() {
+  local rest=$1 part
+  spool_path=
+  if [[ $rest != /* ]]; then
+    spool_path=$rest
+    return
+  fi
+  while [ -n "$rest" ]; do
+    part=${rest%%/*}
+    if [ "$part" = "$rest" ]; then rest=; else rest=${rest#*/}; fi
+    case ${2:-}:$part in
+      *:) ;;
+      normalize:.) ;;
+      normalize:..) spool_path=${spool_path%/*} ;;
+      *) spool_path+=/$part ;;
+    esac
+  done
+  spool_path=${spool_path:-/}
 }

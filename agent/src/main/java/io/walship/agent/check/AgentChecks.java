@@ -2,6 +2,7 @@ package io.walship.agent.check;
 
 import io.walship.agent.config.AgentConfig;
 import io.walship.agent.spool.AgentPresence;
+import io.walship.agent.spool.SpoolAccess;
 import io.walship.protocol.CheckItem;
 import java.io.IOException;
 import java.time.Duration;
@@ -30,8 +31,7 @@ final class AgentChecks {
                     + "walship check as the user PostgreSQL runs as, or fix spool_directory");
         }
         if (seen.isEmpty()) {
-            return CheckItem.ok(NAME, "not running; " + (config.startAgent() ? "walship push starts it (start_agent "
-                    + "= yes)" : "each walship push sends its own file (start 'walship agent' for throughput)"));
+            return notRunning();
         }
         AgentPresence.Seen agent = seen.get();
         if (agent.heldBy().isPresent()) {
@@ -40,6 +40,21 @@ final class AgentChecks {
                     + " for " + minutes + " min: " + agent.why() + "; it retries that file and ships nothing after "
                     + "it until it is stored");
         }
-        return CheckItem.ok(NAME, "running (pid " + agent.pid() + ") for " + agent.pgdata());
+        return CheckItem.ok(NAME, "running (pid " + agent.pid() + (agent.onDemand() ? ", started by walship push" : "")
+                + ") for " + agent.pgdata());
+    }
+
+    /** What the next push does without an agent: start one, fail to, or send its file itself as configured. */
+    private CheckItem notRunning() {
+        if (!config.startAgent()) {
+            return CheckItem.ok(NAME, "not running; each walship push sends its own file (start_agent = no)");
+        }
+        if (!config.pushStartsAgent()) {
+            return CheckItem.ok(NAME, "not running; each walship push sends its own file (agent_wait = 0)");
+        }
+        return SpoolAccess.problem(config.spool(), config.file())
+                .map(problem -> CheckItem.warning(NAME, "not running, and walship push cannot start it: " + problem
+                        + " (or set start_agent = no); each push sends its own file meanwhile"))
+                .orElseGet(() -> CheckItem.ok(NAME, "not running; walship push starts it (start_agent = yes)"));
     }
 }

@@ -16,6 +16,9 @@ import java.util.Set;
 /**
  * The agent's configuration: which receiver, which Barman server, which certificates.
  *
+ * @param startAgent whether walship push starts the agent when none runs (the launcher does, bin/lib/agent.sh)
+ * @param agentWait the seconds a push waits for the agent's record of its file (the launcher waits,
+ *     bin/lib/shipped.sh); 0: it never waits, and so starts no agent either
  * @param conninfo how {@code walship check} and {@code walship status} reach PostgreSQL, in libpq's
  *     {@code key=value} form; empty: the local socket named in the data directory's postmaster.pid
  * @param metricsListen where Prometheus scrapes the read-ahead agent's metrics; empty: nowhere
@@ -25,7 +28,8 @@ import java.util.Set;
  */
 public record AgentConfig(Path file, InetSocketAddress receiver, String server, Path caFile, Path certFile,
         Path keyFile, int prefetch, SpoolLayout spool, int pushConcurrency, boolean startAgent,
-        Optional<String> conninfo, Optional<InetSocketAddress> metricsListen, WireEncoding wireCompression) {
+        int agentWait, Optional<String> conninfo, Optional<InetSocketAddress> metricsListen,
+        WireEncoding wireCompression) {
 
     public static final Path DEFAULT_FILE = Path.of("/etc/walship/walship.conf");
     public static final String ENVIRONMENT = "WALSHIP_CONFIG";
@@ -41,6 +45,8 @@ public record AgentConfig(Path file, InetSocketAddress receiver, String server, 
      * (each ingest thread then switches between two compressors' tables), see benchmarks/RESULTS.md.
      */
     public static final int DEFAULT_PUSH_CONCURRENCY = 2;
+    /** The agent ships by default: walship push starts it when none runs (the launcher reads the same default). */
+    public static final boolean DEFAULT_START_AGENT = true;
     /** Seconds a push waits for a live agent's record before sending the file itself. */
     public static final int DEFAULT_AGENT_WAIT = 30;
 
@@ -64,15 +70,20 @@ public record AgentConfig(Path file, InetSocketAddress receiver, String server, 
                 "the number of segments to read ahead (0 = off)");
         int pushConcurrency = agent.intInRange("push_concurrency", DEFAULT_PUSH_CONCURRENCY, 1, 32,
                 "the number of parallel uploads of the read-ahead agent");
-        // Read by the launcher's push fast path (bin/lib/shipped.sh), which waits; checked here so that a bad
-        // value is reported rather than silently replaced by the default there.
-        agent.intInRange("agent_wait", DEFAULT_AGENT_WAIT, 0, 3600,
+        // start_agent and agent_wait are the launcher's (bin/lib/shipped.sh); read here too, so that a bad value is
+        // reported rather than silently replaced by the default there, and so that check and status can tell.
+        int agentWait = agent.intInRange("agent_wait", DEFAULT_AGENT_WAIT, 0, 3600,
                 "the seconds a push waits for a running agent to ship the file (0 = never wait)");
         Path spool = agent.path(agent.optional("spool_directory").orElse(SpoolLayout.DEFAULT_ROOT.toString()));
         return new AgentConfig(file, receiver, server, agent.readableFile("ca_file"), agent.readableFile("cert_file"),
                 agent.readableFile("key_file"), prefetch, SpoolLayout.of(spool, server), pushConcurrency,
-                agent.bool("start_agent", false), agent.optional("conninfo"), MetricsListen.of(agent),
-                wireCompression(agent));
+                agent.bool("start_agent", DEFAULT_START_AGENT), agentWait, agent.optional("conninfo"),
+                MetricsListen.of(agent), wireCompression(agent));
+    }
+
+    /** Whether a push in the data directory starts the agent when none runs for it. */
+    public boolean pushStartsAgent() {
+        return startAgent && agentWait > 0;
     }
 
     private static WireEncoding wireCompression(IniSection agent) throws ConfigException {

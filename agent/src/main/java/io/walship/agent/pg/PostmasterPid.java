@@ -25,6 +25,24 @@ public record PostmasterPid(long pid, int port, Optional<Path> socketDirectory) 
         }
     }
 
+    /**
+     * The postmaster's pid alone, from the first line: what tells whether the server still runs. Empty when there is
+     * no postmaster.pid; an IOException while PostgreSQL is still writing it.
+     */
+    public static Optional<Long> readPid(Path pgdata) throws IOException {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(pgdata.resolve("postmaster.pid"));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Long.parseLong(lines.getFirst().strip()));
+        } catch (RuntimeException e) {
+            throw new IOException("postmaster.pid names no pid (" + e.getMessage() + ")");
+        }
+    }
+
     static PostmasterPid parse(List<String> lines) throws IOException {
         try {
             long pid = Long.parseLong(lines.get(PID).strip());

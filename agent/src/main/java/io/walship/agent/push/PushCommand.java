@@ -2,7 +2,6 @@ package io.walship.agent.push;
 
 import io.walship.agent.config.AgentConfig;
 import io.walship.agent.config.ConfigOption;
-import io.walship.agent.daemon.AgentCommand;
 import io.walship.agent.net.ReceiverClient;
 import io.walship.agent.net.ReceiverFailure;
 import io.walship.agent.spool.LastFailure;
@@ -30,7 +29,11 @@ import picocli.CommandLine.Parameters;
 @Command(name = "push", mixinStandardHelpOptions = true,
         description = {"Archives one WAL file (PostgreSQL's archive_command).", "",
             "Sends PATH to the walship receiver, which stores it as NAME for the configured Barman server. "
-                + "Exits 0 only once the receiver has the file durably stored (or already had an identical copy)."},
+                + "Exits 0 only once the receiver has the file durably stored (or already had an identical copy).",
+            "", "Run by PostgreSQL in its data directory, the launcher answers first from the record of the "
+                + "read-ahead agent (walship agent), which it starts when none runs (start_agent = yes, the "
+                + "default; log: <spool_directory>/<server>/agent.log); only a file the agent has not shipped is "
+                + "sent by push itself."},
         footer = {"", "postgresql.conf:", "  archive_mode = on", "  archive_command = 'walship push %%p %%f'", "",
             "Exit codes: 0 archived, 1 unexpected failure, 2 usage or configuration error, 3 receiver unreachable, "
                 + "4 TLS or certificate failure, 5 rejected (bad name, size or header, not authorized, other "
@@ -89,9 +92,6 @@ public final class PushCommand implements Callable<Integer> {
             throw new PushFailure(ExitCodes.USAGE, e.getMessage());
         }
         loaded = agent;
-        if (agent.startAgent()) {
-            startAgent(agent);
-        }
         if (shippedAhead(agent, attributes)) {
             return SHIPPED_AHEAD;
         }
@@ -117,20 +117,6 @@ public final class PushCommand implements Callable<Integer> {
             System.err.println("walship push: cannot read the agent's record of " + name + " (" + e.getMessage()
                     + "); sending the file");
             return false;
-        }
-    }
-
-    /** archive_command runs in the data directory; an agent started from here watches it. */
-    private static void startAgent(AgentConfig agent) {
-        Path pgdata = Path.of("").toAbsolutePath();
-        if (!Files.isDirectory(pgdata.resolve("pg_wal").resolve("archive_status"))) {
-            return;
-        }
-        try {
-            AgentCommand.ensureRunning(agent, pgdata);
-        } catch (IOException e) {
-            System.err.println("walship push: cannot start the read-ahead agent (" + e.getMessage()
-                    + "); sending the file myself");
         }
     }
 

@@ -10,6 +10,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -21,6 +22,12 @@ import java.util.Optional;
  * itself.
  */
 public final class AgentPresence {
+
+    /**
+     * The option of {@code walship agent} that the launcher starts it with (bin/lib/agent.sh): an agent started on
+     * demand is known by it in its command line, as the launcher knows a live agent by its main class.
+     */
+    public static final String ON_DEMAND = "--on-demand";
 
     private final SpoolLayout spool;
 
@@ -46,8 +53,12 @@ public final class AgentPresence {
         Files.deleteIfExists(spool.held());
     }
 
-    /** What a running agent announced: its pid, and the file it is held back by and why, if it is. */
-    public record Seen(long pid, Path pgdata, Optional<String> heldBy, String why, Optional<Instant> heldSince) {
+    /**
+     * What a running agent announced: its pid, the data directory it ships, the file it is held back by and why, if
+     * it is, and whether walship push started it ({@link #ON_DEMAND}).
+     */
+    public record Seen(long pid, Path pgdata, Optional<String> heldBy, String why, Optional<Instant> heldSince,
+            boolean onDemand) {
     }
 
     /**
@@ -77,7 +88,12 @@ public final class AgentPresence {
         }
         String[] lines = held.orElse("").split("\n", 2);
         return Optional.of(new Seen(pid, Path.of(announced.length > 1 ? announced[1] : "?"),
-                held.map(h -> lines[0]), lines.length > 1 ? lines[1] : "", since));
+                held.map(h -> lines[0]), lines.length > 1 ? lines[1] : "", since, pid != 0 && onDemand(pid)));
+    }
+
+    private static boolean onDemand(long pid) {
+        return ProcessHandle.of(pid).flatMap(process -> process.info().arguments())
+                .map(arguments -> List.of(arguments).contains(ON_DEMAND)).orElse(false);
     }
 
     private static Optional<String> read(Path file) throws IOException {

@@ -11,8 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Starts a walship command in the background unless one already holds its lock file. archive_command
- * and restore_command are short processes; the read-ahead they trigger has to outlive them.
+ * Starts a walship command in the background unless one already holds its lock file: restore_command is a short
+ * process, and the read-ahead it triggers has to outlive it. (The agent that archive_command needs is started by the
+ * launcher, bin/lib/agent.sh, without a JVM.)
  */
 public final class BackgroundProcess {
 

@@ -11,8 +11,12 @@ public record ServerStatus(String server, String receiver, String lastArchivedWa
         Long lagBytes, Long lagSegments, Long lagSeconds, Integer readyCount, Agent agent, Failure lastFailure,
         String currentWalLsn, String postgresql, String problem) {
 
-    /** The read-ahead agent: running or not, and what holds it back. */
-    public record Agent(boolean running, Long pid, String heldBy, String heldReason, String heldSince) {
+    /**
+     * The read-ahead agent: running or not, whether walship push started it (null when it does not run), whether
+     * push starts one when none runs (start_agent, unless agent_wait = 0), and what holds it back.
+     */
+    public record Agent(boolean running, Long pid, Boolean startedByPush, boolean startAgent, String heldBy,
+            String heldReason, String heldSince) {
     }
 
     /** The last failed archive_command, and why when walship push recorded it. */

@@ -88,10 +88,11 @@ final class StatusReader {
 
     private ServerStatus.Agent agent() {
         try {
+            boolean startAgent = config.pushStartsAgent();
             return new AgentPresence(config.spool()).look().map(seen -> new ServerStatus.Agent(true, seen.pid(),
-                    seen.heldBy().orElse(null), seen.heldBy().map(h -> seen.why()).orElse(null),
-                    seen.heldSince().map(Instant::toString).orElse(null)))
-                    .orElse(new ServerStatus.Agent(false, null, null, null, null));
+                    seen.onDemand(), startAgent, seen.heldBy().orElse(null),
+                    seen.heldBy().map(h -> seen.why()).orElse(null), seen.heldSince().map(Instant::toString).orElse(null)))
+                    .orElse(new ServerStatus.Agent(false, null, null, startAgent, null, null, null));
         } catch (IOException e) {
             return null;
         }

@@ -36,9 +36,10 @@ final class StatusText {
             return "unknown (the spool cannot be read)";
         }
         if (!agent.running()) {
-            return "not running";
+            return "not running; " + (agent.startAgent() ? "walship push starts it" : "each walship push sends its own file");
         }
-        return "running (pid " + agent.pid() + ")" + (agent.heldBy() == null ? ", shipping"
+        return "running (pid " + agent.pid() + (Boolean.TRUE.equals(agent.startedByPush()) ? ", started by walship push"
+                : "") + ")" + (agent.heldBy() == null ? ", shipping"
                 : ", held back by " + agent.heldBy() + " since " + agent.heldSince() + ": " + agent.heldReason());
     }
 

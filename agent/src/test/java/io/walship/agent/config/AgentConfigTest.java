@@ -2,6 +2,7 @@ package io.walship.agent.config;
 
 import io.walship.protocol.WireEncoding;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -94,6 +95,20 @@ class AgentConfigTest {
         assertEquals(8, config.prefetch());
         assertEquals(AgentConfig.DEFAULT_PREFETCH, config.prefetch());
         assertEquals(Path.of("/var/spool/walship/pg"), config.spool().dir());
+        assertTrue(config.startAgent(), "walship push starts the agent unless start_agent = no");
+        assertEquals(AgentConfig.DEFAULT_AGENT_WAIT, config.agentWait());
+        assertTrue(config.pushStartsAgent());
+    }
+
+    @Test
+    void pushStartsNoAgentWhenStartAgentIsNoOrItWouldNotWaitForIt() throws Exception {
+        AgentConfig no = AgentConfig.load(write(minimal("backup.example.com") + "start_agent = no\n"));
+        AgentConfig noWait = AgentConfig.load(write(minimal("backup.example.com") + "agent_wait = 0\n"));
+
+        assertFalse(no.startAgent());
+        assertFalse(no.pushStartsAgent());
+        assertTrue(noWait.startAgent());
+        assertFalse(noWait.pushStartsAgent(), "a push that never waits could not use the agent it started");
     }
 
     @Test

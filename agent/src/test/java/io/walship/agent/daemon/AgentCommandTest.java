@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.walship.agent.config.AgentConfig;
+import io.walship.agent.spool.SpoolAccess;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -59,6 +60,21 @@ class AgentCommandTest {
 
         assertEquals(2, run.exitCode());
         assertTrue(run.stderr().startsWith("walship agent: ") && run.stderr().contains("push_concurency"),
+                run.stderr());
+    }
+
+    @Test
+    void aSpoolItCannotWriteIsOneLineNamingTheSetting() throws Exception {
+        Path pgdata = Files.createDirectories(dir.resolve("data/pg_wal/archive_status")).getParent().getParent();
+        // Even root cannot make a directory below a file.
+        Path file = Files.writeString(dir.resolve("a-file"), "");
+        Path unwritable = Files.writeString(dir.resolve("unwritable.conf"), Files.readString(config)
+                .replace("spool_directory = spool", "spool_directory = " + file.resolve("spool")));
+
+        Run run = agent("--config", unwritable.toString(), "--pgdata", pgdata.toString(), "--on-demand");
+
+        assertEquals(2, run.exitCode());
+        assertEquals("walship agent: " + SpoolAccess.describe(AgentConfig.load(unwritable).spool(), unwritable) + "\n",
                 run.stderr());
     }
 

@@ -19,14 +19,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The launcher's push fast path while an agent runs (bin/lib/shipped.sh, await_agent): with no record yet,
- * it waits for the record of a live agent that watches this data directory and is not held back, and
- * otherwise falls through to Java at once. Presence files are written by {@link AgentPresence}, as the
- * agent writes them; the "agent" is a process whose command line reads like one.
+ * The launcher's push fast path while an agent runs (bin/lib/shipped.sh and agent.sh, agent_await): with no record
+ * yet, it waits for the record of a live agent that watches this data directory and is not held back, and otherwise
+ * falls through to Java at once, saying in one line why when there was an agent to wait for. Presence files are
+ * written by {@link AgentPresence}, as the agent writes them; the "agent" is a process whose command line reads like
+ * one. The data directory here has no pg_wal/archive_status, so that no push starts an agent (AgentStartScriptTest).
  */
 class AwaitAgentScriptTest {
 
     private static final String NAME = "00000001000000000000002A";
+    private static final String SILENT = "";
+
+    private static final String HELD = "walship push: the agent is held back by " + NAME + " (REJECTED: its header "
+            + "names another cluster); sending " + NAME + " itself\n";
 
     @TempDir
     Path dir;
@@ -66,7 +71,7 @@ class AwaitAgentScriptTest {
 
         records.record(NAME, ShippedRecords.stamp(segment));
 
-        assertEquals(0, finish(push), "expected the agent's record to answer the waiting push");
+        assertEquals(0, finish(push, SILENT), "expected the agent's record to answer the waiting push");
     }
 
     @Test
@@ -77,14 +82,14 @@ class AwaitAgentScriptTest {
 
         records.record(NAME, "1 1.000000000");
 
-        assertEquals(1, finish(push));
+        assertEquals(1, finish(push, SILENT));
     }
 
     @Test
     void aHeldBackAgentIsNotWaitedFor() throws Exception {
         presence.announce(agent.pid(), pgdata);
         presence.hold(NAME, "REJECTED: its header names another cluster");
-        assertEquals(1, finish(startPush()), "expected push to send the file itself while the agent is held back");
+        assertEquals(1, finish(startPush(), HELD), "expected push to send the file itself while the agent is held back");
     }
 
     @Test
@@ -93,35 +98,38 @@ class AwaitAgentScriptTest {
         Process push = startPush();
         assertTrue(!push.waitFor(300, TimeUnit.MILLISECONDS), "expected push to wait for the agent");
         presence.hold(NAME, "REJECTED: its header names another cluster");
-        assertEquals(1, finish(push));
+        assertEquals(1, finish(push, HELD));
 
         presence.release();
         push = startPush();
         assertTrue(!push.waitFor(300, TimeUnit.MILLISECONDS), "expected push to wait for the released agent");
         agent.destroyForcibly().waitFor();
-        assertEquals(1, finish(push));
+        assertEquals(1, finish(push, "walship push: the agent (pid " + agent.pid() + ") stopped; sending " + NAME
+                + " itself\n"));
     }
 
     @Test
     void noLiveAgentOrAnotherDataDirectoryOrAnotherProgramIsNotWaitedFor() throws Exception {
-        assertEquals(1, finish(startPush()), "no agent.pid");
+        assertEquals(1, finish(startPush(), SILENT), "no agent.pid");
 
-        presence.announce(agent.pid(), Files.createDirectories(dir.resolve("other-data")));
-        assertEquals(1, finish(startPush()), "an agent of another data directory");
+        Path other = Files.createDirectories(dir.resolve("other-data"));
+        presence.announce(agent.pid(), other);
+        assertEquals(1, finish(startPush(), "walship push: the agent of server 'pg' (pid " + agent.pid() + ") ships "
+                + other.toRealPath() + "; sending " + NAME + " itself\n"), "an agent of another data directory");
 
         Process sleeper = startProcess("sleep", "120");
         try {
             presence.announce(sleeper.pid(), pgdata);
-            assertEquals(1, finish(startPush()), "a pid that is not a walship agent");
+            assertEquals(1, finish(startPush(), SILENT), "a pid that is not a walship agent");
         } finally {
             sleeper.destroyForcibly().waitFor();
         }
         presence.announce(sleeper.pid(), pgdata);
-        assertEquals(1, finish(startPush()), "a pid that is gone");
+        assertEquals(1, finish(startPush(), SILENT), "a pid that is gone");
 
         presence.announce(agent.pid(), pgdata);
         presence.withdraw();
-        assertEquals(1, finish(startPush()), "a withdrawn agent");
+        assertEquals(1, finish(startPush(), SILENT), "a withdrawn agent");
     }
 
     @Test
@@ -130,10 +138,11 @@ class AwaitAgentScriptTest {
         config = writeConfig("agent_wait = 1\n");
         Process push = startPush();
         assertTrue(!push.waitFor(300, TimeUnit.MILLISECONDS), "expected push to wait up to agent_wait");
-        assertEquals(1, finish(push), "expected push to give up after agent_wait = 1");
+        assertEquals(1, finish(push, "walship push: the agent did not ship " + NAME + " within agent_wait (1 s); "
+                + "sending " + NAME + " itself\n"), "expected push to give up after agent_wait = 1");
 
         config = writeConfig("agent_wait = 0\n");
-        assertEquals(1, finish(startPush()));
+        assertEquals(1, finish(startPush(), SILENT));
         assertEquals(30, AgentConfig.DEFAULT_AGENT_WAIT, "the launcher's default (bin/lib/shipped.sh) is 30");
     }
 
@@ -162,13 +171,14 @@ class AwaitAgentScriptTest {
         return process;
     }
 
-    private static int finish(Process push) throws Exception {
+    /** The exit status of {@code push}, once it printed {@code expected}: nothing, or the one line that says why. */
+    private static int finish(Process push, String expected) throws Exception {
         if (!push.waitFor(20, TimeUnit.SECONDS)) {
             push.destroyForcibly();
             fail("shipped_ahead did not finish within 20 s");
         }
         String output = new String(push.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals("", output, "expected shipped_ahead to print nothing");
+        assertEquals(expected, output);
         return push.exitValue();
     }
 

@@ -24,37 +24,53 @@ class SpoolLayoutScriptTest {
 
     @Test
     void theScriptNamesWhatSpoolLayoutNames() throws Exception {
-        assertEquals(String.join("\n", SpoolLayout.DEFAULT_ROOT.toString(), SpoolLayout.AGENT_PID, SpoolLayout.HELD,
-                SpoolLayout.SHIPPED, BackgroundProcess.MAIN_CLASS), bash("""
-                printf '%s\\n' "$spool_default_root" "$spool_agent_pid" "$spool_held" "$spool_shipped" "$walship_main"
+        assertEquals(String.join("\n", SpoolLayout.DEFAULT_ROOT.toString(), SpoolLayout.AGENT_PID,
+                SpoolLayout.AGENT_LOG, SpoolLayout.HELD, SpoolLayout.SHIPPED, BackgroundProcess.MAIN_CLASS), bash("""
+                printf '%s\\n' "$spool_default_root" "$spool_agent_pid" "$spool_agent_log" "$spool_held" \\
+                  "$spool_shipped" "$walship_main"
                 """).strip());
     }
 
     @Test
     void theServersSpoolDirectoryIsWhereJavaFindsIt() throws Exception {
         for (String spoolDirectory : List.of("", "spool_directory = /srv/spool\n", "spool_directory = var/spool\n",
-                "spool_directory = ../spool\n", "spool_directory =\n")) {
-            Path config = config(spoolDirectory);
+                "spool_directory = ../spool\n", "spool_directory =\n", "spool_directory = /srv/./a/../spool/\n")) {
+            Path config = config(dir.resolve("etc"), spoolDirectory);
 
-            Path script = Path.of(bash("spool_dir_of \"$1\" && printf %s \"$spool_dir\"", config.toString()));
-
-            assertEquals(AgentConfig.load(config).spool().dir(), config.getParent().resolve(script).normalize(),
-                    "for " + spoolDirectory.strip());
+            assertEquals(AgentConfig.load(config).spool().dir().toString(), spoolDir(config), "for "
+                    + spoolDirectory.strip());
         }
     }
 
-    private Path config(String extra) throws Exception {
+    /** Java takes a .. away by name, not through a symbolic link as the kernel would: so must the launcher. */
+    @Test
+    void aDotDotAfterASymbolicLinkIsTakenAwayByName() throws Exception {
+        Path real = Files.createDirectories(dir.resolve("deep/etc"));
+        Path link = Files.createSymbolicLink(dir.resolve("etc-link"), real);
+        Path config = config(real, "spool_directory = ../spool\n");
+
+        Path viaLink = link.resolve(config.getFileName());
+
+        assertEquals(dir.resolve("spool/pg"), AgentConfig.load(viaLink).spool().dir());
+        assertEquals(dir.resolve("spool/pg").toString(), spoolDir(viaLink));
+    }
+
+    private static String spoolDir(Path config) throws Exception {
+        return bash("spool_dir_of \"$1\" && printf %s \"$spool_dir\"", config.toString());
+    }
+
+    private Path config(Path etc, String extra) throws Exception {
         for (String file : List.of("ca.crt", "pg1.crt", "pg1.key")) {
             Files.writeString(dir.resolve(file), "placeholder: only readability is checked when loading\n");
         }
-        return Files.writeString(Files.createDirectories(dir.resolve("etc")).resolve("walship.conf"), """
+        return Files.writeString(Files.createDirectories(etc).resolve("walship.conf"), """
                 [agent]
                 receiver = 127.0.0.1:9433
                 server = pg
-                ca_file = ../ca.crt
-                cert_file = ../pg1.crt
-                key_file = ../pg1.key
-                """ + extra);
+                ca_file = %1$s/ca.crt
+                cert_file = %1$s/pg1.crt
+                key_file = %1$s/pg1.key
+                """.formatted(dir) + extra);
     }
 
     /** Runs {@code script} with {@code args} after sourcing bin/lib/spool.sh; its stdout. */

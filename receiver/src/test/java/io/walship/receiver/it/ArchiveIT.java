@@ -244,7 +244,8 @@ class ArchiveIT {
 
     private void startArchivingCluster() throws IOException {
         PostgresAgentDir agent = bed.postgresAgent(certs, "pg-agent");
-        pgAgentConfig = agent.write("agent.conf", agent.config(SERVER, receiver.port()));
+        // Each push sends its own file: what is stored is what push itself sent.
+        pgAgentConfig = agent.write("agent.conf", agent.config(SERVER, receiver.port()).set("start_agent", "no"));
         origDir = bed.postgresDirectory("orig");
         cluster = bed.archivingCluster(ShellCommand.allOf(ShellCommand.push(bed.launcherForPostgres(), pgAgentConfig),
                 ShellCommand.keepCopyIn(origDir)));

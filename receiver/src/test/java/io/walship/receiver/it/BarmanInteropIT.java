@@ -479,7 +479,7 @@ class BarmanInteropIT {
         Path launcher = bed.launcherForPostgres();
         List<String> commands = new ArrayList<>();
         for (String server : List.of(SERVER, BZIP2_SERVER)) {
-            Path config = agent.write(server + ".conf", agent.config(server, receiver.port()));
+            Path config = agent.write(server + ".conf", agent.config(server, receiver.port()).set("start_agent", "no"));
             commands.add(ShellCommand.push(launcher, config));
         }
         origDir = bed.postgresDirectory("orig");

@@ -266,8 +266,9 @@ class CheckIT {
         assertTrue(detail(check, "key_file").contains("does not belong to cert_file"), check.stdout());
     }
 
+    /** Each push sends its own file: the agent is checked where one runs (order 10, AgentByDefaultIT). */
     private AgentConfigFile config(String server, int port) {
-        return agentFiles.config(server, port);
+        return agentFiles.config(server, port).set("start_agent", "no");
     }
 
     /** As archive_command runs it: the postgres user, the staged launcher. */

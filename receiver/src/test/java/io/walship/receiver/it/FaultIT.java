@@ -76,8 +76,9 @@ class FaultIT {
         agentFiles = bed.postgresAgent(certs, "pg-agent");
         Path spool = bed.postgresDirectory("spool");
         shipped = spool.resolve(SERVER).resolve("shipped");
+        // The agent runs only where a case starts it; otherwise each push sends its own file.
         agentConfig = agentFiles.write("agent.conf", agentFiles.config(SERVER, receiver.port())
-                .set("spool_directory", spool).set("push_concurrency", 3));
+                .set("spool_directory", spool).set("push_concurrency", 3).set("start_agent", "no"));
         // Registered before the cluster, so it runs once the cluster is down: no agent of this config outlives it.
         bed.closeLater(() -> AgentProcess.endAgentsFor(agentConfig));
         launcher = bed.launcherForPostgres();
@@ -265,7 +266,7 @@ class FaultIT {
         long started = System.nanoTime();
         Path spool = bed.postgresDirectory("second-spool");
         Path config = agentFiles.write("second.conf", agentFiles.config(SERVER, receiver.port())
-                .set("spool_directory", spool));
+                .set("spool_directory", spool).set("start_agent", "no"));
         Map<String, String> before = store.snapshot();
         PostgresCluster second = bed.archivingCluster(ShellCommand.push(launcher, config));
         String refused = second.switchWal();

@@ -60,7 +60,8 @@ class LockInterplayIT {
         lockFile = barmanHome.resolve("." + SERVER + "-xlogdb.lock");
         receiver = bed.startReceiver(receiverConfig(barmanHome, LOCK_TIMEOUT_SECONDS));
         PostgresAgentDir agent = bed.postgresAgent(certs, "pg-agent");
-        Path agentConfig = agent.write("agent.conf", agent.config(SERVER, receiver.port()));
+        // Each push sends its own file, so that each one meets Barman's lock itself.
+        Path agentConfig = agent.write("agent.conf", agent.config(SERVER, receiver.port()).set("start_agent", "no"));
         cluster = bed.archivingCluster(ShellCommand.push(bed.launcherForPostgres(), agentConfig));
         // The first segment pins the cluster and creates xlog.db.
         cluster.waitArchived(cluster.switchWal(), ARCHIVE_TIMEOUT);

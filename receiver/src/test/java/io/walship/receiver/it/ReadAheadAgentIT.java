@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,7 +41,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * {@code walship push}, {@code walship agent} beside it as the postgres user, and a {@code walship receiver} on a
  * fixed port. The agent ships ready segments ahead and records them; push answers from those records (in the
  * launcher, without a JVM); the agent never ships past a failing file; agent and receiver restarts lose nothing;
- * {@code start_agent = yes} lets the first push start the agent.
+ * by default the first push starts the agent, and an agent started by hand takes over from it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -150,7 +149,12 @@ class ReadAheadAgentIT {
                 "pg_wal/" + current, current));
         assertEquals(2, control.exitCode(), "expected push of unshipped " + current + " to need the jar: "
                 + control.describe());
-        assertTrue(control.stderr().startsWith("walship: "), control.describe());
+        // The agent ships only what PostgreSQL marked ready: the wait for it runs out, and push says so.
+        List<String> said = control.stderr().lines().toList();
+        assertEquals(2, said.size(), control.describe());
+        assertEquals("walship push: the agent did not ship " + current + " within agent_wait (30 s); sending "
+                + current + " itself", said.getFirst());
+        assertTrue(said.getLast().startsWith("walship: "), control.describe());
 
         // The same record answered in Java: options after the operands are beyond the launcher's fast path.
         List<Long> javaCalls = new ArrayList<>();
@@ -335,12 +339,12 @@ class ReadAheadAgentIT {
 
     @Test
     @Order(5)
-    void startAgentYesLetsTheFirstPushStartTheAgent() throws IOException {
+    void byDefaultTheFirstPushStartsTheAgentAndOneStartedByHandTakesOverFromIt() throws IOException {
         agent.stop();
         assertEquals(List.of(), AgentProcess.agentsFor(agentConfig), "expected no agent running");
         Path log = spool.resolve(SERVER).resolve("agent.log");
         assertFalse(Files.exists(log), "expected no " + log + " before push starts an agent");
-        Files.writeString(agentConfig, "start_agent = yes\n", StandardOpenOption.APPEND);
+        Files.writeString(agentConfig, Files.readString(agentConfig).replace("start_agent = no\n", ""));
 
         String first = cluster.switchWal();
         await("an agent started by walship push", () -> Files.exists(log)
@@ -355,6 +359,9 @@ class ReadAheadAgentIT {
         }
         assertTrue(background.info().commandLine().orElse("").contains("--pgdata " + cluster.dataDir()),
                 "expected the agent to watch the data directory the archiver runs in: " + describe(started));
+        assertEquals(1, cluster.serverLog().lines().filter(line -> line.equals("walship push: started the agent (pid "
+                + background.pid() + ") for " + cluster.dataDir() + "; log in " + log)).count(),
+                "expected one start line in PostgreSQL's log:\n" + cluster.logTail());
 
         String next = cluster.switchWal();
         await("the started agent shipping " + next, () -> record(next).equals(Optional.of(stamp(next)))
@@ -365,15 +372,27 @@ class ReadAheadAgentIT {
         assertStoredIdentical(next);
         assertXlogDbListsEachOnce(segments);
 
+        // As walship-agent@.service starts it: it takes over, and the agent that push started leaves.
+        startAgent();
+        await("the agent push started leaving", () -> !background.isAlive());
+        assertTrue(agent.log().contains("the agent walship push started (pid " + background.pid() + ") ships for this "
+                + "server; asking it to stop, to take over"), agent.describe("took over"));
+        assertTrue(Files.readString(log).contains(" INFO stopped on SIGTERM"), Tail.of(Files.readString(log), 6));
+        String taken = cluster.switchWal();
+        await("the agent started by hand shipping " + taken, () -> agent.logLines("shipped " + taken + " (") == 1);
+        cluster.waitArchived(taken, TIMEOUT);
+        segments.add(taken);
+        assertStoredIdentical(taken);
+        assertXlogDbListsEachOnce(segments);
+        assertEquals(List.of(agent.jvm().pid()), AgentProcess.agentsFor(agentConfig).stream().map(ProcessHandle::pid)
+                .toList(), "expected the agent started by hand alone");
+
         Proc.Result second = asPostgresInDataDir(List.of(launcher.toString(), "agent", "--config",
                 agentConfig.toString(), "--pgdata", cluster.dataDir().toString()));
-        assertEquals(2, second.exitCode(), "expected a second agent for the same server to refuse: "
+        assertEquals(2, second.exitCode(), "expected a second agent started by hand to refuse: "
                 + second.describe());
         assertTrue(second.stderr().contains("another agent already ships"), second.describe());
         System.out.println("[start_agent] " + log + ":\n" + Tail.of(Files.readString(log), 6));
-
-        AgentProcess.endAgentsFor(agentConfig);
-        assertFalse(background.isAlive(), "expected the started agent to end on SIGTERM");
     }
 
     /**
@@ -408,8 +427,9 @@ class ReadAheadAgentIT {
         PostgresAgentDir agentFiles = bed.postgresAgent(certs, "pg-agent");
         spool = bed.directory("spool");
         shipped = spool.resolve(SERVER).resolve("shipped");
+        // Until order 5, the agent is the one this test starts and stops.
         agentConfig = agentFiles.write("agent.conf", agentFiles.config(SERVER, receiverPort)
-                .set("spool_directory", spool).set("push_concurrency", 3));
+                .set("spool_directory", spool).set("push_concurrency", 3).set("start_agent", "no"));
         RunAs.giveToPostgres(spool);
 
         testConfig = AgentConfigFile.forServer(SERVER, receiverPort)

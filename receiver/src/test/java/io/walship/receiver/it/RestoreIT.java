@@ -89,8 +89,9 @@ class RestoreIT {
         receiver = bed.startReceiver(ReceiverConfigFile.barmanHome(barmanHome).tls(certs, "receiver")
                 .set("compression", "zstd").set("barman_version", "none").server(SERVER, "pg-agent"));
         launcher = bed.launcherForPostgres();
+        // Each push sends its own file; the agent is ReadAheadAgentIT's.
         primary = bed.archivingCluster(ShellCommand.push(launcher,
-                agent.write("push.conf", agent.config(SERVER, receiver.port()))));
+                agent.write("push.conf", agent.config(SERVER, receiver.port()).set("start_agent", "no"))));
         produceWalAroundATargetTime();
     }
 
@@ -478,9 +479,12 @@ class RestoreIT {
         }
     }
 
-    /** An agent file for fetch in the postgres user's agent directory; a null {@code prefetch} leaves the default. */
+    /**
+     * An agent file for fetch in the postgres user's agent directory; a null {@code prefetch} leaves the default.
+     * The restore that archives on timeline 2 pushes with one too, each push sending its own file.
+     */
     private Path fetchConfig(String fileName, int port, String prefetch, Path spool) throws IOException {
-        AgentConfigFile config = agent.config(SERVER, port);
+        AgentConfigFile config = agent.config(SERVER, port).set("start_agent", "no");
         if (prefetch != null) {
             config.set("prefetch", prefetch);
         }

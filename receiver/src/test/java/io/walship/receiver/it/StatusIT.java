@@ -40,8 +40,9 @@ class StatusIT {
                 .tls(certs, "receiver").set("compression", "zstd").set("barman_version", "none").server(SERVER, "pg-agent"));
         receiver.start();
         PostgresAgentDir agentFiles = bed.postgresAgent(certs, "pg-agent");
+        // Each push sends its own file, and records its failures for status.
         agentConfig = agentFiles.write("agent.conf", agentFiles.config(SERVER, receiver.port())
-                .set("spool_directory", bed.postgresDirectory("spool")));
+                .set("spool_directory", bed.postgresDirectory("spool")).set("start_agent", "no"));
         cluster = bed.archivingCluster(ShellCommand.push(bed.launcherForPostgres(), agentConfig), Map.of(
                 "wal_keep_size", "1GB", "checkpoint_timeout", "1h"));
         cluster.waitArchived(cluster.switchWal(), TIMEOUT);
