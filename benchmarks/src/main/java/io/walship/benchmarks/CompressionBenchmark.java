@@ -5,10 +5,17 @@ import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdCompressCtx;
 import com.github.luben.zstd.ZstdOutputStream;
 import io.walship.protocol.Limits;
+import io.walship.protocol.WalZstd;
+import io.walship.protocol.WholeFileZstd;
 import io.walship.receiver.compress.CompressingSink;
 import io.walship.receiver.compress.Compression;
+import io.walship.wal.WalFileName;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -170,5 +177,62 @@ public class CompressionBenchmark {
             // the output buffer holds a whole compressed segment: END finishes in one call
         }
         return dst.position();
+    }
+
+    /**
+     * The segment streamed to zstd (WalZstd's parameters) in 1 MiB pieces, each in a buffer of its own as the
+     * network's DATA frames are: how the receiver compressed before it gathered segments whole.
+     */
+    @Benchmark
+    public long zstdStreamedInFrames(Framed framed) {
+        WalCorpus.Segment segment = corpus.next();
+        ZstdCompressCtx ctx = WalZstd.configure(framed.ctx, segment.size());
+        ByteBuffer dst = framed.dst.clear();
+        for (ByteBuffer frame : framed.frames.get(segment.name())) {
+            ByteBuffer chunk = frame.duplicate();
+            while (chunk.hasRemaining()) {
+                ctx.compressDirectByteBufferStream(dst, chunk, EndDirective.CONTINUE);
+            }
+        }
+        while (!ctx.compressDirectByteBufferStream(dst, framed.empty, EndDirective.END)) {
+            // the output buffer holds a whole compressed segment: END finishes in one call
+        }
+        return dst.position();
+    }
+
+    /** The same segment gathered and compressed in one call, as the agent and the receiver now do. */
+    @Benchmark
+    public int zstdWhole() {
+        WalCorpus.Segment segment = corpus.next();
+        try (WholeFileZstd whole = WholeFileZstd.take(segment.size())) {
+            whole.plain().put(segment.direct().duplicate());
+            return whole.compress().remaining();
+        }
+    }
+
+    @State(Scope.Thread)
+    public static class Framed {
+        final ZstdCompressCtx ctx = new ZstdCompressCtx();
+        final ByteBuffer empty = ByteBuffer.allocateDirect(0);
+        ByteBuffer dst;
+        final Map<WalFileName, List<ByteBuffer>> frames = new HashMap<>();
+
+        @Setup(Level.Trial)
+        public void split(CompressionBenchmark bench) {
+            dst = ByteBuffer.allocateDirect((int) Zstd.compressBound(bench.corpus.segmentSize()));
+            for (WalCorpus.Segment segment : bench.corpus.segments()) {
+                List<ByteBuffer> pieces = new ArrayList<>();
+                for (int at = 0; at < segment.size(); at += FRAME) {
+                    int n = Math.min(FRAME, segment.size() - at);
+                    pieces.add(ByteBuffer.allocateDirect(n).put(segment.bytes(), at, n).flip());
+                }
+                frames.put(segment.name(), pieces);
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void close() {
+            ctx.close();
+        }
     }
 }

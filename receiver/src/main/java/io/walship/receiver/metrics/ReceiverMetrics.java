@@ -95,7 +95,8 @@ public final class ReceiverMetrics implements StoreEvents {
                 .help("Requests answered REJECTED (uploads, downloads, broken protocol), by server and reason")
                 .register(registry);
         receivedBytes = Counter.builder().name(RECEIVED_BYTES).unit(Unit.BYTES).labelNames("server")
-                .help("Plain bytes of uploads as they arrived, those of refused uploads included").register(registry);
+                .help("Bytes of uploads as they crossed the wire (zstd where the agent compressed), those of refused "
+                        + "uploads included").register(registry);
         storedBytes = Counter.builder().name(STORED_BYTES).unit(Unit.BYTES).labelNames("server")
                 .help("Bytes written into the archive by stored files, as stored (compressed)").register(registry);
         uploadSeconds = Histogram.builder().name(UPLOAD_SECONDS).unit(Unit.SECONDS).labelNames("server")
@@ -158,7 +159,7 @@ public final class ReceiverMetrics implements StoreEvents {
         rejected.labelValues(server(server), why.label()).inc();
     }
 
-    /** The plain bytes of an upload to {@code server} as they arrive. */
+    /** The bytes of an upload to {@code server} as they arrive, encoded as they were sent. */
     public void received(String server, long bytes) {
         receivedBytes.labelValues(server(server)).inc(bytes);
     }

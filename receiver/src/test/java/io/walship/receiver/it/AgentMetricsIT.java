@@ -59,7 +59,9 @@ class AgentMetricsIT {
         Path spool = bed.postgresDirectory("spool");
         // The agent is the one this test starts, whose metrics it scrapes.
         agentConfig = agentFiles.write("agent.conf", agentFiles.config(SERVER, receiver.port())
-                .set("spool_directory", spool).set("metrics_listen", "127.0.0.1:0").set("start_agent", "no"));
+                .set("spool_directory", spool).set("metrics_listen", "127.0.0.1:0").set("start_agent", "no")
+                // Byte for byte: the receiver counts what crossed the wire, the agent the files' bytes.
+                .set("wire_compression", "none"));
         // Registered before the cluster, so it runs once the cluster is down: no agent of this config outlives it.
         bed.closeLater(() -> AgentProcess.endAgentsFor(agentConfig));
         Path launcher = bed.launcherForPostgres();

@@ -260,7 +260,9 @@ class ReceiverMetricsIT {
     private Path agent(String client, CaDirectory ca) throws IOException {
         return AgentConfigFile.forServer(SERVER, receiver.port())
                 .tls(ca.caCertificate(), ca.certificate(client), ca.key(client))
-                .set("spool_directory", bed.resolve("spool-" + client)).writeTo(bed.resolve(client + ".conf"));
+                .set("spool_directory", bed.resolve("spool-" + client))
+                // received_bytes counts what crossed the wire: plain here, to be the files' own sizes.
+                .set("wire_compression", "none").writeTo(bed.resolve(client + ".conf"));
     }
 
     private void assertPush(int exit, Path config, Path file, String name) throws IOException {
