@@ -22,7 +22,7 @@ import java.util.zip.CRC32C;
 /**
  * A file as one zstd frame (with the receiver's own parameters, {@link WalZstd}) in {@link Data} frames, then
  * {@link End} with the CRC-32C of the plain bytes. Each byte is read once into a direct buffer, checksummed and
- * compressed from there: a file of up to a default segment whole, in one call ({@link WholeFileZstd}, a third less
+ * compressed from there: a file of up to a default segment whole, in one call ({@link WholeFileZstd}, less
  * CPU than streaming it), a larger one streamed only as fast as the connection drains. Contexts are reused.
  */
 final class ZstdFileChunks implements FileUpload {

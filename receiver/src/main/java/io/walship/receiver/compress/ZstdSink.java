@@ -11,7 +11,7 @@ import java.nio.channels.WritableByteChannel;
 
 /**
  * zstd between direct buffers, the output into the file without passing through the Java heap. A file of up to a
- * default segment is gathered and compressed in one call ({@link WholeFileZstd}: a third less CPU on WAL than
+ * default segment is gathered and compressed in one call ({@link WholeFileZstd}: less CPU on WAL than
  * streaming it); a larger one is streamed as it arrives. Contexts and buffers are reused across files.
  */
 final class ZstdSink implements CompressingSink {
