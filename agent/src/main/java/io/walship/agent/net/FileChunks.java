@@ -2,16 +2,12 @@ package io.walship.agent.net;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.channel.ChannelHandlerContext;
 import io.walship.protocol.Data;
 import io.walship.protocol.End;
 import io.walship.protocol.Limits;
 import io.walship.protocol.Message;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
 
 /**
@@ -20,16 +16,14 @@ import java.util.zip.CRC32C;
  */
 public final class FileChunks implements FileUpload {
 
-    private final Path path;
-    private final FileChannel file;
+    private final SourceFile file;
     private final long size;
     private final CRC32C crc = new CRC32C();
     private long position;
     private boolean ended;
 
     public FileChunks(Path path, long size) throws IOException {
-        this.path = path;
-        this.file = FileChannel.open(path, StandardOpenOption.READ);
+        this.file = new SourceFile(path, size);
         this.size = size;
     }
 
@@ -38,20 +32,9 @@ public final class FileChunks implements FileUpload {
         return ended;
     }
 
-    /** Closing a read-only file cannot lose data, so a failure to close is not worth a failed push. */
     @Override
     public void close() {
-        try {
-            file.close();
-        } catch (IOException e) {
-            java.util.logging.Logger.getLogger(FileChunks.class.getName()).fine("closing " + path + ": " + e);
-        }
-    }
-
-    @Deprecated
-    @Override
-    public Message readChunk(ChannelHandlerContext ctx) throws IOException {
-        return readChunk(ctx.alloc());
+        file.close();
     }
 
     @Override
@@ -60,21 +43,15 @@ public final class FileChunks implements FileUpload {
             return null;
         }
         if (position == size) {
-            if (file.read(ByteBuffer.allocate(1), position) > 0) {
-                throw new IOException(path + " grew while it was being sent; it is still being written");
-            }
+            file.checkNotGrown();
             ended = true;
             return new End((int) crc.getValue());
         }
         int length = (int) Math.min(Limits.MAX_CHUNK, size - position);
         ByteBuf buffer = allocator.ioBuffer(length);
         try {
-            while (buffer.readableBytes() < length) {
-                int n = buffer.writeBytes(file, position + buffer.readableBytes(), length - buffer.readableBytes());
-                if (n < 0) {
-                    throw new IOException(path + " shrank while it was being sent (expected " + size + " bytes)");
-                }
-            }
+            file.readFully(buffer.nioBuffer(0, length), position);
+            buffer.writerIndex(length);
         } catch (IOException e) {
             buffer.release();
             throw e;

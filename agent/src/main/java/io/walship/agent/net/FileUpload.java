@@ -1,5 +1,6 @@
 package io.walship.agent.net;
 
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.stream.ChunkedInput;
 import io.walship.agent.config.AgentConfig;
 import io.walship.protocol.Capabilities;
@@ -14,6 +15,12 @@ public interface FileUpload extends ChunkedInput<Message>, AutoCloseable {
     /** Closing a file only read from cannot lose data: no checked failure. */
     @Override
     void close();
+
+    @Deprecated
+    @Override
+    default Message readChunk(ChannelHandlerContext ctx) throws Exception {
+        return readChunk(ctx.alloc());
+    }
 
     /** {@code size} bytes of {@code file}, sent in {@code encoding}. */
     static FileUpload of(Path file, long size, WireEncoding encoding) throws IOException {

@@ -4,19 +4,16 @@ import com.github.luben.zstd.EndDirective;
 import com.github.luben.zstd.ZstdCompressCtx;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.channel.ChannelHandlerContext;
+import io.walship.protocol.ContextPool;
 import io.walship.protocol.Data;
 import io.walship.protocol.End;
-import io.walship.protocol.ContextPool;
 import io.walship.protocol.Limits;
 import io.walship.protocol.Message;
 import io.walship.protocol.WalZstd;
 import io.walship.protocol.WholeFileZstd;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
 
 /**
@@ -33,8 +30,7 @@ final class ZstdFileChunks implements FileUpload {
     private record Buffers(ZstdCompressCtx ctx, ByteBuffer input) {
     }
 
-    private final Path path;
-    private final FileChannel file;
+    private final SourceFile file;
     private final long size;
     private final CRC32C crc = new CRC32C();
     private WholeFileZstd whole;
@@ -47,8 +43,7 @@ final class ZstdFileChunks implements FileUpload {
     private boolean ended;
 
     ZstdFileChunks(Path path, long size) throws IOException {
-        this.path = path;
-        this.file = FileChannel.open(path, StandardOpenOption.READ);
+        this.file = new SourceFile(path, size);
         this.size = size;
         if (WholeFileZstd.fits(size)) {
             whole = WholeFileZstd.take(size);
@@ -65,21 +60,13 @@ final class ZstdFileChunks implements FileUpload {
         return ended;
     }
 
-    @Deprecated
-    @Override
-    public Message readChunk(ChannelHandlerContext ctx) throws IOException {
-        return readChunk(ctx.alloc());
-    }
-
     @Override
     public Message readChunk(ByteBufAllocator allocator) throws IOException {
         if (ended) {
             return null;
         }
         if (compressed) {
-            if (file.read(ByteBuffer.allocate(1), position) > 0) {
-                throw new IOException(path + " grew while it was being sent; it is still being written");
-            }
+            file.checkNotGrown();
             ended = true;
             return new End((int) crc.getValue());
         }
@@ -108,11 +95,7 @@ final class ZstdFileChunks implements FileUpload {
     private Message nextOfWhole(ByteBufAllocator allocator) throws IOException {
         if (frame == null) {
             ByteBuffer plain = whole.plain();
-            while (plain.hasRemaining()) {
-                if (file.read(plain, plain.position()) < 0) {
-                    throw new IOException(path + " shrank while it was being sent (expected " + size + " bytes)");
-                }
-            }
+            file.readFully(plain, 0);
             crc.update(plain.duplicate().flip());
             position = size;
             frame = whole.compress();
@@ -127,11 +110,7 @@ final class ZstdFileChunks implements FileUpload {
 
     private void fill(ByteBuffer input) throws IOException {
         input.clear().limit((int) Math.min(READ, size - position));
-        while (input.hasRemaining()) {
-            if (file.read(input, position + input.position()) < 0) {
-                throw new IOException(path + " shrank while it was being sent (expected " + size + " bytes)");
-            }
-        }
+        file.readFully(input, position);
         input.flip();
         crc.update(input.duplicate());
         position += input.remaining();
@@ -150,11 +129,7 @@ final class ZstdFileChunks implements FileUpload {
 
     @Override
     public void close() {
-        try {
-            file.close();
-        } catch (IOException e) {
-            java.util.logging.Logger.getLogger(ZstdFileChunks.class.getName()).fine("closing " + path + ": " + e);
-        }
+        file.close();
         if (whole != null) {
             whole.close();
             whole = null;
