@@ -6,7 +6,6 @@ import io.walship.config.IniFile;
 import io.walship.config.IniSection;
 import io.walship.metrics.MetricsListen;
 import io.walship.protocol.Defaults;
-import io.walship.protocol.WireEncoding;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -22,14 +21,13 @@ import java.util.Set;
  * @param conninfo how {@code walship check} and {@code walship status} reach PostgreSQL, in libpq's
  *     {@code key=value} form; empty: the local socket named in the data directory's postmaster.pid
  * @param metricsListen where Prometheus scrapes the read-ahead agent's metrics; empty: nowhere
- * @param wireCompression how uploads cross the link where the receiver takes it: zstd (the default: fewer bytes
- *     on the wire, and a server that stores zstd keeps them as sent) or plain, for hosts whose CPU is scarcer
- *     than their link
+ * @param wireCompression which host compresses uploads (where the receiver takes zstd): this one (zstd, the
+ *     default), the receiver (none), or both on a backlog (shared)
  */
 public record AgentConfig(Path file, InetSocketAddress receiver, String server, Path caFile, Path certFile,
         Path keyFile, int prefetch, SpoolLayout spool, int pushConcurrency, boolean startAgent,
         int agentWait, Optional<String> conninfo, Optional<InetSocketAddress> metricsListen,
-        WireEncoding wireCompression) {
+        WireCompression wireCompression) {
 
     public static final Path DEFAULT_FILE = Path.of("/etc/walship/walship.conf");
     public static final String ENVIRONMENT = "WALSHIP_CONFIG";
@@ -86,11 +84,12 @@ public record AgentConfig(Path file, InetSocketAddress receiver, String server, 
         return startAgent && agentWait > 0;
     }
 
-    private static WireEncoding wireCompression(IniSection agent) throws ConfigException {
+    private static WireCompression wireCompression(IniSection agent) throws ConfigException {
         return switch (agent.optional("wire_compression").orElse("zstd").toLowerCase(Locale.ROOT)) {
-            case "zstd" -> WireEncoding.ZSTD;
-            case "none" -> WireEncoding.PLAIN;
-            default -> throw agent.invalid("wire_compression", "zstd or none");
+            case "zstd" -> WireCompression.ZSTD;
+            case "none" -> WireCompression.NONE;
+            case "shared" -> WireCompression.SHARED;
+            default -> throw agent.invalid("wire_compression", "zstd, none or shared");
         };
     }
 

@@ -22,6 +22,7 @@ import java.nio.file.WatchService;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -54,6 +55,7 @@ final class ShippingAgent {
     private final ReceiverClient client;
     private final AgentPresence presence;
     private final AgentMetrics metrics;
+    private final UploadEncodings encodings;
     private final Set<String> inflight = ConcurrentHashMap.newKeySet();
     private final Map<String, Failure> failures = new ConcurrentHashMap<>();
     private final ThreadLocal<ReceiverSession> sessions = new ThreadLocal<>();
@@ -69,6 +71,7 @@ final class ShippingAgent {
         this.client = client;
         this.presence = presence;
         this.metrics = new AgentMetrics(config.server(), ready, Clock.systemUTC());
+        this.encodings = new UploadEncodings(config.wireCompression());
     }
 
     AgentMetrics metrics() {
@@ -161,12 +164,13 @@ final class ShippingAgent {
             BasicFileAttributes before = Files.readAttributes(file, BasicFileAttributes.class,
                     LinkOption.NOFOLLOW_LINKS);
             ReceiverSession session = session();
-            WireEncoding encoding = FileUpload.encodingFor(config, session.capabilities());
-            Put put = new Put(config.server(), name, before.size(),
-                    before.lastModifiedTime().to(TimeUnit.NANOSECONDS), encoding);
             Reply reply;
-            try (FileUpload upload = FileUpload.of(file, before.size(), encoding)) {
-                reply = session.put(put, upload);
+            WireEncoding encoding;
+            try (UploadEncodings.Choice choice = encodings.choose(session.capabilities());
+                    FileUpload upload = FileUpload.of(file, before.size(), choice.encoding())) {
+                encoding = choice.encoding();
+                reply = session.put(new Put(config.server(), name, before.size(),
+                        before.lastModifiedTime().to(TimeUnit.NANOSECONDS), encoding), upload);
             }
             String stamp = ShippedRecords.stamp(before);
             if (!stamp.equals(ShippedRecords.stamp(file))) {
@@ -175,8 +179,8 @@ final class ShippingAgent {
                 records.record(name, stamp);
                 metrics.shipped(reply.code(), before.size(), System.nanoTime() - started);
                 succeeded(name);
-                LOG.info("shipped " + name + " (" + reply.code() + ", " + (System.nanoTime() - started) / 1_000_000
-                        + " ms)");
+                LOG.info("shipped " + name + " (" + reply.code() + ", " + encoding.name().toLowerCase(Locale.ROOT)
+                        + " on the wire, " + (System.nanoTime() - started) / 1_000_000 + " ms)");
             } else {
                 failed(name, reply.code() + ": " + reply.message());
             }

@@ -2,8 +2,6 @@ package io.walship.agent.net;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.stream.ChunkedInput;
-import io.walship.agent.config.AgentConfig;
-import io.walship.protocol.Capabilities;
 import io.walship.protocol.Message;
 import io.walship.protocol.WireEncoding;
 import java.io.IOException;
@@ -28,12 +26,5 @@ public interface FileUpload extends ChunkedInput<Message>, AutoCloseable {
             case PLAIN -> new FileChunks(file, size);
             case ZSTD -> new ZstdFileChunks(file, size);
         };
-    }
-
-    /** What the agent is configured to send, where the receiver (its WELCOME) takes it; else the plain file. */
-    static WireEncoding encodingFor(AgentConfig config, long receiverCapabilities) {
-        return config.wireCompression() == WireEncoding.ZSTD
-                && Capabilities.has(receiverCapabilities, Capabilities.ZSTD_UPLOADS)
-                ? WireEncoding.ZSTD : WireEncoding.PLAIN;
     }
 }

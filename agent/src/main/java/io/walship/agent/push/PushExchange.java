@@ -31,7 +31,7 @@ final class PushExchange extends Exchange<Reply> {
 
     @Override
     protected void start(ChannelHandlerContext ctx) {
-        WireEncoding encoding = FileUpload.encodingFor(config, welcome().capabilities());
+        WireEncoding encoding = config.wireCompression().allowed(welcome().capabilities());
         try {
             upload = FileUpload.of(file, plain.size(), encoding);
         } catch (IOException e) {

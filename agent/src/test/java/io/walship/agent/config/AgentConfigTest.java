@@ -1,6 +1,5 @@
 package io.walship.agent.config;
 
-import io.walship.protocol.WireEncoding;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -257,17 +256,19 @@ class AgentConfigTest {
 
     /** Every key but prefetch and spool_directory; line 7 is the first one appended. */
     @Test
-    void wireCompressionIsZstdUnlessSetToNone() throws Exception {
-        assertEquals(WireEncoding.ZSTD, AgentConfig.load(write(minimal("b"))).wireCompression());
-        assertEquals(WireEncoding.ZSTD, AgentConfig.load(write(minimal("b") + "wire_compression = zstd\n"))
+    void wireCompressionIsZstdUnlessSetToNoneOrShared() throws Exception {
+        assertEquals(WireCompression.ZSTD, AgentConfig.load(write(minimal("b"))).wireCompression());
+        assertEquals(WireCompression.ZSTD, AgentConfig.load(write(minimal("b") + "wire_compression = zstd\n"))
                 .wireCompression());
-        assertEquals(WireEncoding.PLAIN, AgentConfig.load(write(minimal("b") + "wire_compression = NONE\n"))
+        assertEquals(WireCompression.NONE, AgentConfig.load(write(minimal("b") + "wire_compression = NONE\n"))
+                .wireCompression());
+        assertEquals(WireCompression.SHARED, AgentConfig.load(write(minimal("b") + "wire_compression = shared\n"))
                 .wireCompression());
         Path file = write(minimal("b") + "wire_compression = lz4\n");
 
         ConfigException e = assertThrows(ConfigException.class, () -> AgentConfig.load(file));
 
-        assertEquals(file + ":7: [agent] wire_compression = lz4 is not valid; expected zstd or none", e.getMessage());
+        assertEquals(file + ":7: [agent] wire_compression = lz4 is not valid; expected zstd, none or shared", e.getMessage());
     }
 
     private static String minimal(String receiver) {

@@ -1,6 +1,6 @@
 package io.walship.agent.daemon;
 
-import io.walship.protocol.WireEncoding;
+import io.walship.agent.config.WireCompression;
 import java.util.Optional;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -382,7 +382,7 @@ class ShippingAgentTest {
         AgentConfig config = new AgentConfig(dir.resolve("walship.conf"),
                 InetSocketAddress.createUnresolved("127.0.0.1", port), SERVER, certs.resolve("ca.crt"),
                 certs.resolve("agent1.crt"), certs.resolve("agent1.key"), 0, spool(), CONCURRENCY, false,
-                0, Optional.empty(), Optional.empty(), WireEncoding.ZSTD);
+                0, Optional.empty(), Optional.empty(), WireCompression.ZSTD);
         ReceiverClient client = new ReceiverClient(config, CONCURRENCY);
         cleanup.push(client);
         ShippingAgent agent = new ShippingAgent(config, pgdata, records, client, new AgentPresence(spool()));
