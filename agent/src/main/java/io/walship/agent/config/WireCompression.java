@@ -10,8 +10,9 @@ public enum WireCompression {
     /** Plain uploads: the receiver compresses all, for PostgreSQL hosts whose CPU is scarcer than the link. */
     NONE,
     /**
-     * The agent compresses one upload at a time and sends those it starts meanwhile plain, for the receiver to
-     * compress: on a backlog both hosts' CPUs work, at most one of this host's cores.
+     * The default: the agent compresses one upload at a time and sends those it starts meanwhile plain, for the
+     * receiver to compress: on a backlog both hosts' CPUs work, at most one of this host's cores. A single push
+     * compresses its file.
      */
     SHARED;
 

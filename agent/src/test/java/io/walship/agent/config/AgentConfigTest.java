@@ -256,8 +256,8 @@ class AgentConfigTest {
 
     /** Every key but prefetch and spool_directory; line 7 is the first one appended. */
     @Test
-    void wireCompressionIsZstdUnlessSetToNoneOrShared() throws Exception {
-        assertEquals(WireCompression.ZSTD, AgentConfig.load(write(minimal("b"))).wireCompression());
+    void wireCompressionIsSharedUnlessSetToZstdOrNone() throws Exception {
+        assertEquals(WireCompression.SHARED, AgentConfig.load(write(minimal("b"))).wireCompression());
         assertEquals(WireCompression.ZSTD, AgentConfig.load(write(minimal("b") + "wire_compression = zstd\n"))
                 .wireCompression());
         assertEquals(WireCompression.NONE, AgentConfig.load(write(minimal("b") + "wire_compression = NONE\n"))
