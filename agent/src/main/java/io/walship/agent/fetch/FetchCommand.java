@@ -36,9 +36,6 @@ public final class FetchCommand implements Callable<Integer> {
     public static final int NOT_IN_ARCHIVE = 1;
     public static final int DAMAGED = 150;
     public static final int UNAVAILABLE = 151;
-    private static final long DEFAULT_SEGMENT_SIZE = 16L << 20;
-    /** How long to wait for a read-ahead download of the very segment asked for, rather than fetch it twice. */
-    private static final java.time.Duration IN_FLIGHT_WAIT = java.time.Duration.ofSeconds(30);
 
     @Mixin
     ConfigOption config;
@@ -67,8 +64,7 @@ public final class FetchCommand implements Callable<Integer> {
         ReadAheadSpool spool = spoolFor(agent, wal);
         try {
             if (spool != null) {
-                boolean spooled = spool.take(wal, path)
-                        || spool.awaitDownload(wal, IN_FLIGHT_WAIT) && spool.take(wal, path);
+                boolean spooled = spool.takeOrAwait(wal, path);
                 // Either way, move the read-ahead window past this segment before anything else.
                 keepReadingAhead(spool, agent, wal, 0);
                 if (spooled) {
@@ -118,9 +114,7 @@ public final class FetchCommand implements Callable<Integer> {
      */
     private static void keepReadingAhead(ReadAheadSpool spool, AgentConfig agent, WalFileName wal, long segmentSize) {
         try {
-            long size = segmentSize > 0 ? segmentSize
-                    : spool.wanted().map(ReadAheadSpool.Wanted::segmentSize).orElse(DEFAULT_SEGMENT_SIZE);
-            spool.want(wal, size);
+            spool.moveTo(wal, segmentSize);
             PrefetchLauncher.ensureRunning(spool.layout(), agent.file());
         } catch (IOException e) {
             System.err.println("walship fetch: read-ahead could not start: " + e.getMessage());
