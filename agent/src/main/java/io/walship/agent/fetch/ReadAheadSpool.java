@@ -26,7 +26,7 @@ import java.util.function.Predicate;
  * the last segment recovery asked for, which tells the prefetcher where to read ahead. Only segments are
  * ever spooled: history files decide timelines and are always fetched fresh.
  */
-final class ReadAheadSpool {
+public final class ReadAheadSpool {
 
     private static final long DEFAULT_SEGMENT_SIZE = 16L << 20;
     /** How long to wait for a read-ahead download of the very segment asked for, rather than fetch it twice. */
@@ -35,7 +35,7 @@ final class ReadAheadSpool {
     private final SpoolLayout layout;
     private final VerifiedRecords verified;
 
-    ReadAheadSpool(SpoolLayout layout) {
+    public ReadAheadSpool(SpoolLayout layout) {
         this.layout = layout;
         this.verified = new VerifiedRecords(layout);
     }
@@ -53,7 +53,7 @@ final class ReadAheadSpool {
      * then its record, then the rename, so that a crash at any point leaves no spooled file without a matching
      * record.
      */
-    void publish(Path download, Path spooled) throws IOException {
+    public void publish(Path download, Path spooled) throws IOException {
         try (FileChannel channel = FileChannel.open(download, StandardOpenOption.WRITE)) {
             channel.force(true);
         }
