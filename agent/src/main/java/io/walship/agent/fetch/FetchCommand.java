@@ -21,7 +21,8 @@ import picocli.CommandLine.Parameters;
             "Asks the walship receiver for NAME, verifies it (transfer checksum; for segments the WAL page header "
                 + "against the name and size) and writes it to PATH atomically. Segments that recovery will ask "
                 + "for next are read ahead in the background into the spool directory (settings prefetch and "
-                + "spool_directory in [agent])."},
+                + "spool_directory in [agent]); while that read-ahead runs, the launcher restores from it without "
+                + "starting Java, and asks it for anything else."},
         footer = {"", "postgresql.conf:", "  restore_command = 'walship fetch %%f %%p'", "",
             "Exit codes: 0 the verified file is at PATH; 1 the archive does not have NAME (the normal end of "
                 + "recovery), or the receiver cannot be reached on a standby (standby.signal), which then keeps "
