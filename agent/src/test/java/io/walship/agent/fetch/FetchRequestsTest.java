@@ -10,17 +10,15 @@ import io.walship.agent.ca.CertificateAuthority;
 import io.walship.agent.config.AgentConfig;
 import io.walship.agent.net.ReceiverClient;
 import io.walship.agent.spool.SpoolLayout;
-import io.walship.protocol.WireEncoding;
+import io.walship.testing.AgentConfigFile;
 import io.walship.wal.WalFileName;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,11 +54,10 @@ class FetchRequestsTest {
 
     @BeforeEach
     void start() throws Exception {
-        SpoolLayout layout = SpoolLayout.of(dir.resolve("spool"), "pg");
-        AgentConfig config = new AgentConfig(dir.resolve("walship.conf"),
-                InetSocketAddress.createUnresolved("127.0.0.1", closedPort()), "pg", certs.resolve("ca.crt"),
-                certs.resolve("agent1.crt"), certs.resolve("agent1.key"), 4, layout, 1, false, 0, Optional.empty(),
-                Optional.empty(), WireEncoding.ZSTD);
+        AgentConfig config = AgentConfig.load(AgentConfigFile.forServer("pg", closedPort())
+                .tls(certs.resolve("ca.crt"), certs.resolve("agent1.crt"), certs.resolve("agent1.key"))
+                .set("spool_directory", dir.resolve("spool")).writeTo(dir.resolve("walship.conf")));
+        SpoolLayout layout = config.spool();
         Files.createDirectories(layout.dir());
         spool = new ReadAheadSpool(layout);
         client = new ReceiverClient(config, 1);
