@@ -17,13 +17,10 @@ agent_args() {
 # agent_live DIR: true when DIR/agent.pid names a live walship agent; sets agent_pid and agent_pgdata, the data
 # directory it ships.
 agent_live() {
-  local cmdline
-  agent_pid= agent_pgdata=
-  [ -r "$1/$spool_agent_pid" ] && read -r agent_pid agent_pgdata < "$1/$spool_agent_pid" || return 1
-  case $agent_pid in ''|*[!0-9]*) return 1 ;; esac
-  # A recycled pid belongs to some other program.
-  mapfile -d "" -t cmdline 2>/dev/null < "/proc/$agent_pid/cmdline" || return 1
-  [[ " ${cmdline[*]} " == *" $walship_main agent "* ]]
+  local status=0
+  spool_process_live "$1/$spool_agent_pid" agent || status=1
+  agent_pid=$spool_pid agent_pgdata=$spool_rest
+  return $status
 }
 
 # agent_wanted: whether push may start the agent: start_agent is yes (the default, read as

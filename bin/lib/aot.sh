@@ -38,13 +38,9 @@ aot_usable() {
 # aot_spooled [-c F|--config F|--config=F] NAME PATH: whether `walship fetch` will find NAME waiting
 # in its read-ahead spool (the configuration is found and read like the Java side does).
 aot_spooled() {
-  local config= name
-  case ${1:-} in
-    -c|--config) config=${2:-}; shift 2 || return 1 ;;
-    --config=*) config=${1#--config=}; shift ;;
-  esac
-  [ $# -eq 2 ] || return 1
-  name=$1
+  local config name
+  spool_command_args "$@" && [ ${#spool_args[@]} -eq 2 ] || return 1
+  config=$spool_config name=${spool_args[0]}
   case $name in */*|.*|'') return 1 ;; esac
   [ -n "$config" ] || config=${WALSHIP_CONFIG:-/etc/walship/walship.conf}
   spool_dir_of "$config" && [ "${ini_values[prefetch]:-}" != 0 ] && [ -f "$spool_dir/$name" ]

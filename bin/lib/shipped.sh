@@ -11,13 +11,9 @@
 shipped_ahead() {
   [ "${1:-}" = push ] || return 1
   shift
-  local config= path name record stamp want wait deadline here
-  case ${1:-} in
-    -c|--config) config=${2:-}; shift 2 ;;
-    --config=*) config=${1#--config=}; shift ;;
-  esac
-  [ $# -eq 2 ] || return 1
-  path=$1 name=$2
+  local config path name record stamp want wait deadline here
+  spool_command_args "$@" && [ ${#spool_args[@]} -eq 2 ] || return 1
+  config=$spool_config path=${spool_args[0]} name=${spool_args[1]}
   case $name in */*|.*|'') return 1 ;; esac
   [ -n "$config" ] || config=${WALSHIP_CONFIG:-/etc/walship/walship.conf}
   spool_dir_of "$config" || return 1

@@ -8,9 +8,40 @@ spool_agent_pid=agent.pid
 spool_agent_log=agent.log
 spool_held=held
 spool_shipped=shipped
+spool_verified=verified
+spool_asks=asks
+spool_found=.found
+spool_missing=.missing
+spool_failed=.failed
+spool_prefetch_pid=prefetch.pid
+spool_wanted=.wanted
+spool_copy_suffix=.walship-spool
 # The main class of the agent side (BackgroundProcess.MAIN_CLASS): bin/walship runs it, and a live agent
 # is known by it in its command line.
 walship_main=io.walship.agent.Walship
+
+# spool_command_args ARGS...: reads `[-c F|--config F|--config=F] REST...` as walship's commands take them: sets
+# spool_config to F (empty without the option) and spool_args to REST. Fails on an option without its file.
+spool_command_args() {
+  spool_config=
+  case ${1:-} in
+    -c|--config) [ $# -ge 2 ] || return 1; spool_config=$2; shift 2 ;;
+    --config=*) spool_config=${1#--config=}; shift ;;
+  esac
+  spool_args=("$@")
+}
+
+# spool_process_live FILE COMMAND: true when the first word of FILE is the pid of a live `walship COMMAND`; sets
+# spool_pid to it and spool_rest to the rest of the line.
+spool_process_live() {
+  local cmdline
+  spool_pid= spool_rest=
+  [ -r "$1" ] && read -r spool_pid spool_rest < "$1" || return 1
+  case $spool_pid in ''|*[!0-9]*) return 1 ;; esac
+  # A recycled pid belongs to some other program.
+  mapfile -d "" -t cmdline 2>/dev/null < "/proc/$spool_pid/cmdline" || return 1
+  [[ " ${cmdline[*]} " == *" $walship_main $2 "* ]]
+}
 
 # spool_dir_of CONFIG: reads CONFIG's [agent] section into ini_values and sets spool_dir to
 # <spool_directory>/<server>, a relative spool_directory taken from CONFIG's directory, an empty or

@@ -2,6 +2,7 @@ package io.walship.agent.aot;
 
 import io.walship.agent.Walship;
 import io.walship.agent.ca.CertificateAuthority;
+import io.walship.agent.fetch.ReadAheadSpool;
 import io.walship.agent.spool.SpoolLayout;
 import io.walship.cli.LogFormat;
 import io.walship.wal.WalFileName;
@@ -128,7 +129,9 @@ public final class AotTrainingCommand implements Callable<Integer> {
         SpoolLayout spool = SpoolLayout.of(dir.resolve("spool"), TrainingReceiver.SERVER);
         WalFileName segment = WalFileName.parse(SEGMENT);
         Files.createDirectories(spool.prefetchLock());
-        TrainingSegment.write(segment, spool.segment(segment));
+        Path download = SpoolLayout.downloadTemp(spool.segment(segment));
+        TrainingSegment.write(segment, download);
+        new ReadAheadSpool(spool).publish(download, spool.segment(segment));
         for (String file : List.of("ca.crt", "agent.crt", "agent.key")) {
             Files.writeString(dir.resolve(file), "", StandardCharsets.US_ASCII);
         }

@@ -21,7 +21,8 @@ import picocli.CommandLine.Parameters;
             "Asks the walship receiver for NAME, verifies it (transfer checksum; for segments the WAL page header "
                 + "against the name and size) and writes it to PATH atomically. Segments that recovery will ask "
                 + "for next are read ahead in the background into the spool directory (settings prefetch and "
-                + "spool_directory in [agent])."},
+                + "spool_directory in [agent]); while that read-ahead runs, the launcher restores from it without "
+                + "starting Java, and asks it for anything else."},
         footer = {"", "postgresql.conf:", "  restore_command = 'walship fetch %%f %%p'", "",
             "Exit codes: 0 the verified file is at PATH; 1 the archive does not have NAME (the normal end of "
                 + "recovery), or the receiver cannot be reached on a standby (standby.signal), which then keeps "
@@ -36,9 +37,6 @@ public final class FetchCommand implements Callable<Integer> {
     public static final int NOT_IN_ARCHIVE = 1;
     public static final int DAMAGED = 150;
     public static final int UNAVAILABLE = 151;
-    private static final long DEFAULT_SEGMENT_SIZE = 16L << 20;
-    /** How long to wait for a read-ahead download of the very segment asked for, rather than fetch it twice. */
-    private static final java.time.Duration IN_FLIGHT_WAIT = java.time.Duration.ofSeconds(30);
 
     @Mixin
     ConfigOption config;
@@ -67,8 +65,7 @@ public final class FetchCommand implements Callable<Integer> {
         ReadAheadSpool spool = spoolFor(agent, wal);
         try {
             if (spool != null) {
-                boolean spooled = spool.take(wal, path)
-                        || spool.awaitDownload(wal, IN_FLIGHT_WAIT) && spool.take(wal, path);
+                boolean spooled = spool.takeOrAwait(wal, path);
                 // Either way, move the read-ahead window past this segment before anything else.
                 keepReadingAhead(spool, agent, wal, 0);
                 if (spooled) {
@@ -118,9 +115,7 @@ public final class FetchCommand implements Callable<Integer> {
      */
     private static void keepReadingAhead(ReadAheadSpool spool, AgentConfig agent, WalFileName wal, long segmentSize) {
         try {
-            long size = segmentSize > 0 ? segmentSize
-                    : spool.wanted().map(ReadAheadSpool.Wanted::segmentSize).orElse(DEFAULT_SEGMENT_SIZE);
-            spool.want(wal, size);
+            spool.moveTo(wal, segmentSize);
             PrefetchLauncher.ensureRunning(spool.layout(), agent.file());
         } catch (IOException e) {
             System.err.println("walship fetch: read-ahead could not start: " + e.getMessage());

@@ -20,6 +20,15 @@ import java.util.Optional;
  */
 final class Fetcher {
 
+    /** Gives a verified download its final name. */
+    @FunctionalInterface
+    interface Publisher {
+        void publish(Path verified, Path destination) throws IOException;
+    }
+
+    private static final Publisher RENAME = (verified, destination) -> Files.move(verified, destination,
+            StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+
     private final ReceiverClient client;
     private final String server;
 
@@ -29,6 +38,10 @@ final class Fetcher {
     }
 
     FetchResult fetch(WalFileName name, Path destination) throws ReceiverFailure, IOException {
+        return fetch(name, destination, RENAME);
+    }
+
+    FetchResult fetch(WalFileName name, Path destination, Publisher publisher) throws ReceiverFailure, IOException {
         Path temp = SpoolLayout.downloadTemp(destination);
         try {
             FetchResult result = client.run(new FetchExchange(new Get(server, name.name()), temp));
@@ -53,7 +66,7 @@ final class Fetcher {
                 }
                 segmentSize = header.segmentSize();
             }
-            Files.move(temp, destination, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            publisher.publish(temp, destination);
             return new FetchResult(FetchResult.Status.FETCHED, result.message(), segmentSize);
         } finally {
             Files.deleteIfExists(temp);

@@ -19,8 +19,9 @@ import picocli.CommandLine.Option;
 @Command(name = "prefetch", hidden = true, mixinStandardHelpOptions = true,
         description = {"Reads segments ahead for walship fetch.", "",
             "walship fetch starts it in the background (log: <spool_directory>/<server>/prefetch.log); it keeps "
-                + "the next 'prefetch' segments in the spool directory and exits 30 s after recovery stops "
-                + "asking. SIGHUP is logged and ignored."})
+                + "the next 'prefetch' segments in the spool directory, answers the fetches that find nothing "
+                + "there with its own connections, and exits 30 s after recovery stops asking. SIGHUP is logged "
+                + "and ignored."})
 public final class PrefetchCommand implements Callable<Integer> {
 
     private static final Logger LOG = Logger.getLogger(PrefetchCommand.class.getName());
@@ -44,8 +45,9 @@ public final class PrefetchCommand implements Callable<Integer> {
             if (lock == null) {
                 return 0;
             }
-            Prefetcher prefetcher = new Prefetcher(new ReadAheadSpool(agent.spool()),
-                    new Fetcher(client, agent.server()), agent.prefetch());
+            ReadAheadSpool spool = new ReadAheadSpool(agent.spool());
+            Fetcher fetcher = new Fetcher(client, agent.server());
+            Prefetcher prefetcher = new Prefetcher(spool, fetcher, agent.prefetch());
             ServiceSignals.onStop(signal -> {
                 LOG.info("stopping on " + signal);
                 prefetcher.stop(signal);
@@ -56,7 +58,10 @@ public final class PrefetchCommand implements Callable<Integer> {
                     + ": reading up to " + agent.prefetch() + " segments ahead of recovery from "
                     + agent.receiverText() + " for server '" + agent.server() + "' into " + agent.spool().dir()
                     + "; configuration " + agent.file());
-            LOG.info("stopped: " + prefetcher.run());
+            try (FetchRequests requests = new FetchRequests(spool, fetcher, prefetcher::asked)) {
+                requests.open();
+                LOG.info("stopped: " + prefetcher.run());
+            }
         } catch (ReceiverFailure e) {
             System.err.println("walship prefetch: " + e.getMessage());
             return 2;

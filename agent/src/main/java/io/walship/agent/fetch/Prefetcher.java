@@ -28,10 +28,15 @@ final class Prefetcher {
     static final int PARALLEL = 4;
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(30);
-    /** A segment the archive did not have is asked for again after this long (the primary may be behind). */
+    /**
+     * A segment the archive did not have is asked for again after this long (the primary may be behind), twice as
+     * long each time it is still missing, up to {@link #MISSING_RETRY_MAX_NANOS}. Only that one is asked again, not
+     * the window behind it; recovery's own request for it goes to the receiver at once in any case.
+     */
     private static final long MISSING_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long MISSING_RETRY_MAX_NANOS = TimeUnit.SECONDS.toNanos(16);
 
-    private record Missing(String name, long since) {
+    private record Missing(String name, long since, long retryNanos) {
     }
 
     private final ReadAheadSpool spool;
@@ -40,6 +45,7 @@ final class Prefetcher {
     private final Set<String> inflight = ConcurrentHashMap.newKeySet();
     private final AtomicReference<Missing> missing = new AtomicReference<>();
     private volatile String stopReason;
+    private volatile long lastAsked = System.nanoTime();
 
     Prefetcher(ReadAheadSpool spool, Fetcher fetcher, int depth) {
         this.spool = spool;
@@ -47,20 +53,31 @@ final class Prefetcher {
         this.depth = depth;
     }
 
+    /** Recovery asked for a file through {@link FetchRequests}: it is still recovering. */
+    void asked() {
+        lastAsked = System.nanoTime();
+    }
+
     /** Makes {@link #run} return {@code why} soon, its downloads broken off. */
     void stop(String why) {
         stopReason = why;
     }
 
-    /** Reads ahead until recovery stops asking, or until {@link #stop}; returns why it ended, for the log. */
+    /**
+     * Reads ahead until recovery stops asking, or until {@link #stop}; returns why it ended, for the log. Once
+     * recovery stopped asking, what is left in the spool is dropped: recovery ended, or will start a new read-ahead.
+     */
     String run() throws IOException, InterruptedException {
         spool.dropLeftovers();
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(depth, PARALLEL));
+        boolean idle = false;
         try {
             Optional<ReadAheadSpool.Wanted> last = Optional.empty();
             long lastChange = System.nanoTime();
             while (stopReason == null) {
-                if (System.nanoTime() - lastChange >= IDLE_NANOS) {
+                long now = System.nanoTime();
+                if (now - lastChange >= IDLE_NANOS && now - lastAsked >= IDLE_NANOS) {
+                    idle = true;
                     return "recovery has asked for no segment for " + TimeUnit.NANOSECONDS.toSeconds(IDLE_NANOS)
                             + " s";
                 }
@@ -77,7 +94,9 @@ final class Prefetcher {
             return stopReason;
         } finally {
             pool.shutdownNow();
-            pool.awaitTermination(30, TimeUnit.SECONDS);
+            if (pool.awaitTermination(30, TimeUnit.SECONDS) && idle) {
+                spool.dropStale(Set.of());
+            }
         }
     }
 
@@ -90,10 +109,17 @@ final class Prefetcher {
         window.forEach(name -> keep.add(name.name()));
         spool.dropStale(keep);
         Missing gap = missing.get();
+        if (gap != null && !keep.contains(gap.name())) {
+            // Recovery moved past it, or to another timeline.
+            missing.compareAndSet(gap, null);
+            gap = null;
+        }
         for (WalFileName name : window) {
-            if (gap != null && name.name().compareTo(gap.name()) >= 0
-                    && System.nanoTime() - gap.since() < MISSING_RETRY_NANOS) {
-                return;
+            if (gap != null) {
+                int order = name.name().compareTo(gap.name());
+                if (order > 0 || order == 0 && System.nanoTime() - gap.since() < gap.retryNanos()) {
+                    return;
+                }
             }
             if (!inflight.contains(name.name()) && !Files.exists(spool.pathOf(name))) {
                 inflight.add(name.name());
@@ -104,12 +130,11 @@ final class Prefetcher {
 
     private void fetch(WalFileName name) {
         try {
-            FetchResult result = fetcher.fetch(name, spool.pathOf(name));
+            FetchResult result = fetcher.fetch(name, spool.pathOf(name), spool::publish);
             switch (result.status()) {
                 case FETCHED -> missing.updateAndGet(m -> m != null && m.name().equals(name.name()) ? null : m);
-                case NOT_FOUND -> missing.accumulateAndGet(new Missing(name.name(), System.nanoTime()),
-                        (old, now) -> old != null && old.name().compareTo(now.name()) < 0
-                                && now.since() - old.since() < MISSING_RETRY_NANOS ? old : now);
+                case NOT_FOUND -> missing.accumulateAndGet(new Missing(name.name(), System.nanoTime(),
+                        MISSING_RETRY_NANOS), Prefetcher::firstGap);
                 default -> LOG.warning("read-ahead of " + name.name() + " failed: " + result.message());
             }
         } catch (ReceiverFailure | IOException e) {
@@ -117,5 +142,16 @@ final class Prefetcher {
         } finally {
             inflight.remove(name.name());
         }
+    }
+
+    /** The earliest segment found missing is the gap; found missing again, it is asked for less often. */
+    private static Missing firstGap(Missing old, Missing now) {
+        if (old == null || old.name().compareTo(now.name()) > 0) {
+            return now;
+        }
+        if (old.name().equals(now.name())) {
+            return new Missing(now.name(), now.since(), Math.min(old.retryNanos() * 2, MISSING_RETRY_MAX_NANOS));
+        }
+        return old;
     }
 }

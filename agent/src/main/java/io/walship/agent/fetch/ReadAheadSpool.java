@@ -2,9 +2,11 @@ package io.walship.agent.fetch;
 
 import io.walship.agent.spool.SpoolLayout;
 import io.walship.fs.AtomicFile;
+import io.walship.fs.Durable;
 import io.walship.wal.WalFileName;
 import io.walship.wal.WalHeaderCheck;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
@@ -12,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
@@ -23,12 +26,18 @@ import java.util.function.Predicate;
  * the last segment recovery asked for, which tells the prefetcher where to read ahead. Only segments are
  * ever spooled: history files decide timelines and are always fetched fresh.
  */
-final class ReadAheadSpool {
+public final class ReadAheadSpool {
+
+    private static final long DEFAULT_SEGMENT_SIZE = 16L << 20;
+    /** How long to wait for a read-ahead download of the very segment asked for, rather than fetch it twice. */
+    private static final Duration IN_FLIGHT_WAIT = Duration.ofSeconds(30);
 
     private final SpoolLayout layout;
+    private final VerifiedRecords verified;
 
-    ReadAheadSpool(SpoolLayout layout) {
+    public ReadAheadSpool(SpoolLayout layout) {
         this.layout = layout;
+        this.verified = new VerifiedRecords(layout);
     }
 
     SpoolLayout layout() {
@@ -39,22 +48,50 @@ final class ReadAheadSpool {
         return layout.segment(name);
     }
 
-    /** Moves a spooled segment to {@code destination}; false when it is not spooled. */
+    /**
+     * How the read-ahead puts a verified download into the spool ({@link Fetcher.Publisher}): the bytes on disk,
+     * then its record, then the rename, so that a crash at any point leaves no spooled file without a matching
+     * record.
+     */
+    public void publish(Path download, Path spooled) throws IOException {
+        try (FileChannel channel = FileChannel.open(download, StandardOpenOption.WRITE)) {
+            channel.force(true);
+        }
+        verified.record(spooled.getFileName().toString(), download);
+        Files.move(download, spooled, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Durable.syncDirectory(layout.dir());
+    }
+
+    /**
+     * Moves a spooled segment to {@code destination}; false when it is not spooled, or not as its record of
+     * verification says (truncated, replaced, never verified): such a file is never served.
+     */
     boolean take(WalFileName name, Path destination) throws IOException {
         Path spooled = pathOf(name);
+        if (!verified.matches(name.name(), spooled)) {
+            return false;
+        }
         try {
             Files.move(spooled, destination, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            return true;
         } catch (NoSuchFileException e) {
             return false;
         } catch (AtomicMoveNotSupportedException e) {
-            // Spool on another file system: copy beside the destination, then rename into place.
+            // Spool on another file system: copy beside the destination, on disk before it takes the name.
             Path temp = SpoolLayout.copyTemp(destination);
             Files.copy(spooled, temp, StandardCopyOption.REPLACE_EXISTING);
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                channel.force(true);
+            }
             Files.move(temp, destination, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             Files.delete(spooled);
-            return true;
         }
+        verified.forget(name.name());
+        return true;
+    }
+
+    /** {@link #take}, or when a download of {@code name} is under way, take once it is done; false otherwise. */
+    boolean takeOrAwait(WalFileName name, Path destination) throws IOException {
+        return take(name, destination) || awaitDownload(name, IN_FLIGHT_WAIT) && take(name, destination);
     }
 
     /**
@@ -78,6 +115,14 @@ final class ReadAheadSpool {
             LockSupport.parkNanos(5_000_000L);
         }
         return false;
+    }
+
+    /**
+     * Moves the read-ahead window to {@code name}, recovery's latest request; a {@code segmentSize} of 0 keeps the
+     * size already known (a segment taken from the spool), or 16 MiB.
+     */
+    void moveTo(WalFileName name, long segmentSize) throws IOException {
+        want(name, segmentSize > 0 ? segmentSize : wanted().map(Wanted::segmentSize).orElse(DEFAULT_SEGMENT_SIZE));
     }
 
     void want(WalFileName name, long segmentSize) throws IOException {
@@ -108,9 +153,17 @@ final class ReadAheadSpool {
         return Optional.of(new Wanted(name, segmentSize));
     }
 
-    /** Deletes spooled segments recovery will not ask for (another timeline, already replayed, too far). */
+    /**
+     * Deletes spooled segments recovery will not ask for (another timeline, already replayed, too far), and their
+     * records.
+     */
     void dropStale(Set<String> keep) throws IOException {
         forEachEntry(file -> WalFileName.isValid(file) && !keep.contains(file));
+        for (String name : verified.names()) {
+            if (!keep.contains(name)) {
+                verified.forget(name);
+            }
+        }
     }
 
     /** Deletes downloads an earlier prefetcher left half done; only call it while no download runs. */

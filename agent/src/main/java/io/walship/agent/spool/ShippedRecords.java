@@ -3,7 +3,6 @@ package io.walship.agent.spool;
 import io.walship.fs.AtomicFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -12,7 +11,6 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * What the read-ahead agent has shipped: {@code shipped/<NAME>} holds the size and modification time
@@ -61,18 +59,6 @@ public final class ShippedRecords {
 
     /** The names recorded; a record being written (a dot file) is none yet. */
     public Set<String> names() throws IOException {
-        Set<String> names = new TreeSet<>();
-        if (!Files.isDirectory(spool.shippedDir())) {
-            return names;
-        }
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(spool.shippedDir())) {
-            for (Path entry : entries) {
-                String file = entry.getFileName().toString();
-                if (!file.startsWith(".")) {
-                    names.add(file);
-                }
-            }
-        }
-        return names;
+        return RecordNames.in(spool.shippedDir());
     }
 }

@@ -17,7 +17,13 @@ import java.util.UUID;
  * last-failure             "TIME NAME" and the message of push's last failure  {@link LastFailure}
  * shipped/NAME             "SIZE SECONDS.NANOSECONDS" of NAME as shipped  {@link ShippedRecords}
  * .agent.lock, agent.log   the running agent's lock and, started by push, its output
- * NAME                     a verified segment read ahead for fetch
+ * NAME                     a segment read ahead for fetch; served only while verified/NAME matches it
+ * verified/NAME            "SIZE SECONDS.NANOSECONDS INODE" of NAME, written durably once it was verified
+ * asks/NAME.ID             the launcher's fetch asking the read-ahead for NAME (empty; ID: "PID-MICROS")
+ * asks/NAME.ID.found       the answer: the verified file, for the launcher to rename into place
+ * asks/NAME.ID.missing     the answer: the receiver, asked after the request, does not have NAME
+ * asks/NAME.ID.failed      the answer: anything else, and why; the launcher's fetch then runs Java
+ * prefetch.pid             "PID" of the read-ahead while it answers asks
  * .NAME.UUID.walship-tmp   a download under way (also beside pg_wal/RECOVERYXLOG)
  * .wanted                  "NAME SEGMENT_SIZE": the segment recovery asked for last
  * .prefetch.lock, prefetch.log  the running read-ahead's lock and output
@@ -37,6 +43,12 @@ public record SpoolLayout(Path dir) {
     public static final String WANTED = ".wanted";
     public static final String PREFETCH_LOCK = ".prefetch.lock";
     public static final String PREFETCH_LOG = "prefetch.log";
+    public static final String PREFETCH_PID = "prefetch.pid";
+    public static final String VERIFIED = "verified";
+    public static final String ASKS = "asks";
+    public static final String FOUND_SUFFIX = ".found";
+    public static final String MISSING_SUFFIX = ".missing";
+    public static final String FAILED_SUFFIX = ".failed";
     /** Ends the name of a download under way; the prefetcher removes leftovers of one that died. */
     public static final String DOWNLOAD_SUFFIX = ".walship-tmp";
     /** Ends the name of a spooled segment being copied next to its destination on another file system. */
@@ -78,6 +90,23 @@ public record SpoolLayout(Path dir) {
     /** Where the read-ahead keeps a verified segment until fetch takes it. */
     public Path segment(WalFileName name) {
         return dir.resolve(name.name());
+    }
+
+    /** The record that {@link #segment} was verified, read by the launcher before it serves the segment. */
+    public Path verified(String name) {
+        return verifiedDir().resolve(name);
+    }
+
+    public Path verifiedDir() {
+        return dir.resolve(VERIFIED);
+    }
+
+    public Path asksDir() {
+        return dir.resolve(ASKS);
+    }
+
+    public Path prefetchPid() {
+        return dir.resolve(PREFETCH_PID);
     }
 
     public Path wanted() {

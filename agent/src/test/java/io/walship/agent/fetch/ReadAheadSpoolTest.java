@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -98,20 +99,46 @@ class ReadAheadSpoolTest {
     @Test
     void takeMovesTheSpooledSegmentToTheDestination() throws IOException {
         Path destination = Files.createDirectories(dir.resolve("pg_wal")).resolve("RECOVERYXLOG");
-        Files.writeString(spool.pathOf(SEGMENT), "segment bytes");
+        publish(SEGMENT, "segment bytes");
 
         assertTrue(spool.take(SEGMENT, destination));
 
         assertEquals("segment bytes", Files.readString(destination));
         assertFalse(Files.exists(spool.pathOf(SEGMENT)), "taken means gone from the spool");
-        assertEquals(Set.of(), entries());
+        assertEquals(Set.of("verified"), entries(), "taken means its record gone too");
+        assertFalse(Files.exists(spoolDir.resolve("verified").resolve(SEGMENT.name())));
+    }
+
+    @Test
+    void anUnverifiedOrTruncatedSpooledSegmentIsNeverTaken() throws IOException {
+        Path destination = Files.createDirectories(dir.resolve("pg_wal")).resolve("RECOVERYXLOG");
+        Files.writeString(spool.pathOf(SEGMENT), "segment bytes");
+
+        assertFalse(spool.take(SEGMENT, destination), "no record of verification");
+
+        publish(SEGMENT, "segment bytes");
+        java.nio.file.attribute.FileTime time = Files.getLastModifiedTime(spool.pathOf(SEGMENT));
+        Files.writeString(spool.pathOf(SEGMENT), "segment");
+        Files.setLastModifiedTime(spool.pathOf(SEGMENT), time);
+
+        assertFalse(spool.take(SEGMENT, destination), "truncated after it was verified");
+        assertFalse(Files.exists(destination));
+    }
+
+    @Test
+    void publishRecordsTheVerifiedFileBeforeItIsInTheSpool() throws IOException {
+        publish(SEGMENT, "segment bytes");
+
+        assertEquals(VerifiedRecords.stamp(spool.pathOf(SEGMENT)),
+                Files.readString(spoolDir.resolve("verified").resolve(SEGMENT.name())).strip());
+        assertEquals(Set.of(SEGMENT.name(), "verified"), entries(), "no temp file left behind");
     }
 
     @Test
     void takeReplacesALeftoverDestination() throws IOException {
         Path destination = Files.createDirectories(dir.resolve("pg_wal")).resolve("RECOVERYXLOG");
         Files.writeString(destination, "an older restore");
-        Files.writeString(spool.pathOf(SEGMENT), "segment bytes");
+        publish(SEGMENT, "segment bytes");
 
         assertTrue(spool.take(SEGMENT, destination));
 
@@ -193,6 +220,25 @@ class ReadAheadSpoolTest {
         spool.dropStale(Set.of());
 
         assertEquals(Set.of(), entries());
+    }
+
+    @Test
+    void dropStaleDropsTheRecordsOfWhatItDrops() throws IOException {
+        String keep = "000000010000000A000000FF";
+        publish(SEGMENT, "dropped");
+        publish(WalFileName.parse(keep), "kept");
+
+        spool.dropStale(Set.of(keep));
+
+        try (Stream<Path> list = Files.list(spoolDir.resolve("verified"))) {
+            assertEquals(List.of(keep), list.map(p -> p.getFileName().toString()).toList());
+        }
+    }
+
+    private void publish(WalFileName name, String content) throws IOException {
+        Path download = SpoolLayout.downloadTemp(spool.pathOf(name));
+        Files.writeString(download, content);
+        spool.publish(download, spool.pathOf(name));
     }
 
     private Set<String> entries() throws IOException {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.walship.testing.AgentConfigFile;
+import io.walship.testing.NoJavaRuntime;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -151,17 +152,12 @@ class RestoreIT {
         String next = nextSegment(lastRestored);
         Path archivedNext = store.walPath(SERVER, next);
         assertTrue(Files.isRegularFile(archivedNext), "expected " + next + " archived at " + archivedNext);
-        Path[] spooled = {null};
-        boolean readAhead = PostgresCluster.poll(SPOOL_TIMEOUT, () -> {
-            try (Stream<Path> files = Files.walk(spool)) {
-                spooled[0] = files.filter(f -> f.getFileName().toString().equals(next)).findFirst().orElse(null);
-            }
-            return spooled[0] != null;
-        });
+        Path spooled = spool.resolve(SERVER).resolve(next);
+        boolean readAhead = PostgresCluster.poll(SPOOL_TIMEOUT, () -> Files.isRegularFile(spooled));
         assertTrue(readAhead, "expected " + next + ", the archived segment after the last restored one, read ahead"
                 + " into " + spool + " within " + SPOOL_TIMEOUT + "; whole spool: " + listTree(spool));
-        assertArrayEquals(StoredCodec.decompress(Files.readAllBytes(archivedNext)), Files.readAllBytes(spooled[0]),
-                "expected the read-ahead " + spooled[0] + " to hold the plain bytes of archived " + next);
+        assertArrayEquals(StoredCodec.decompress(Files.readAllBytes(archivedNext)), Files.readAllBytes(spooled),
+                "expected the read-ahead " + spooled + " to hold the plain bytes of archived " + next);
         restored.stop();
     }
 
@@ -284,6 +280,73 @@ class RestoreIT {
         } finally {
             Files.write(stored, original);
         }
+    }
+
+    /**
+     * Once a fetch has started the read-ahead, the launcher answers without a JVM: here its Java is a program that
+     * only notes that it ran. A file the archive has comes back whole; one it does not have is "missing" (1), and so
+     * is a history file it does not have; and a segment the read-ahead found missing that is archived afterwards is
+     * then found: "missing" is the receiver's answer to the request, never the read-ahead's memory.
+     */
+    @Test
+    @Order(6)
+    void aRunningReadAheadAnswersFetchesWithoutAJvmAndNeverFromAStaleMissing() throws IOException {
+        Path spool = spoolDirectory("spool-warm");
+        Path config = fetchConfig("fetch-warm.conf", receiver.port(), "2", spool);
+        Path dataDir = bed.directory("fetch-warm/pg_wal").getParent();
+        RunAs.giveToPostgres(dataDir);
+        signal(dataDir, "recovery.signal");
+        Path target = dataDir.resolve("pg_wal/RECOVERYXLOG");
+        String first = batchSegments.get("a");
+        assertEquals(0, fetch(launcher, config, dataDir, first).exitCode(), "expected Java's fetch of " + first
+                + " to succeed and start the read-ahead");
+        Files.delete(target);
+        Path announced = spool.resolve(SERVER).resolve("prefetch.pid");
+        assertTrue(PostgresCluster.poll(FETCH_TIMEOUT, () -> Files.exists(announced)), "expected the read-ahead to"
+                + " announce itself in " + announced + " within " + FETCH_TIMEOUT + "; spool: " + listTree(spool));
+
+        Path noJava = bed.postgresDirectory("no-java");
+        Path javaRan = noJava.resolve("java-ran");
+        Path withoutJvm = launcherWithoutJava(noJava.resolve("walship"), javaRan);
+
+        String archived = batchSegments.get("c");
+        Proc.Result ok = fetch(withoutJvm, config, dataDir, archived);
+        assertEquals(0, ok.exitCode(), "expected the read-ahead to serve " + archived + ": " + withReceiverLog(ok));
+        assertArrayEquals(StoredCodec.decompress(Files.readAllBytes(store.walPath(SERVER, archived))),
+                Files.readAllBytes(target), "expected " + target + " to hold the plain bytes of archived " + archived);
+        Files.delete(target);
+        for (String missing : List.of("0000000100000000000000FF", "0000000A.history")) {
+            assertFailedFetch(fetch(withoutJvm, config, dataDir, missing), EXIT_NOT_IN_ARCHIVE, false, target,
+                    missing + ", which the archive does not have, asked of the read-ahead");
+        }
+
+        String lastArchived = insertBatchAndSwitch(primary, "before-missing");
+        primary.waitArchived(lastArchived, ARCHIVE_TIMEOUT);
+        assertEquals(0, fetch(withoutJvm, config, dataDir, lastArchived).exitCode(), "expected " + lastArchived
+                + ", the last archived segment, to be served");
+        Files.delete(target);
+        String after = nextSegment(lastArchived);
+        assertFailedFetch(fetch(withoutJvm, config, dataDir, after), EXIT_NOT_IN_ARCHIVE, false, target,
+                after + ", not archived yet");
+        String written = insertBatchAndSwitch(primary, "after-missing");
+        assertEquals(after, written, "expected the next batch to go to " + after);
+        primary.waitArchived(after, ARCHIVE_TIMEOUT);
+        Proc.Result late = fetch(withoutJvm, config, dataDir, after);
+        assertEquals(0, late.exitCode(), "expected " + after + ", archived after the read-ahead found it missing, to"
+                + " be found: " + withReceiverLog(late));
+        assertArrayEquals(StoredCodec.decompress(Files.readAllBytes(store.walPath(SERVER, after))),
+                Files.readAllBytes(target), "expected " + target + " to hold the plain bytes of archived " + after);
+
+        assertFalse(Files.exists(javaRan), "expected no JVM started by these fetches, yet one ran: "
+                + (Files.exists(javaRan) ? Files.readString(javaRan) : ""));
+    }
+
+    /** The launcher staged for the postgres user with a "java" that only notes in {@code note} that it ran. */
+    private Path launcherWithoutJava(Path home, Path note) throws IOException {
+        Path staged = bed.launcher().withoutJars(home);
+        NoJavaRuntime.install(home, note);
+        RunAs.giveToPostgres(home);
+        return staged;
     }
 
     /**
@@ -507,6 +570,10 @@ class RestoreIT {
 
     /** {@code walship fetch NAME pg_wal/RECOVERYXLOG} as PostgreSQL runs it: as its user, in the data directory. */
     private Proc.Result fetch(Path config, Path dataDir, String name) throws IOException {
+        return fetch(launcher, config, dataDir, name);
+    }
+
+    private static Proc.Result fetch(Path launcher, Path config, Path dataDir, String name) throws IOException {
         return Proc.run(RunAs.postgres(List.of(launcher.toString(), "fetch", "--config", config.toString(), name,
                 "pg_wal/RECOVERYXLOG")), dataDir, null, FETCH_TIMEOUT);
     }
