@@ -84,12 +84,12 @@ fetched_dir() {
   [[ $1 != */* ]] || fetched_parent=${1%/*}
 }
 
-# fetched_place FILE PATH "SIZE TIME INODE DEV\nDEV": renames FILE to PATH; where PATH's directory (the second DEV)
-# is on another file system, copies it beside PATH (SpoolLayout.copyTemp), on disk, and renames that instead.
+# fetched_place FILE PATH "SIZE TIME INODE DEV\n... DEV": renames FILE to PATH; where PATH's directory (the second
+# line's DEV) is on another file system, copies it beside PATH (SpoolLayout.copyTemp), on disk, and renames that.
 fetched_place() {
-  local file=$1 path=$2 seen=$3 first dev temp
-  first=${seen%%$'\n'*} dev=${seen##*$'\n'}
-  if [ "${first##* }" = "$dev" ]; then
+  local file=$1 path=$2 seen=$3 first dir temp
+  first=${seen%%$'\n'*} dir=${seen##*$'\n'}
+  if [ "${first##* }" = "${dir##* }" ]; then
     mv -fT -- "$file" "$path" 2>/dev/null
     return
   fi

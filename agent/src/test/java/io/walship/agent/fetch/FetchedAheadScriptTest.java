@@ -61,11 +61,14 @@ class FetchedAheadScriptTest {
     @Test
     void aVerifiedSpooledSegmentIsServedWithoutJava() throws Exception {
         spoolVerified(SEGMENT, bytes);
+        Object spooledInode = Files.getAttribute(spool.pathOf(SEGMENT), "unix:ino");
 
         assertEquals(0, fetch(SEGMENT.name()), "expected the launcher to serve the verified spooled segment");
 
         assertFalse(Files.exists(javaNote), "expected no Java started for a verified spooled segment");
         assertArrayEquals(bytes, Files.readAllBytes(restored()), "expected the spooled bytes at pg_wal/RECOVERYXLOG");
+        assertEquals(spooledInode, Files.getAttribute(restored(), "unix:ino"),
+                "expected the spooled file renamed into place (one file system), not copied");
         assertFalse(Files.exists(spool.pathOf(SEGMENT)), "served means gone from the spool");
         assertEquals(new ReadAheadSpool.Wanted(SEGMENT, SEGMENT_SIZE), spool.wanted().orElseThrow(),
                 "expected the read-ahead window moved to the served segment");
