@@ -15,7 +15,12 @@ public final class Durable {
     }
 
     public static void syncDirectory(Path dir) throws IOException {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+        syncFile(dir);
+    }
+
+    /** Puts what was written to {@code file}, through any channel, on disk (a directory too: its entries). */
+    public static void syncFile(Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             channel.force(true);
         }
     }

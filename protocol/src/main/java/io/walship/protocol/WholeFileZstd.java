@@ -9,8 +9,8 @@ import java.nio.ByteBuffer;
  * parameters). On real WAL zstd costs more CPU when it is streamed the same bytes in 1 MiB pieces (1.15x in JMH,
  * more beside the network's work in the receiver: it copies them into a window of 2 MiB it wraps around, and
  * matches across the wrap cost more) than in one call on the whole segment (see benchmarks/RESULTS.md); holding
- * a default-sized segment twice, plain and compressed, is what that costs in memory. Larger files are streamed. The agent and the receiver compress alike, so that
- * what the agent sends is what the receiver would have stored. Buffers and context are reused across files.
+ * a default-sized segment twice, plain and compressed, is what that costs in memory. Larger files are streamed.
+ * The agent and the receiver compress alike, so that what the agent sends is what the receiver would have stored. Buffers and context are reused across files.
  */
 public final class WholeFileZstd implements AutoCloseable {
 

@@ -6,7 +6,6 @@ import io.walship.fs.Durable;
 import io.walship.wal.WalFileName;
 import io.walship.wal.WalHeaderCheck;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
@@ -14,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
@@ -54,9 +52,7 @@ public final class ReadAheadSpool {
      * record.
      */
     public void publish(Path download, Path spooled) throws IOException {
-        try (FileChannel channel = FileChannel.open(download, StandardOpenOption.WRITE)) {
-            channel.force(true);
-        }
+        Durable.syncFile(download);
         verified.record(spooled.getFileName().toString(), download);
         Files.move(download, spooled, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         Durable.syncDirectory(layout.dir());
@@ -79,9 +75,7 @@ public final class ReadAheadSpool {
             // Spool on another file system: copy beside the destination, on disk before it takes the name.
             Path temp = SpoolLayout.copyTemp(destination);
             Files.copy(spooled, temp, StandardCopyOption.REPLACE_EXISTING);
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                channel.force(true);
-            }
+            Durable.syncFile(temp);
             Files.move(temp, destination, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             Files.delete(spooled);
         }

@@ -25,10 +25,6 @@ final class SourceFile implements AutoCloseable {
         this.size = size;
     }
 
-    long size() {
-        return size;
-    }
-
     /** Fills {@code dst} from {@code at} on. */
     void readFully(ByteBuffer dst, long at) throws IOException {
         long from = at - dst.position();

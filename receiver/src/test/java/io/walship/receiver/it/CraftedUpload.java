@@ -2,15 +2,14 @@ package io.walship.receiver.it;
 
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.stream.ChunkedInput;
+import io.walship.agent.net.FileUpload;
 import io.walship.protocol.Data;
 import io.walship.protocol.End;
 import io.walship.protocol.Limits;
 import io.walship.protocol.Message;
 
 /** An upload of whatever bytes a test makes up, as DATA frames and an END with a checksum of its choosing. */
-final class CraftedUpload implements ChunkedInput<Message> {
+final class CraftedUpload implements FileUpload {
 
     private final byte[] bytes;
     private final int crc32c;
@@ -29,12 +28,6 @@ final class CraftedUpload implements ChunkedInput<Message> {
 
     @Override
     public void close() {
-    }
-
-    @Deprecated
-    @Override
-    public Message readChunk(ChannelHandlerContext ctx) {
-        return readChunk(ctx.alloc());
     }
 
     @Override

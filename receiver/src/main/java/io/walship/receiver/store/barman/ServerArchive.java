@@ -9,11 +9,9 @@ import io.walship.receiver.store.Outcome;
 import io.walship.receiver.store.Rejection;
 import io.walship.wal.WalPageHeader;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 import java.util.logging.Logger;
 
@@ -83,9 +81,7 @@ public final class ServerArchive {
      * short may still be in the page cache only.
      */
     static void makeDurable(Path stored) throws IOException {
-        try (FileChannel file = FileChannel.open(stored, StandardOpenOption.READ)) {
-            file.force(true);
-        }
+        Durable.syncFile(stored);
         Durable.syncDirectory(stored.getParent());
     }
 
