@@ -4,9 +4,6 @@
 # lets one run; the other agent exits at once, quietly (io.walship.agent.daemon.AgentCommand, --on-demand).
 . "${BASH_SOURCE[0]%/*}/spool.sh"
 
-# The launcher that starts the agent: the one this library belongs to.
-agent_launcher=${BASH_SOURCE[0]%/lib/*}/walship
-
 # agent_args CONFIG DIR: sets agent_args to the arguments of `walship agent` as push starts it, for the data
 # directory DIR with CONFIG (io.walship.agent.daemon.AgentCommand reads them; AgentStartScriptTest parses them
 # with it).
@@ -41,7 +38,7 @@ agent_wanted() {
 # with agent_problem saying why, when the agent cannot run, or has not announced itself by DEADLINE (microseconds,
 # as ${EPOCHREALTIME/./}), SECONDS after the push began.
 agent_start() {
-  local config=$1 dir=$2 deadline=$3 seconds=$4 log=$spool_dir/$spool_agent_log user pid status tick
+  local config=$1 dir=$2 deadline=$3 seconds=$4 log=$spool_dir/$spool_agent_log user
   agent_started= agent_problem=
   if ! { mkdir -p -- "$spool_dir" && [ -w "$spool_dir" ] && : >> "$log"; } 2>/dev/null; then
     user=$(id -un)
@@ -51,47 +48,16 @@ agent_start() {
     return 1
   fi
   agent_args "$config" "$dir"
-  (
-    # Nothing of PostgreSQL's open but what is redirected: a pipe of its logger held open would outlive it.
-    for fd in /proc/self/fd/*; do
-      fd=${fd##*/}
-      [ "$fd" -gt 2 ] && [ -e "/proc/self/fd/$fd" ] && exec {fd}>&-
-    done
-    # A session of its own: PostgreSQL signals the archiver's whole process group on shutdown.
-    if type -P setsid > /dev/null; then
-      exec setsid "$agent_launcher" "${agent_args[@]}"
-    fi
-    exec "$agent_launcher" "${agent_args[@]}"
-  ) < /dev/null >> "$log" 2>&1 &
-  pid=$!
-  # read -t on a pipe that never delivers is a sleep without starting a process for each tick.
-  exec {tick}<> <(:)
-  while [ "${EPOCHREALTIME/./}" -lt "$deadline" ]; do
-    if agent_live "$spool_dir"; then
-      exec {tick}<&-
-      if [ "$agent_pgdata" != "$dir" ]; then
-        agent_problem="the agent of server '${ini_values[server]}' (pid $agent_pid) ships $agent_pgdata"
-        return 1
-      fi
-      [ "$agent_pid" != "$pid" ] || agent_started=$pid
-      return 0
-    fi
-    if [ -n "$pid" ] && [ ! -d "/proc/$pid" ]; then
-      status=0
-      wait "$pid" || status=$?
-      if [ "$status" -ne 0 ]; then
-        exec {tick}<&-
-        agent_problem="it exited at once: $(tail -n 1 -- "$log" 2>/dev/null); log in $log"
-        return 1
-      fi
-      # It found the lock taken: the agent that holds it is about to announce itself.
-      pid=
-    fi
-    read -r -t 0.005 -u "$tick" || :
-  done
-  exec {tick}<&-
-  agent_problem="it did not announce itself within agent_wait ($seconds s); log in $log"
-  return 1
+  if ! spool_start "$log" "$deadline" "agent_wait ($seconds s)" "$spool_dir/$spool_agent_pid" agent \
+      "${agent_args[@]}"; then
+    agent_problem=$spool_problem
+    return 1
+  fi
+  agent_pid=$spool_pid agent_pgdata=$spool_rest agent_started=$spool_started
+  if [ "$agent_pgdata" != "$dir" ]; then
+    agent_problem="the agent of server '${ini_values[server]}' (pid $agent_pid) ships $agent_pgdata"
+    return 1
+  fi
 }
 
 # agent_await RECORD STAMP DEADLINE SECONDS: true once RECORD holds STAMP. False as soon as RECORD holds another

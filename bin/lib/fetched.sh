@@ -1,8 +1,9 @@
-# Sourced by bin/walship: answers `walship fetch NAME PATH` without a JVM when the read-ahead (`walship prefetch`,
-# io.walship.agent.fetch.PrefetchCommand) can: a segment it verified waits in the spool, or, asked through the
-# spool's asks/ (io.walship.agent.fetch.FetchRequests), it gets NAME, or the receiver's "not in the archive", over
-# its own connections. Everything else, and every failure, falls through to Java (FetchCommand), which says what
-# went wrong with the exit code it has always given, and starts the read-ahead when none runs.
+# Sourced by bin/walship: answers `walship fetch NAME PATH` without a JVM through the read-ahead (`walship prefetch`,
+# io.walship.agent.fetch.PrefetchCommand): a segment it verified waits in the spool, or, asked through the spool's
+# asks/ (io.walship.agent.fetch.FetchRequests), it gets NAME, or the receiver's "not in the archive", over its own
+# connections. The first fetch of a recovery starts the read-ahead, detached, for the data directory
+# restore_command runs in. Everything else, and every failure, falls through to Java (FetchCommand), which says what
+# went wrong with the exit code it has always given.
 . "${BASH_SOURCE[0]%/*}/spool.sh"
 
 # How long an ask waits for the read-ahead's answer (seconds) before Java fetches NAME itself.
@@ -17,6 +18,8 @@ fetched_ahead() {
   spool_command_args "$@" && [ ${#spool_args[@]} -eq 2 ] || return 1
   config=$spool_config name=${spool_args[0]} path=${spool_args[1]}
   [ -n "$config" ] || config=${WALSHIP_CONFIG:-/etc/walship/walship.conf}
+  # Absolute, so that the read-ahead's command line and its log name the file wherever they are read.
+  [[ $config == /* ]] || config=$PWD/$config
   spool_dir_of "$config" || return 1
   # prefetch = 0 turns the read-ahead off, and with it this; a value Java refuses is Java's to report.
   [[ ${ini_values[prefetch]:-8} =~ ^[1-9][0-9]*$ ]] || return 1
@@ -25,11 +28,13 @@ fetched_ahead() {
   if [[ $name =~ ^[0-9A-F]{24}$ ]] && fetched_spooled "$name" "$path"; then
     return 0
   fi
-  [[ $name =~ ^([0-9A-F]{24}|[0-9A-F]{8}\.history)$ ]] && fetched_asked "$name" "$path"
+  [[ $name =~ ^([0-9A-F]{24}|[0-9A-F]{8}\.history)$ ]] && fetched_asked "$config" "$name" "$path"
 }
 
-# fetched_spooled NAME PATH: moves the spooled NAME to PATH when its record in verified/ matches it (size, time to the
-# nanosecond, inode: io.walship.agent.fetch.VerifiedRecords); a file without one, or truncated, is left alone.
+# fetched_spooled NAME PATH: links the spooled NAME to PATH when its record in verified/ matches it (size, time to the
+# nanosecond, inode: io.walship.agent.fetch.VerifiedRecords); a file without one, or truncated, is left alone. The
+# spooled file stays until the read-ahead's window has moved past it: PostgreSQL asks for the last segment again at
+# the end of recovery.
 fetched_spooled() {
   local name=$1 path=$2 spooled=$spool_dir/$1 recorded seen file
   [ -r "$spool_dir/$spool_verified/$name" ] && IFS= read -r recorded < "$spool_dir/$spool_verified/$name" \
@@ -41,18 +46,19 @@ fetched_spooled() {
   [ -n "$recorded" ] && [ "${seen%% *}" -gt 0 ] && [ "$recorded" = "${file% *}" ] || return 1
   # The read-ahead's window moves on first, so that it does not fetch NAME again once it has left the spool.
   printf '%s %s\n' "$name" "${seen%% *}" > "$spool_dir/$spool_wanted" 2>/dev/null || return 1
-  fetched_place "$spooled" "$path" "$seen"
+  fetched_place "$spooled" "$path" "$seen" link
 }
 
-# fetched_asked NAME PATH: asks the running read-ahead for NAME and waits for its answer; fails, leaving NAME to
-# Java, when none runs, when it answers that it failed, when it stops, and after fetched_wait seconds.
+# fetched_asked CONFIG NAME PATH: asks the read-ahead for NAME, first starting it when none runs, and waits for its
+# answer; fails, leaving NAME to Java, when it cannot start, when it answers that it failed, when it stops, and after
+# fetched_wait seconds.
 fetched_asked() {
-  local name=$1 path=$2 ask pid deadline tick seen status=1
-  spool_process_live "$spool_dir/$spool_prefetch_pid" prefetch || return 1
+  local config=$1 name=$2 path=$3 ask pid deadline tick seen status=1
+  deadline=$(( ${EPOCHREALTIME/./} + fetched_wait * 1000000 ))
+  spool_process_live "$spool_dir/$spool_prefetch_pid" prefetch || fetched_start "$config" "$deadline" || return 1
   pid=$spool_pid
   ask=$spool_dir/$spool_asks/$name.$$-${EPOCHREALTIME/./}
   { : > "$ask"; } 2>/dev/null || return 1
-  deadline=$(( ${EPOCHREALTIME/./} + fetched_wait * 1000000 ))
   # read -t on a pipe that never delivers is a sleep without starting a process for each tick.
   exec {tick}<> <(:)
   while :; do
@@ -77,6 +83,16 @@ fetched_asked() {
   return $status
 }
 
+# fetched_start CONFIG DEADLINE: starts `walship prefetch` for the data directory restore_command runs in and waits
+# until it (or the one another fetch started at the same moment) answers asks; sets spool_pid to it. Fails when the
+# spool directory cannot be written, or it does not run by DEADLINE: Java then fetches NAME itself, and says why.
+fetched_start() {
+  local config=$1 deadline=$2 log=$spool_dir/$spool_prefetch_log
+  { mkdir -p -- "$spool_dir/$spool_asks" && [ -w "$spool_dir" ] && : >> "$log"; } 2>/dev/null || return 1
+  spool_start "$log" "$deadline" "$fetched_wait s" "$spool_dir/$spool_prefetch_pid" prefetch \
+    prefetch --config "$config" --pgdata "$(pwd -P)"
+}
+
 # fetched_dir PATH: sets fetched_parent to the directory PATH is in, relative to the working directory as
 # PostgreSQL passes %p.
 fetched_dir() {
@@ -84,19 +100,24 @@ fetched_dir() {
   [[ $1 != */* ]] || fetched_parent=${1%/*}
 }
 
-# fetched_place FILE PATH "SIZE TIME INODE DEV\n... DEV": renames FILE to PATH; where PATH's directory (the second
-# line's DEV) is on another file system, copies it beside PATH (SpoolLayout.copyTemp), on disk, and renames that.
+# fetched_place FILE PATH "SIZE TIME INODE DEV\n... DEV" [link]: renames FILE to PATH, or with link gives it PATH as a
+# second name; where PATH's directory (the second line's DEV) is on another file system, copies it beside PATH
+# (SpoolLayout.copyTemp), on disk, renames that, and removes FILE unless link.
 fetched_place() {
-  local file=$1 path=$2 seen=$3 first dir temp
+  local file=$1 path=$2 seen=$3 link=${4:-} first dir temp
   first=${seen%%$'\n'*} dir=${seen##*$'\n'}
   if [ "${first##* }" = "${dir##* }" ]; then
-    mv -fT -- "$file" "$path" 2>/dev/null
+    if [ -n "$link" ]; then
+      ln -fT -- "$file" "$path" 2>/dev/null
+    else
+      mv -fT -- "$file" "$path" 2>/dev/null
+    fi
     return
   fi
   fetched_dir "$path"
   temp=$fetched_parent/.${path##*/}$spool_copy_suffix
   if cp -- "$file" "$temp" 2>/dev/null && sync -- "$temp" 2>/dev/null && mv -fT -- "$temp" "$path" 2>/dev/null; then
-    rm -f -- "$file"
+    [ -n "$link" ] || rm -f -- "$file"
     return 0
   fi
   rm -f -- "$temp"

@@ -14,11 +14,14 @@ spool_found=.found
 spool_missing=.missing
 spool_failed=.failed
 spool_prefetch_pid=prefetch.pid
+spool_prefetch_log=prefetch.log
 spool_wanted=.wanted
 spool_copy_suffix=.walship-spool
 # The main class of the agent side (BackgroundProcess.MAIN_CLASS): bin/walship runs it, and a live agent
 # is known by it in its command line.
 walship_main=io.walship.agent.Walship
+# The launcher that starts background commands (the agent, the read-ahead): the one these libraries belong to.
+spool_launcher=${BASH_SOURCE[0]%/lib/*}/walship
 
 # spool_command_args ARGS...: reads `[-c F|--config F|--config=F] REST...` as walship's commands take them: sets
 # spool_config to F (empty without the option) and spool_args to REST. Fails on an option without its file.
@@ -81,4 +84,53 @@ spool_path_of() {
     esac
   done
   spool_path=${spool_path:-/}
+}
+
+# spool_start LOG DEADLINE WITHIN PIDFILE COMMAND ARGS...: runs `walship ARGS...` in a session of its own, its input
+# /dev/null and its output appended to LOG, then waits until PIDFILE names a live `walship COMMAND`: this one, or
+# the one another launcher started at the same moment (of two, the command's lock lets one run; the other exits 0
+# at once). True with spool_pid and spool_rest read from PIDFILE, and spool_started set to the pid when it is the
+# one started here. False, with spool_problem saying why, when it exits with an error, or has not announced itself
+# by DEADLINE (microseconds, as ${EPOCHREALTIME/./}), WITHIN saying what that deadline is.
+spool_start() {
+  local log=$1 deadline=$2 within=$3 pidfile=$4 command=$5 pid status tick
+  shift 5
+  spool_started= spool_problem=
+  (
+    # Nothing of PostgreSQL's open but what is redirected: a pipe of its logger held open would outlive it.
+    for fd in /proc/self/fd/*; do
+      fd=${fd##*/}
+      [ "$fd" -gt 2 ] && [ -e "/proc/self/fd/$fd" ] && exec {fd}>&-
+    done
+    # A session of its own: PostgreSQL signals its child's whole process group on shutdown.
+    if type -P setsid > /dev/null; then
+      exec setsid "$spool_launcher" "$@"
+    fi
+    exec "$spool_launcher" "$@"
+  ) < /dev/null >> "$log" 2>&1 &
+  pid=$!
+  # read -t on a pipe that never delivers is a sleep without starting a process for each tick.
+  exec {tick}<> <(:)
+  while [ "${EPOCHREALTIME/./}" -lt "$deadline" ]; do
+    if spool_process_live "$pidfile" "$command"; then
+      exec {tick}<&-
+      [ "$spool_pid" != "$pid" ] || spool_started=$pid
+      return 0
+    fi
+    if [ -n "$pid" ] && [ ! -d "/proc/$pid" ]; then
+      status=0
+      wait "$pid" || status=$?
+      if [ "$status" -ne 0 ]; then
+        exec {tick}<&-
+        spool_problem="it exited at once: $(tail -n 1 -- "$log" 2>/dev/null); log in $log"
+        return 1
+      fi
+      # It found the lock taken: the one that holds it is about to announce itself.
+      pid=
+    fi
+    read -r -t 0.005 -u "$tick" || :
+  done
+  exec {tick}<&-
+  spool_problem="it did not announce itself within $within; log in $log"
+  return 1
 }

@@ -67,7 +67,7 @@ public record WalFileName(String name, Kind kind, long timeline, long log, long 
         return segment < 0x1_0000_0000L / segmentSize;
     }
 
-    /** The segment {@code count} segments after this one on the same timeline. */
+    /** The segment {@code count} segments after this one on the same timeline (before it for a negative count). */
     public WalFileName segmentAfter(long segmentSize, long count) {
         if (!kind.hasWalHeader()) {
             throw new IllegalStateException(name + " is not a segment");

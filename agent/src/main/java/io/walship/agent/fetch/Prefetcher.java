@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
@@ -25,13 +26,20 @@ import java.util.logging.Logger;
 final class Prefetcher {
 
     private static final Logger LOG = Logger.getLogger(Prefetcher.class.getName());
-    static final int PARALLEL = 4;
+    /**
+     * Downloads at once: two keep a link busy across the gap between one download and the next; more would share
+     * the link between segments and deliver the one recovery waits for later.
+     */
+    static final int PARALLEL = 2;
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(30);
+    /** How long asks are still answered after recovery ended, counted from the end or the last ask. */
+    private static final long ENDED_GRACE_NANOS = TimeUnit.SECONDS.toNanos(5);
     /**
-     * A segment the archive did not have is asked for again after this long (the primary may be behind), twice as
-     * long each time it is still missing, up to {@link #MISSING_RETRY_MAX_NANOS}. Only that one is asked again, not
-     * the window behind it; recovery's own request for it goes to the receiver at once in any case.
+     * A segment the archive did not have (or that failed to download) is asked for again after this long (the
+     * primary may be behind, the receiver may be back), twice as long each time it is still missing, up to
+     * {@link #MISSING_RETRY_MAX_NANOS}. Only that one is asked again, not the window behind it; recovery's own
+     * request for it goes to the receiver at once in any case.
      */
     private static final long MISSING_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long MISSING_RETRY_MAX_NANOS = TimeUnit.SECONDS.toNanos(16);
@@ -46,11 +54,14 @@ final class Prefetcher {
     private final AtomicReference<Missing> missing = new AtomicReference<>();
     private volatile String stopReason;
     private volatile long lastAsked = System.nanoTime();
+    private final Supplier<Optional<String>> recoveryEnded;
 
-    Prefetcher(ReadAheadSpool spool, Fetcher fetcher, int depth) {
+    /** {@code recoveryEnded} says why recovery is over, when it knows; it is asked at every poll. */
+    Prefetcher(ReadAheadSpool spool, Fetcher fetcher, int depth, Supplier<Optional<String>> recoveryEnded) {
         this.spool = spool;
         this.fetcher = fetcher;
         this.depth = depth;
+        this.recoveryEnded = recoveryEnded;
     }
 
     /** Recovery asked for a file through {@link FetchRequests}: it is still recovering. */
@@ -64,8 +75,9 @@ final class Prefetcher {
     }
 
     /**
-     * Reads ahead until recovery stops asking, or until {@link #stop}; returns why it ended, for the log. Once
-     * recovery stopped asking, what is left in the spool is dropped: recovery ended, or will start a new read-ahead.
+     * Reads ahead until recovery ends or stops asking, or until {@link #stop}; returns why it ended, for the log.
+     * Once recovery ended or stopped asking, what is left in the spool is dropped: a new recovery starts a new
+     * read-ahead.
      */
     String run() throws IOException, InterruptedException {
         spool.dropLeftovers();
@@ -74,8 +86,24 @@ final class Prefetcher {
         try {
             Optional<ReadAheadSpool.Wanted> last = Optional.empty();
             long lastChange = System.nanoTime();
+            long endedAt = 0;
             while (stopReason == null) {
                 long now = System.nanoTime();
+                Optional<String> ended = recoveryEnded.get();
+                if (ended.isPresent()) {
+                    // PostgreSQL still probes for history files after it removed the signal files: those are
+                    // answered for a while, the spool already emptied of what is not being written.
+                    if (endedAt == 0) {
+                        endedAt = now;
+                        spool.dropStale(Set.copyOf(inflight));
+                    }
+                    if (now - Math.max(endedAt, lastAsked) >= ENDED_GRACE_NANOS) {
+                        idle = true;
+                        return ended.get();
+                    }
+                    LockSupport.parkNanos(POLL_NANOS);
+                    continue;
+                }
                 if (now - lastChange >= IDLE_NANOS && now - lastAsked >= IDLE_NANOS) {
                     idle = true;
                     return "recovery has asked for no segment for " + TimeUnit.NANOSECONDS.toSeconds(IDLE_NANOS)
@@ -107,6 +135,12 @@ final class Prefetcher {
         }
         Set<String> keep = new HashSet<>(inflight);
         window.forEach(name -> keep.add(name.name()));
+        // The segment recovery asked for last, and the one before (it asks for the next one first, the one that
+        // fails, before it reads the last again at the end of recovery).
+        keep.add(wanted.name().name());
+        if (wanted.name().startLsn(wanted.segmentSize()) > 0) {
+            keep.add(wanted.name().segmentAfter(wanted.segmentSize(), -1).name());
+        }
         spool.dropStale(keep);
         Missing gap = missing.get();
         if (gap != null && !keep.contains(gap.name())) {
@@ -133,15 +167,29 @@ final class Prefetcher {
             FetchResult result = fetcher.fetch(name, spool.pathOf(name), spool::publish);
             switch (result.status()) {
                 case FETCHED -> missing.updateAndGet(m -> m != null && m.name().equals(name.name()) ? null : m);
-                case NOT_FOUND -> missing.accumulateAndGet(new Missing(name.name(), System.nanoTime(),
-                        MISSING_RETRY_NANOS), Prefetcher::firstGap);
-                default -> LOG.warning("read-ahead of " + name.name() + " failed: " + result.message());
+                case NOT_FOUND -> gapAt(name);
+                default -> failed(name, result.message());
             }
         } catch (ReceiverFailure | IOException e) {
-            LOG.warning("read-ahead of " + name.name() + " failed: " + e.getMessage());
+            failed(name, e.getMessage());
         } finally {
             inflight.remove(name.name());
         }
+    }
+
+    private void gapAt(WalFileName name) {
+        missing.accumulateAndGet(new Missing(name.name(), System.nanoTime(), MISSING_RETRY_NANOS),
+                Prefetcher::firstGap);
+    }
+
+    /**
+     * A failed download (receiver down, refusing, a damaged file) is a gap too, retried with the same back-off:
+     * asking again at once would spin on a receiver that is down. Recovery's own request goes to the receiver at
+     * once in any case.
+     */
+    private void failed(WalFileName name, String why) {
+        LOG.warning("read-ahead of " + name.name() + " failed: " + why);
+        gapAt(name);
     }
 
     /** The earliest segment found missing is the gap; found missing again, it is asked for less often. */

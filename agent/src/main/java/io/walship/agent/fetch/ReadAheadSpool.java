@@ -7,8 +7,8 @@ import io.walship.wal.WalFileName;
 import io.walship.wal.WalHeaderCheck;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -59,27 +59,32 @@ public final class ReadAheadSpool {
     }
 
     /**
-     * Moves a spooled segment to {@code destination}; false when it is not spooled, or not as its record of
-     * verification says (truncated, replaced, never verified): such a file is never served.
+     * Gives a spooled segment {@code destination} as a second name (a copy where that is on another file system);
+     * false when it is not spooled, or not as its record of verification says (truncated, replaced, never verified):
+     * such a file is never served. The spooled file stays, for PostgreSQL asks for the last segment again at the end
+     * of recovery; the read-ahead drops it once its window has moved on ({@link #dropStale}).
      */
     boolean take(WalFileName name, Path destination) throws IOException {
         Path spooled = pathOf(name);
         if (!verified.matches(name.name(), spooled)) {
             return false;
         }
+        Path temp = SpoolLayout.copyTemp(destination);
+        Files.deleteIfExists(temp);
         try {
-            Files.move(spooled, destination, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.createLink(temp, spooled);
         } catch (NoSuchFileException e) {
             return false;
-        } catch (AtomicMoveNotSupportedException e) {
-            // Spool on another file system: copy beside the destination, on disk before it takes the name.
-            Path temp = SpoolLayout.copyTemp(destination);
-            Files.copy(spooled, temp, StandardCopyOption.REPLACE_EXISTING);
+        } catch (FileSystemException e) {
+            // Spool on another file system (or one without hard links): a copy, on disk before it takes the name.
+            try {
+                Files.copy(spooled, temp, StandardCopyOption.REPLACE_EXISTING);
+            } catch (NoSuchFileException gone) {
+                return false;
+            }
             Durable.syncFile(temp);
-            Files.move(temp, destination, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            Files.delete(spooled);
         }
-        verified.forget(name.name());
+        Files.move(temp, destination, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         return true;
     }
 
@@ -117,6 +122,19 @@ public final class ReadAheadSpool {
      */
     void moveTo(WalFileName name, long segmentSize) throws IOException {
         want(name, segmentSize > 0 ? segmentSize : wanted().map(Wanted::segmentSize).orElse(DEFAULT_SEGMENT_SIZE));
+    }
+
+    /**
+     * Moves the read-ahead window so that it starts at {@code first}, which recovery has not asked for yet (it is
+     * where a base backup's recovery starts); false when {@code first} is the very first segment there is.
+     */
+    boolean startAt(WalFileName first) throws IOException {
+        long segmentSize = wanted().map(Wanted::segmentSize).orElse(DEFAULT_SEGMENT_SIZE);
+        if (first.startLsn(segmentSize) == 0) {
+            return false;
+        }
+        want(first.segmentAfter(segmentSize, -1), segmentSize);
+        return true;
     }
 
     void want(WalFileName name, long segmentSize) throws IOException {

@@ -39,6 +39,6 @@ final class AgentChannelInitializer extends ChannelInitializer<SocketChannel> {
         WireCodec.addTo(p);
         p.addLast("chunks", new ChunkedWriteHandler());
         p.addLast("greeting", new GreetingHandler());
-        p.addLast("conversation", conversation);
+        p.addLast(ReceiverClient.CONVERSATION, conversation);
     }
 }

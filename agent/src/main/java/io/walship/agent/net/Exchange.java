@@ -1,20 +1,27 @@
 package io.walship.agent.net;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.walship.protocol.Message;
 import io.walship.protocol.Welcome;
 import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
- * One conversation with the receiver on a fresh connection: the request once the receiver says
- * WELCOME, then the answers. Subclasses say what to send and what the answers mean.
+ * One conversation with the receiver: the request once the receiver says WELCOME (or at once on a connection an
+ * earlier exchange left warm, see {@link ReceiverClient}), then the answers. Subclasses say what to send and what
+ * the answers mean.
  */
 public abstract class Exchange<T> extends SimpleChannelInboundHandler<Message> {
 
-    final CompletableFuture<T> result = new CompletableFuture<>();
+    CompletableFuture<T> result = new CompletableFuture<>();
     private Welcome welcome;
+    private volatile boolean answered;
+    /** Takes the connection when this exchange ended between messages and another may use it; else it is closed. */
+    private Consumer<Channel> keeper;
 
     /** Sends the request; the protocol version is agreed. */
     protected abstract void start(ChannelHandlerContext ctx);
@@ -31,9 +38,14 @@ public abstract class Exchange<T> extends SimpleChannelInboundHandler<Message> {
     protected void cleanUp() {
     }
 
+    /** Ends the exchange with {@code value}; call it only once the last answer has arrived, whole. */
     protected final void complete(ChannelHandlerContext ctx, T value) {
+        if (keeper != null && ctx.channel().isActive()) {
+            keeper.accept(ctx.channel());
+        } else {
+            ctx.close();
+        }
         result.complete(value);
-        ctx.close();
     }
 
     protected final void fail(ChannelHandlerContext ctx, Throwable cause) {
@@ -47,8 +59,32 @@ public abstract class Exchange<T> extends SimpleChannelInboundHandler<Message> {
             welcome = agreed;
             start(ctx);
         } else {
+            answered = true;
             receive(ctx, message);
         }
+    }
+
+    void keepConnectionIn(Consumer<Channel> keeper) {
+        this.keeper = keeper;
+    }
+
+    /** Starts on a warm connection, whose WELCOME came to an earlier exchange; on the channel's event loop. */
+    void resume(ChannelHandlerContext ctx, Welcome agreed) {
+        welcome = agreed;
+        if (ctx.channel().isActive()) {
+            start(ctx);
+        } else {
+            result.completeExceptionally(new ClosedChannelException());
+        }
+    }
+
+    /** Whether any answer came; an exchange without one can be run again, from the start, on another connection. */
+    boolean answered() {
+        return answered;
+    }
+
+    void restart() {
+        result = new CompletableFuture<>();
     }
 
     @Override

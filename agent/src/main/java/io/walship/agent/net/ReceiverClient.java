@@ -22,22 +22,34 @@ import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.UnresolvedAddressException;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 
-/** Mutual-TLS connections to the configured receiver: one-off {@link Exchange}s or long-lived sessions. */
+/**
+ * Mutual-TLS connections to the configured receiver: {@link Exchange}s, each on a fresh connection or, with
+ * {@code reuse}, on one an earlier exchange left warm (a long-running read-ahead then pays the TLS handshake, and
+ * its certificate checks, once per connection instead of once per file); or long-lived upload sessions.
+ */
 public final class ReceiverClient implements AutoCloseable {
 
     private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
+    /** The pipeline's name of the exchange, which a warm connection's next exchange replaces. */
+    static final String CONVERSATION = "conversation";
 
     private final AgentConfig config;
     private final SslContext tls;
     private final EventLoopGroup group;
+    private final boolean reuse;
+    /** Connections whose exchange ended cleanly, each waiting for the next; at most one per concurrent exchange. */
+    private final Queue<Channel> warm = new ConcurrentLinkedQueue<>();
 
-    public ReceiverClient(AgentConfig config, int threads) throws ReceiverFailure {
+    public ReceiverClient(AgentConfig config, int threads, boolean reuse) throws ReceiverFailure {
         this.config = config;
+        this.reuse = reuse;
         try {
             this.tls = TlsContexts.agent(config.certFile(), config.keyFile(), config.caFile());
         } catch (SSLException | IllegalArgumentException e) {
@@ -47,13 +59,36 @@ public final class ReceiverClient implements AutoCloseable {
         this.group = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
     }
 
-    public ReceiverClient(AgentConfig config) throws ReceiverFailure {
-        this(config, 1);
+    public ReceiverClient(AgentConfig config, int threads) throws ReceiverFailure {
+        this(config, threads, false);
     }
 
-    /** Runs one exchange on its own connection and returns its result. */
+    public ReceiverClient(AgentConfig config) throws ReceiverFailure {
+        this(config, 1, false);
+    }
+
+    /**
+     * Runs one exchange and returns its result: on a warm connection when there is one, else on a new one. A warm
+     * connection that turns out closed before any answer (the receiver restarted, or dropped it as idle) costs
+     * nothing: the exchange runs again on a new connection.
+     */
     public <T> T run(Exchange<T> exchange) throws ReceiverFailure {
         try {
+            if (reuse) {
+                exchange.keepConnectionIn(warm::offer);
+                Channel channel = takeWarm();
+                if (channel != null) {
+                    resume(channel, exchange);
+                    try {
+                        return exchange.result.get();
+                    } catch (ExecutionException e) {
+                        if (exchange.answered()) {
+                            throw e;
+                        }
+                        exchange.restart();
+                    }
+                }
+            }
             connect(exchange, exchange.result);
             return exchange.result.get();
         } catch (ExecutionException e) {
@@ -64,6 +99,23 @@ public final class ReceiverClient implements AutoCloseable {
         } finally {
             exchange.cleanUp();
         }
+    }
+
+    private Channel takeWarm() {
+        for (Channel channel = warm.poll(); channel != null; channel = warm.poll()) {
+            if (channel.isActive()) {
+                return channel;
+            }
+        }
+        return null;
+    }
+
+    private static void resume(Channel channel, Exchange<?> exchange) {
+        channel.eventLoop().execute(() -> {
+            Exchange<?> previous = (Exchange<?>) channel.pipeline().get(CONVERSATION);
+            channel.pipeline().replace(CONVERSATION, CONVERSATION, exchange);
+            exchange.resume(channel.pipeline().context(exchange), previous.welcome());
+        });
     }
 
     /** Opens a connection for many requests, one after another. */

@@ -204,7 +204,7 @@ class AgentStartScriptTest {
     private Start start(Path conf, Path agent, int seconds, String before) throws Exception {
         String[] lines = bash(before + """
                 spool_dir_of "$1" || exit 9
-                agent_launcher=$2
+                spool_launcher=$2
                 agent_start "$1" "$3" $(( ${EPOCHREALTIME/./} + $4 * 1000000 )) "$4"
                 printf '%s\\n' "$?" "$agent_started" "${agent_pid:-}" "$agent_problem"
                 """, conf.toString(), agent.toString(), pgdata.toString(), String.valueOf(seconds)).split("\n", -1);

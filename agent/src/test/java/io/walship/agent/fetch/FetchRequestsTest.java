@@ -92,7 +92,7 @@ class FetchRequestsTest {
         Path found = answer(ask);
         assertEquals(ask + SpoolLayout.FOUND_SUFFIX, found.toString());
         assertArrayEquals(bytes, Files.readAllBytes(found));
-        assertFalse(Files.exists(spool.pathOf(SEGMENT)), "expected the segment taken from the spool");
+        assertArrayEquals(bytes, Files.readAllBytes(spool.pathOf(SEGMENT)), "expected the segment kept in the spool");
         assertEquals(SEGMENT, spool.wanted().orElseThrow().name(), "expected the read-ahead window moved to it");
         assertEquals(1, asked.get(), "expected the ask to count as recovery asking");
     }

@@ -68,10 +68,23 @@ class FetchedAheadScriptTest {
         assertFalse(Files.exists(javaNote), "expected no Java started for a verified spooled segment");
         assertArrayEquals(bytes, Files.readAllBytes(restored()), "expected the spooled bytes at pg_wal/RECOVERYXLOG");
         assertEquals(spooledInode, Files.getAttribute(restored(), "unix:ino"),
-                "expected the spooled file renamed into place (one file system), not copied");
-        assertFalse(Files.exists(spool.pathOf(SEGMENT)), "served means gone from the spool");
+                "expected the spooled file linked into place (one file system), not copied");
+        assertEquals(spooledInode, Files.getAttribute(spool.pathOf(SEGMENT), "unix:ino"),
+                "expected the spooled file kept, for PostgreSQL asks for the last segment again");
         assertEquals(new ReadAheadSpool.Wanted(SEGMENT, SEGMENT_SIZE), spool.wanted().orElseThrow(),
                 "expected the read-ahead window moved to the served segment");
+    }
+
+    @Test
+    void theSameSegmentIsServedAgainWithoutJava() throws Exception {
+        spoolVerified(SEGMENT, bytes);
+        assertEquals(0, fetch(SEGMENT.name()));
+        Files.delete(restored());
+
+        assertEquals(0, fetch(SEGMENT.name()), "expected the launcher to serve the segment a second time");
+
+        assertFalse(Files.exists(javaNote), "expected no Java started for the second ask");
+        assertArrayEquals(bytes, Files.readAllBytes(restored()));
     }
 
     @Test
@@ -132,10 +145,20 @@ class FetchedAheadScriptTest {
         assertGoesToJava(SEGMENT.name(), "prefetch = 0");
     }
 
-    /** No read-ahead runs (no prefetch.pid, or one naming a process that is not walship's): nothing to ask. */
+    /**
+     * No read-ahead runs (no prefetch.pid, or one naming a process that is not walship's): the launcher starts one,
+     * and when that cannot run (here "Java" exits at once with an error) the fetch goes to Java.
+     */
     @Test
-    void withoutARunningReadAheadAnAskGoesToJava() throws Exception {
-        assertGoesToJava("00000002.history", "no read-ahead running");
+    void withoutARunningReadAheadOneIsStartedAndWhenItCannotRunTheAskGoesToJava() throws Exception {
+        assertEquals(NoJavaRuntime.EXIT, fetch("00000002.history"));
+        String started = Files.readString(javaNote);
+        assertTrue(started.contains(" prefetch --config " + config + " --pgdata " + dataDir.toRealPath() + "\n"),
+                "expected the launcher to start the read-ahead for the data directory first: " + started);
+        assertTrue(started.endsWith(" fetch --config " + config + " 00000002.history pg_wal/RECOVERYXLOG\n"),
+                "expected the fetch left to Java once the read-ahead could not run: " + started);
+        assertTrue(Files.exists(spool.layout().prefetchLog()), "expected the read-ahead's output in prefetch.log");
+        Files.delete(javaNote);
         Files.writeString(spool.layout().prefetchPid(), ProcessHandle.current().pid() + "\n");
         assertGoesToJava("00000002.history", "a prefetch.pid naming a process that is not the read-ahead");
         assertFalse(Files.isDirectory(spool.layout().asksDir()) && Files.list(spool.layout().asksDir()).findAny()
@@ -146,13 +169,13 @@ class FetchedAheadScriptTest {
     void theScriptNamesWhatSpoolLayoutNames() throws Exception {
         Process process = new ProcessBuilder("bash", "-c", ". \"$0\"; printf '%s\\n' \"$spool_verified\" "
                 + "\"$spool_asks\" \"$spool_found\" \"$spool_missing\" \"$spool_failed\" \"$spool_prefetch_pid\" "
-                + "\"$spool_wanted\" \"$spool_copy_suffix\"", Checkout.root().resolve("bin/lib/fetched.sh").toString())
+                + "\"$spool_wanted\" \"$spool_copy_suffix\" \"$spool_prefetch_log\"", Checkout.root().resolve("bin/lib/fetched.sh").toString())
                 .redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(process.waitFor(30, TimeUnit.SECONDS));
         assertEquals(String.join("\n", SpoolLayout.VERIFIED, SpoolLayout.ASKS, SpoolLayout.FOUND_SUFFIX,
                 SpoolLayout.MISSING_SUFFIX, SpoolLayout.FAILED_SUFFIX, SpoolLayout.PREFETCH_PID,
-                SpoolLayout.WANTED, SpoolLayout.COPY_SUFFIX) + "\n", output);
+                SpoolLayout.WANTED, SpoolLayout.COPY_SUFFIX, SpoolLayout.PREFETCH_LOG) + "\n", output);
     }
 
     // ---------------------------------------------------------------------------------------------------------

@@ -97,16 +97,33 @@ class ReadAheadSpoolTest {
     }
 
     @Test
-    void takeMovesTheSpooledSegmentToTheDestination() throws IOException {
+    void takeLinksTheSpooledSegmentToTheDestinationAndKeepsItForASecondAsk() throws IOException {
         Path destination = Files.createDirectories(dir.resolve("pg_wal")).resolve("RECOVERYXLOG");
         publish(SEGMENT, "segment bytes");
 
         assertTrue(spool.take(SEGMENT, destination));
 
         assertEquals("segment bytes", Files.readString(destination));
-        assertFalse(Files.exists(spool.pathOf(SEGMENT)), "taken means gone from the spool");
-        assertEquals(Set.of("verified"), entries(), "taken means its record gone too");
-        assertFalse(Files.exists(spoolDir.resolve("verified").resolve(SEGMENT.name())));
+        assertEquals(Files.getAttribute(spool.pathOf(SEGMENT), "unix:ino"), Files.getAttribute(destination, "unix:ino"),
+                "expected a second name of the spooled file, not a copy");
+        assertEquals(Set.of(SEGMENT.name(), "verified"), entries(), "expected the segment and its record kept");
+        Files.delete(destination);
+        assertTrue(spool.take(SEGMENT, destination), "expected the same segment served again");
+        assertEquals("segment bytes", Files.readString(destination));
+    }
+
+    @Test
+    void startAtMovesTheWindowToTheSegmentBefore() throws IOException {
+        assertTrue(spool.startAt(SEGMENT));
+        assertEquals(Optional.of(new ReadAheadSpool.Wanted(SEGMENT.segmentAfter(SIXTEEN_MIB, -1), SIXTEEN_MIB)),
+                spool.wanted(), "expected the window's first segment to be the one recovery starts at");
+
+        WalFileName crossing = WalFileName.parse("000000010000000B00000000");
+        assertTrue(spool.startAt(crossing));
+        assertEquals(WalFileName.parse("000000010000000A000000FF"), spool.wanted().orElseThrow().name(),
+                "expected the segment before across a log boundary");
+
+        assertFalse(spool.startAt(WalFileName.parse("000000010000000000000000")), "nothing comes before the first");
     }
 
     @Test
