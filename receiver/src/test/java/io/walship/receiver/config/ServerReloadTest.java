@@ -37,7 +37,7 @@ class ServerReloadTest {
         return new ReceiverConfig(FILE, InetSocketAddress.createUnresolved("0.0.0.0", 9433), HOME,
                 Path.of("/etc/walship/ca.crt"), Path.of("/etc/walship/receiver.crt"),
                 Path.of("/etc/walship/receiver.key"), lockTimeout, limits, byName, Optional.empty(), Optional.empty(),
-                Optional.empty(), HOME.resolve(".walship-receiver.sock"), false);
+                Optional.empty(), HOME.resolve(".walship-receiver.sock"), false, Map.of());
     }
 
     @Test
