@@ -3,6 +3,7 @@ package io.walship.receiver.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
+import io.walship.receiver.compress.CloudCompression;
 import io.walship.receiver.compress.Compression;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -23,6 +24,25 @@ class ServerReloadTest {
     private static BarmanServer server(String name, Set<String> clients, Compression compression) {
         return new BarmanServer(name, clients, compression, FILE + ":9: [" + name + "] compression",
                 ServerDirectories.defaults(HOME, name), XlogDbGeneration.WALS_XLOG_DB);
+    }
+
+    private static ReceiverConfig withBucketServer(ReceiverConfig config, Set<String> clients) {
+        CloudServer server = new CloudServer("pg-cloud", clients, Optional.empty(), "wal-archive", "", "eu-west-1",
+                false, Optional.empty(), CloudCompression.GZIP, Path.of("/tmp"));
+        return new ReceiverConfig(config.file(), config.listen(), config.barmanHome(), config.caFile(),
+                config.certFile(), config.keyFile(), config.lockTimeout(), config.limits(), config.servers(),
+                config.barmanConfig(), config.barmanVersion(), config.metricsListen(), config.statusSocket(),
+                config.withoutBarman(), Map.of(server.name(), server));
+    }
+
+    @Test
+    void aBucketServersChangeWaitsForARestart() {
+        ReceiverConfig started = withBucketServer(config(server("pg", Set.of("a"), Compression.GZIP)), Set.of("c1"));
+        ReceiverConfig loaded = withBucketServer(config(server("pg", Set.of("a"), Compression.GZIP)), Set.of("c2"));
+
+        assertEquals(List.of(), ServerReload.of(started, started.servers(), started).needRestart());
+        assertEquals(List.of("the servers stored in a bucket (storage = s3) changed, which takes a restart; until "
+                + "then they stay as they run"), ServerReload.of(started, started.servers(), loaded).needRestart());
     }
 
     private static ReceiverConfig config(BarmanServer... servers) {
