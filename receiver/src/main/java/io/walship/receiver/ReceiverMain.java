@@ -121,17 +121,18 @@ public final class ReceiverMain implements Callable<Integer> {
         ReceiverMetrics metrics = new ReceiverMetrics(archived.stream().map(ArchivedServer::name).toList(),
                 archived.stream().flatMap(archive -> archive.clients().stream()).toList(), Clock.systemUTC());
         BarmanStore barmanStore = new BarmanStore(servers, cfg.lockTimeout(), metrics);
-        sweepUnfinishedUploads(barmanStore);
+        S3Store bucketStore = new S3Store(cfg.cloudServers().values(), metrics);
+        sweepUnfinishedUploads(barmanStore, bucketStore);
         ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(task -> Thread.ofPlatform()
                 .daemon().name("walship-housekeeping").unstarted(task));
         // Again later, for what a receiver killed just before this one started left behind.
-        housekeeping.scheduleWithFixedDelay(() -> sweepUnfinishedUploads(barmanStore), UNFINISHED.toSeconds(),
-                UNFINISHED.toSeconds(), TimeUnit.SECONDS);
+        housekeeping.scheduleWithFixedDelay(() -> sweepUnfinishedUploads(barmanStore, bucketStore),
+                UNFINISHED.toSeconds(), UNFINISHED.toSeconds(), TimeUnit.SECONDS);
         // Beside the uploads, since it waits for each server's lock; again later for a server whose lock was busy.
         housekeeping.scheduleWithFixedDelay(barmanStore::reconcileUnindexedFiles, 0, UNFINISHED.toSeconds(),
                 TimeUnit.SECONDS);
-        WalStore store = new StoreRouter(Map.of(barmanStore, cfg.servers().keySet(),
-                new S3Store(cfg.cloudServers().values(), metrics), cfg.cloudServers().keySet()));
+        WalStore store = new StoreRouter(Map.of(barmanStore, cfg.servers().keySet(), bucketStore,
+                cfg.cloudServers().keySet()));
         int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
         ReceiverServer server;
         try {
@@ -206,9 +207,10 @@ public final class ReceiverMain implements Callable<Integer> {
     }
 
     /** Temp files of uploads unchanged for {@link #UNFINISHED} belong to no live upload, and go. */
-    private static void sweepUnfinishedUploads(BarmanStore store) {
+    private static void sweepUnfinishedUploads(BarmanStore barmanStore, S3Store bucketStore) {
         try {
-            store.sweepUnfinishedUploads(UNFINISHED);
+            barmanStore.sweepUnfinishedUploads(UNFINISHED);
+            bucketStore.sweepUnfinishedUploads(UNFINISHED);
         } catch (IOException | RuntimeException e) {
             LOG.warning("cannot remove what unfinished uploads left behind (" + e.getMessage() + "); going on");
         }

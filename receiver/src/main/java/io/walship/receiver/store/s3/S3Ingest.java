@@ -78,8 +78,8 @@ final class S3Ingest implements Ingest {
         content.take(chunk);
         try {
             if (channel == null) {
-                temp = Files.createTempFile(server.tempDirectory(), ".walship-" + server.name() + "-" + name.name()
-                        + "-", ".tmp");
+                temp = Files.createTempFile(server.tempDirectory(), SpooledUploads.PREFIX + server.name() + "-"
+                        + name.name() + "-", SpooledUploads.SUFFIX);
                 channel = FileChannel.open(temp, StandardOpenOption.WRITE);
                 stored = new ChecksummedChannel(channel);
                 sink = compression.codec.sink(stored, size);

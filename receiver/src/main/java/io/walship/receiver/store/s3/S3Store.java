@@ -16,6 +16,7 @@ import io.walship.receiver.store.check.VerifiedPlain;
 import io.walship.wal.WalFileName;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -68,6 +69,20 @@ public final class S3Store implements WalStore {
             Bucket bucket = new Bucket(server, clients.apply(server));
             this.servers.put(server.name(), new ServerBucket(server, bucket, new BucketIdentity(bucket,
                     server.name())));
+        }
+    }
+
+    /**
+     * Removes what uploads that died with a receiver left in the servers' temp directories (files nothing has
+     * changed for {@code idle}); one log line per directory that had any.
+     */
+    public void sweepUnfinishedUploads(Duration idle) throws IOException {
+        for (Path dir : servers.values().stream().map(s -> s.server().tempDirectory()).distinct().toList()) {
+            SpooledUploads.Swept swept = SpooledUploads.sweep(dir, idle);
+            if (swept.files() > 0) {
+                LOG.info("removed " + swept.files() + " unfinished uploads (" + swept.bytes() + " bytes) to a bucket "
+                        + "that a stopped receiver left in " + dir);
+            }
         }
     }
 
