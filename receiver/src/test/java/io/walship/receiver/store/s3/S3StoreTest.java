@@ -27,12 +27,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.AfterAll;
@@ -45,6 +48,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -69,7 +73,7 @@ class S3StoreTest {
     private Path spool;
     private Path credentials;
     private String bucket;
-    private final List<WalStore> stores = new java.util.ArrayList<>();
+    private final List<WalStore> stores = new ArrayList<>();
 
     @BeforeAll
     static void startProxy() throws Exception {
@@ -109,12 +113,22 @@ class S3StoreTest {
     }
 
     private S3Store store(CloudCompression compression, URI endpoint) {
-        CloudServer server = new CloudServer("pg", Set.of("pg1"), Optional.of(endpoint), bucket, "pfx",
-                S3ProxyServer.REGION, true, Optional.of(new CloudServer.Credentials(credentials, "default")),
-                compression, spool);
-        S3Store store = new S3Store(List.of(server), StoreEvents.NONE);
+        S3Store store = new S3Store(List.of(server(compression, endpoint)), StoreEvents.NONE);
         stores.add(store);
         return store;
+    }
+
+    /** A store whose client is the real one changed by {@code scripted}. */
+    private S3Store store(CloudCompression compression, UnaryOperator<S3AsyncClient> scripted) {
+        S3Store store = new S3Store(List.of(server(compression, proxy.endpoint())),
+                server -> scripted.apply(S3Clients.of(server)), StoreEvents.NONE);
+        stores.add(store);
+        return store;
+    }
+
+    private CloudServer server(CloudCompression compression, URI endpoint) {
+        return new CloudServer("pg", Set.of("pg1"), Optional.of(endpoint), bucket, "pfx", S3ProxyServer.REGION, true,
+                Optional.of(new CloudServer.Credentials(credentials, "default")), compression, spool);
     }
 
     /** A valid 1 MiB segment: a long page header matching the name, a few pages of records, zeroes after. */
@@ -245,6 +259,31 @@ class S3StoreTest {
     }
 
     @Test
+    void aNameStoredSinceTheListingIsFoundByTheConditionalPut() throws Exception {
+        byte[] content = segment(SEGMENT, SYSTEM_ID, 1);
+        push(store(CloudCompression.GZIP), SEGMENT, content);
+        byte[] before = object(KEY_DIR + SEGMENT + ".gz").asByteArray();
+        WalStore racing = store(CloudCompression.GZIP, ScriptedClient::blindListing);
+
+        Outcome same = push(racing, SEGMENT, content);
+        Outcome other = push(racing, SEGMENT, segment(SEGMENT, SYSTEM_ID, 2));
+
+        assertEquals(ReplyCode.ALREADY_STORED, same.code(), same.message());
+        assertEquals(ReplyCode.CONFLICT, other.code(), other.message());
+        assertArrayEquals(before, object(KEY_DIR + SEGMENT + ".gz").asByteArray());
+    }
+
+    @Test
+    void aPutTheStoreRefusesFailsTheUpload() throws Exception {
+        Outcome outcome = push(store(CloudCompression.GZIP, real -> ScriptedClient.failingPuts(real, 503)), SEGMENT,
+                segment(SEGMENT, SYSTEM_ID, 1));
+
+        assertEquals(ReplyCode.FAILED, outcome.code(), outcome.message());
+        assertTrue(outcome.message().contains("HTTP 503 SlowDown"), outcome.message());
+        assertEquals(List.of(), keys());
+    }
+
+    @Test
     void aDamagedTransferIsRefusedAndNothingIsStored() throws Exception {
         byte[] content = segment(SEGMENT, SYSTEM_ID, 1);
 
@@ -314,7 +353,7 @@ class S3StoreTest {
 
         try (Bucket target = new Bucket(server, S3Clients.of(server))) {
             boolean stored = target.putIfAbsent("pfx/pg/k", file, 6, crc("second".getBytes(StandardCharsets.UTF_8)),
-                    java.util.Map.of());
+                    Map.of());
 
             assertEquals(false, stored);
         }
