@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterAll;
@@ -56,6 +58,7 @@ class S3ArchiveIT {
     private PostgresAgentDir agent;
     private ReceiverProcess receiver;
     private final List<String> switchedSegments = new ArrayList<>();
+    private PostgresCluster cluster;
 
     @BeforeAll
     void archiveWalOfARealClusterIntoABucket() throws Exception {
@@ -83,7 +86,7 @@ class S3ArchiveIT {
         agent = bed.postgresAgent(certs, "pg-agent");
         pgAgentConfig = agent.write("agent.conf", agent.config(SERVER, receiver.port()).set("start_agent", "no"));
         origDir = bed.postgresDirectory("orig");
-        PostgresCluster cluster = bed.archivingCluster(ShellCommand.allOf(
+        cluster = bed.archivingCluster(ShellCommand.allOf(
                 ShellCommand.push(bed.launcherForPostgres(), pgAgentConfig), ShellCommand.keepCopyIn(origDir)));
         for (int i = 0; i < SEGMENTS; i++) {
             switchedSegments.add(cluster.switchWal());
@@ -194,6 +197,23 @@ class S3ArchiveIT {
 
     @Test
     @Order(6)
+    void walshipCheckSeesTheBucketAndASwitchedSegmentStoredInIt() throws IOException {
+        Proc.Result check = Proc.run(RunAs.postgres(List.of(bed.launcherForPostgres().toString(), "check",
+                "--config", pgAgentConfig.toString(), "--pgdata", cluster.dataDir().toString(), "--switch-wal",
+                "--timeout", "60")), bed.dir(), null, RESTORE_TIMEOUT);
+
+        assertEquals(0, check.exitCode(), check.describe() + receiver.logTail());
+        assertTrue(check.stdout().lines().anyMatch(l -> l.trim().startsWith("bucket: OK")), check.stdout());
+        Matcher stored = Pattern.compile("WAL switch: OK \\(([0-9A-F]{24}) stored by the receiver").matcher(
+                check.stdout());
+        assertTrue(stored.find(), check.stdout());
+        String segment = stored.group(1);
+        assertTrue(walKeys().contains(PREFIX + "/" + SERVER + "/wals/" + segment.substring(0, 16) + "/" + segment
+                + ".gz"), segment + " in the bucket after\n" + check.stdout());
+    }
+
+    @Test
+    @Order(7)
     void anObjectDamagedAtRestMakesFetchFailWithTheCorruptionCode() throws IOException {
         String name = switchedSegments.get(3);
         String key = PREFIX + "/" + SERVER + "/wals/" + name.substring(0, 16) + "/" + name + ".gz";

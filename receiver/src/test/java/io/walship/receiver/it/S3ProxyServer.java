@@ -13,7 +13,9 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * A real S3 implementation (S3Proxy, its filesystem blobstore under {@code dir}) on loopback, in the tests' JVM,
- * with signed requests only, as a bucket store has them.
+ * with signed requests only, as a bucket store has them. S3Proxy 4.1.0 honours {@code If-None-Match: *} on
+ * PutObject (412 when the key exists, the object kept) and refuses a put whose {@code x-amz-checksum-crc32c} does
+ * not match its bytes (400), as S3ProxyFactsTest shows.
  */
 public final class S3ProxyServer implements AutoCloseable {
 
