@@ -117,6 +117,12 @@ class CloudServerConfigTest {
     }
 
     @Test
+    void snappyAsBarmanCloudWritesIt() throws IOException, ConfigException {
+        assertEquals(CloudCompression.SNAPPY, loadOne("endpoint = http://s3.local\nbucket = b-1\ncompression = snappy\n")
+                .compression());
+    }
+
+    @Test
     void noCompressionIsThePlainFile() throws IOException, ConfigException {
         assertEquals(CloudCompression.NONE, loadOne("endpoint = http://s3.local\nbucket = b-1\ncompression = none\n")
                 .compression());
@@ -183,10 +189,10 @@ class CloudServerConfigTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"zstd", "snappy", "lz4", "GZIP"})
+    @ValueSource(strings = {"zstd", "lz4", "xz", "GZIP"})
     void aCompressionBarmanCloudDoesNotRestoreOrWalshipDoesNotWrite(String compression) throws IOException {
         loadFails("endpoint = http://s3.local\nbucket = b-1\ncompression = " + compression + "\n",
-                "compression = " + compression, "gzip|bzip2|none");
+                "compression = " + compression, "gzip|bzip2|snappy|none");
     }
 
     @Test

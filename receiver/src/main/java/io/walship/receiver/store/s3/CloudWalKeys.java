@@ -11,7 +11,8 @@ import java.util.Optional;
  * Where barman-cloud keeps a server's WAL in a bucket (barman-cloud-wal-archive 3.4):
  * {@code <prefix>/<server>/wals/<hash>/<name><suffix>}, the hash directory as Barman's ({@code %08X%08X} of
  * timeline and log), history files directly in {@code wals/} (Barman's {@code hash_dir} is empty for them), the
- * suffix that of the codec ({@code .gz}, {@code .bz2}, none). Without a prefix the keys start with the server.
+ * suffix that of the codec ({@code .gz}, {@code .bz2}, {@code .snappy}, none). Without a prefix the keys start
+ * with the server.
  *
  * @param prefix the path of {@code s3://bucket/path} without slashes at either end; may be empty
  */

@@ -82,7 +82,7 @@ final class S3Ingest implements Ingest {
                         + name.name() + "-", SpooledUploads.SUFFIX);
                 channel = FileChannel.open(temp, StandardOpenOption.WRITE);
                 stored = new ChecksummedChannel(channel);
-                sink = compression.codec.sink(stored, size);
+                sink = compression.sink(stored, size);
             }
             sink.write(chunk);
         } catch (IOException e) {
@@ -168,8 +168,8 @@ final class S3Ingest implements Ingest {
         }
         CloudCompression storedWith = bucket.keys().compressionOf(name, key).orElseThrow();
         boolean same;
-        try (InputStream theirs = storedWith.codec.decompress(object.get());
-                InputStream ours = compression.codec.decompress(Files.newInputStream(temp))) {
+        try (InputStream theirs = storedWith.decompress(object.get());
+                InputStream ours = compression.decompress(Files.newInputStream(temp))) {
             same = PlainContent.same(theirs, ours);
         } catch (IOException e) {
             return new Outcome(ReplyCode.FAILED, "the archived copy of " + name.name() + " (" + bucket.url(key)

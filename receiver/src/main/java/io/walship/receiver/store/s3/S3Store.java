@@ -130,7 +130,7 @@ public final class S3Store implements WalStore {
 
     private static InputStream verified(WalFileName name, String url, ResponseInputStream<GetObjectResponse> object,
             CloudCompression codec) throws IOException {
-        InputStream plain = codec.codec.decompress(object);
+        InputStream plain = codec.decompress(object);
         Map<String, String> metadata = object.response().metadata();
         String crc = metadata.get(Bucket.PLAIN_CRC32C);
         String size = metadata.get(Bucket.PLAIN_SIZE);

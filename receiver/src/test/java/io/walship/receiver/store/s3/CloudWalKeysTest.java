@@ -68,12 +68,14 @@ class CloudWalKeysTest {
         List<String> candidates = KEYS.candidates(segment);
         assertEquals(List.of("pfx/pg/wals/0000000100000000/000000010000000000000001.gz",
                 "pfx/pg/wals/0000000100000000/000000010000000000000001.bz2",
+                "pfx/pg/wals/0000000100000000/000000010000000000000001.snappy",
                 "pfx/pg/wals/0000000100000000/000000010000000000000001"), candidates);
         assertEquals(Optional.of(CloudCompression.BZIP2), KEYS.compressionOf(segment, candidates.get(1)));
-        assertEquals(Optional.of(CloudCompression.NONE), KEYS.compressionOf(segment, candidates.get(2)));
+        assertEquals(Optional.of(CloudCompression.SNAPPY), KEYS.compressionOf(segment, candidates.get(2)));
+        assertEquals(Optional.of(CloudCompression.NONE), KEYS.compressionOf(segment, candidates.get(3)));
         assertEquals(Optional.empty(), KEYS.compressionOf(segment,
                 "pfx/pg/wals/0000000100000000/000000010000000000000001.partial.gz"));
         assertEquals(Optional.empty(), KEYS.compressionOf(segment,
-                "pfx/pg/wals/0000000100000000/000000010000000000000001.snappy"));
+                "pfx/pg/wals/0000000100000000/000000010000000000000001.xz"));
     }
 }
