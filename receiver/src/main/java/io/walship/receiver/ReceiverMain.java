@@ -8,7 +8,9 @@ import io.walship.cli.ServiceSignals;
 import io.walship.cli.VersionProvider;
 import io.walship.config.ConfigException;
 import io.walship.protocol.TlsContexts;
+import io.walship.receiver.config.ArchivedServer;
 import io.walship.receiver.config.BarmanServer;
+import io.walship.receiver.config.CloudServer;
 import io.walship.receiver.config.BarmanVersion;
 import io.walship.receiver.config.ConfiguredServers;
 import io.walship.receiver.config.ReadByBarman;
@@ -17,7 +19,10 @@ import io.walship.receiver.config.ReceiverConfigOption;
 import io.walship.receiver.config.ReceiverLimits;
 import io.walship.receiver.metrics.ReceiverMetrics;
 import io.walship.receiver.net.ReceiverServer;
+import io.walship.receiver.store.StoreRouter;
+import io.walship.receiver.store.WalStore;
 import io.walship.receiver.store.barman.BarmanStore;
+import io.walship.receiver.store.s3.S3Store;
 import io.walship.receiver.store.barman.WritableDirectories;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,6 +30,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
@@ -33,6 +39,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -107,20 +114,25 @@ public final class ReceiverMain implements Callable<Integer> {
             LOG.warning("running as root: the files it stores belong to root, which Barman, running as its own user, "
                     + "cannot expire or rewrite; run the receiver as the user that owns barman_home (usually barman)");
         }
-        ConfiguredServers servers = new ConfiguredServers(cfg.servers());
+        ConfiguredServers servers = new ConfiguredServers(cfg.servers(), cfg.cloudServers());
         ServiceSignals.onHangup(new HangupReload(cfg, servers));
-        ReceiverMetrics metrics = new ReceiverMetrics(cfg.servers().keySet(), cfg.servers().values().stream()
-                .flatMap(archive -> archive.clients().stream()).toList(), Clock.systemUTC());
-        BarmanStore store = new BarmanStore(servers, cfg.lockTimeout(), metrics);
-        sweepUnfinishedUploads(store);
+        List<ArchivedServer> archived = Stream.concat(cfg.servers().values().stream(),
+                cfg.cloudServers().values().stream()).map(ArchivedServer.class::cast).toList();
+        ReceiverMetrics metrics = new ReceiverMetrics(archived.stream().map(ArchivedServer::name).toList(),
+                archived.stream().flatMap(archive -> archive.clients().stream()).toList(), Clock.systemUTC());
+        BarmanStore barmanStore = new BarmanStore(servers, cfg.lockTimeout(), metrics);
+        S3Store bucketStore = new S3Store(cfg.cloudServers().values(), metrics);
+        sweepUnfinishedUploads(barmanStore, bucketStore);
         ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(task -> Thread.ofPlatform()
                 .daemon().name("walship-housekeeping").unstarted(task));
         // Again later, for what a receiver killed just before this one started left behind.
-        housekeeping.scheduleWithFixedDelay(() -> sweepUnfinishedUploads(store), UNFINISHED.toSeconds(),
-                UNFINISHED.toSeconds(), TimeUnit.SECONDS);
+        housekeeping.scheduleWithFixedDelay(() -> sweepUnfinishedUploads(barmanStore, bucketStore),
+                UNFINISHED.toSeconds(), UNFINISHED.toSeconds(), TimeUnit.SECONDS);
         // Beside the uploads, since it waits for each server's lock; again later for a server whose lock was busy.
-        housekeeping.scheduleWithFixedDelay(store::reconcileUnindexedFiles, 0, UNFINISHED.toSeconds(),
+        housekeeping.scheduleWithFixedDelay(barmanStore::reconcileUnindexedFiles, 0, UNFINISHED.toSeconds(),
                 TimeUnit.SECONDS);
+        WalStore store = new StoreRouter(Map.of(barmanStore, cfg.servers().keySet(), bucketStore,
+                cfg.cloudServers().keySet()));
         int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
         ReceiverServer server;
         try {
@@ -154,6 +166,12 @@ public final class ReceiverMain implements Callable<Integer> {
                     + xlogDb(archive) + ", lock " + archive.lockFile() + ", compression "
                     + archive.compression().configName + " (" + archive.compressionSource() + "), clients "
                     + archive.clients());
+        }
+        for (CloudServer archive : cfg.cloudServers().values()) {
+            LOG.info("server '" + archive.name() + "': " + archive.url() + archive.endpoint().map(uri -> " at " + uri)
+                    .orElse(" (AWS, " + archive.region() + ")") + ", compression " + archive.compression().configName
+                    + ", credentials " + archive.credentials().map(c -> c.file() + " [" + c.profile() + "]")
+                    .orElse("from the AWS SDK's default chain") + ", clients " + archive.clients());
         }
         warnings.forEach(LOG::warning);
         AtomicReference<String> stopSignal = new AtomicReference<>();
@@ -189,9 +207,10 @@ public final class ReceiverMain implements Callable<Integer> {
     }
 
     /** Temp files of uploads unchanged for {@link #UNFINISHED} belong to no live upload, and go. */
-    private static void sweepUnfinishedUploads(BarmanStore store) {
+    private static void sweepUnfinishedUploads(BarmanStore barmanStore, S3Store bucketStore) {
         try {
-            store.sweepUnfinishedUploads(UNFINISHED);
+            barmanStore.sweepUnfinishedUploads(UNFINISHED);
+            bucketStore.sweepUnfinishedUploads(UNFINISHED);
         } catch (IOException | RuntimeException e) {
             LOG.warning("cannot remove what unfinished uploads left behind (" + e.getMessage() + "); going on");
         }

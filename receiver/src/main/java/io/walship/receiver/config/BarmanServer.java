@@ -12,11 +12,7 @@ import java.util.Set;
  * @param compressionSource where the compression setting comes from, for messages
  */
 public record BarmanServer(String name, Set<String> clients, Compression compression, String compressionSource,
-        ServerDirectories directories, XlogDbGeneration generation) {
-
-    public boolean allows(String client) {
-        return clients.contains(client);
-    }
+        ServerDirectories directories, XlogDbGeneration generation) implements ArchivedServer {
 
     BarmanServer compressedBy(Compression newCompression, String source) {
         return new BarmanServer(name, clients, newCompression, source, directories, generation);

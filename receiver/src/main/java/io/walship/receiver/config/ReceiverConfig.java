@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * The receiver's configuration file: a [receiver] section and one section per Barman server. With
+ * The receiver's configuration file: a [receiver] section and one section per server, stored in Barman's layout or,
+ * with {@code storage = s3}, in a bucket in barman-cloud's layout (see {@link CloudServerSection}). With
  * {@code barman_config}, barman_home, each server's directories and compression come from Barman's own
  * configuration instead, so that a server is configured once; walship's file then only says who may use it.
  *
@@ -34,11 +35,13 @@ import java.util.stream.Collectors;
  * @param withoutBarman {@code barman_version = none}: no Barman reads the archive, only walship fetch
  * @param metricsListen where Prometheus scrapes the receiver's metrics; empty: nowhere
  * @param statusSocket the Unix socket the receiver answers {@code walship receiver-status} on
+ * @param cloudServers the servers whose WAL goes to a bucket, by name, in the order of the file
  */
 public record ReceiverConfig(Path file, InetSocketAddress listen, Path barmanHome, Path caFile, Path certFile,
         Path keyFile, Duration lockTimeout, ReceiverLimits limits, Map<String, BarmanServer> servers,
         Optional<BarmanConfig> barmanConfig, Optional<BarmanVersion> barmanVersion,
-        Optional<InetSocketAddress> metricsListen, Path statusSocket, boolean withoutBarman) {
+        Optional<InetSocketAddress> metricsListen, Path statusSocket, boolean withoutBarman,
+        Map<String, CloudServer> cloudServers) {
 
     public static final String SECTION = "receiver";
     /** {@code barman_version = none}. */
@@ -50,8 +53,10 @@ public record ReceiverConfig(Path file, InetSocketAddress listen, Path barmanHom
             ReceiverLimits.MAX_CONNECTIONS, ReceiverLimits.MAX_CONNECTIONS_PER_CLIENT, ReceiverLimits.MAX_UPLOADS,
             ReceiverLimits.MAX_UPLOADS_PER_CLIENT, ReceiverLimits.UPLOAD_IDLE_TIMEOUT, MetricsListen.KEY,
             StatusSocketPath.KEY);
-    private static final Set<String> SERVER_KEYS = Set.of("clients", "compression");
-    private static final Set<String> BARMAN_SERVER_KEYS = Set.of("clients");
+    private static final Set<String> SERVER_KEYS = Set.of("storage", "clients", "compression");
+    private static final Set<String> BARMAN_SERVER_KEYS = Set.of("storage", "clients");
+    /** {@code storage = barman}, the default: Barman's layout under barman_home. */
+    private static final String BARMAN_STORAGE = "barman";
     /** Barman server names become directory names: nothing that could climb out of barman_home. */
     private static final Pattern SERVER_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
 
@@ -99,12 +104,19 @@ public record ReceiverConfig(Path file, InetSocketAddress listen, Path barmanHom
         ReceiverLimits limits = ReceiverLimits.of(receiver);
         XlogDbGeneration generation = XlogDbGeneration.readBy(barmanVersion);
         Map<String, BarmanServer> servers = new LinkedHashMap<>();
+        Map<String, CloudServer> cloudServers = new LinkedHashMap<>();
         for (IniSection section : ini.sections()) {
             if (section.name().equals(SECTION)) {
                 continue;
             }
             checkName(section);
-            if (barman.isPresent()) {
+            String storage = section.optional("storage").orElse(BARMAN_STORAGE);
+            if (storage.equals(CloudServerSection.STORAGE)) {
+                cloudServers.put(section.name(), CloudServerSection.parse(section, clients(section)));
+            } else if (!storage.equals(BARMAN_STORAGE)) {
+                throw section.invalid("storage", BARMAN_STORAGE + " (Barman's layout under barman_home, the default) "
+                        + "or " + CloudServerSection.STORAGE + " (a bucket in barman-cloud's layout)");
+            } else if (barman.isPresent()) {
                 BarmanServerConfig server = barmanServer(section, barman.get());
                 section.allowOnly(BARMAN_SERVER_KEYS);
                 Compression compression = BarmanCompression.of(server.compression(), server.compressionSource());
@@ -117,14 +129,14 @@ public record ReceiverConfig(Path file, InetSocketAddress listen, Path barmanHom
                         ServerDirectories.defaults(barmanHome, section.name()), generation));
             }
         }
-        if (servers.isEmpty()) {
+        if (servers.isEmpty() && cloudServers.isEmpty()) {
             throw new ConfigException(file + ": no server section; add one per Barman server, e.g. [pg] with "
                     + "clients = <agent certificate name>");
         }
         return new ReceiverConfig(file, listen, barmanHome, receiver.readableFile("ca_file"),
                 receiver.readableFile("cert_file"), receiver.readableFile("key_file"), lockTimeout, limits, servers, barman,
                 barmanVersion, MetricsListen.of(receiver), StatusSocketPath.of(receiver, barmanHome),
-                withoutBarman(receiver));
+                withoutBarman(receiver), cloudServers);
     }
 
     /**
@@ -138,7 +150,7 @@ public record ReceiverConfig(Path file, InetSocketAddress listen, Path barmanHom
                 ? server.compressedBy(defaultCompression(barman), defaultCompressionSource(barman)) : server)
                 .readBy(generation)));
         return new ReceiverConfig(file, listen, barmanHome, caFile, certFile, keyFile, lockTimeout, limits, read,
-                barmanConfig, barman, metricsListen, statusSocket, withoutBarman);
+                barmanConfig, barman, metricsListen, statusSocket, withoutBarman, cloudServers);
     }
 
     /** zstd where no Barman reads the archive or the one that does reads it, else gzip, which every Barman reads. */

@@ -12,7 +12,7 @@ import java.util.function.Function;
 
 /**
  * What a reload of the configuration file changes in a running receiver: the clients and the compression of each
- * server it runs. The rest of what it started with (which servers there are, where their files are, the
+ * Barman server it runs. The rest of what it started with (which servers there are, where their files are, the
  * [receiver] settings) takes a restart, and stays as it runs until then.
  *
  * @param servers the servers to run with from now on
@@ -51,6 +51,10 @@ public record ServerReload(Map<String, BarmanServer> servers, List<String> appli
             if (!running.containsKey(name)) {
                 needRestart.add("server '" + name + "' is new; it is served after a restart");
             }
+        }
+        if (!loaded.cloudServers().equals(started.cloudServers())) {
+            needRestart.add("the servers stored in a bucket (storage = s3) changed, which takes a restart; until "
+                    + "then they stay as they run");
         }
         return new ServerReload(servers, applied, needRestart);
     }

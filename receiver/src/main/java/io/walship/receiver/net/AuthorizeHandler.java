@@ -6,7 +6,7 @@ import io.walship.protocol.Check;
 import io.walship.protocol.Get;
 import io.walship.protocol.Message;
 import io.walship.protocol.Put;
-import io.walship.receiver.config.BarmanServer;
+import io.walship.receiver.config.ArchivedServer;
 import io.walship.receiver.config.ConfiguredServers;
 import io.walship.receiver.store.Rejection;
 import java.nio.file.Path;
@@ -43,7 +43,7 @@ final class AuthorizeHandler extends ChannelInboundHandlerAdapter {
     }
 
     private Optional<Refused> refusal(ChannelHandlerContext ctx, Message request, String server) {
-        BarmanServer policy = servers.get(server);
+        ArchivedServer policy = servers.archived(server);
         if (policy == null) {
             return Optional.of(new Refused(request, Rejection.UNKNOWN_SERVER, "the receiver has no server '" + server
                     + "'; check the agent's 'server' setting or add a [" + server + "] section to " + configFile));

@@ -6,6 +6,7 @@ import io.walship.protocol.Check;
 import io.walship.protocol.CheckItem;
 import io.walship.protocol.CheckReport;
 import io.walship.receiver.config.ArchiveReader;
+import io.walship.receiver.config.BarmanServer;
 import io.walship.receiver.config.CodecCheck;
 import io.walship.receiver.config.ConfiguredServers;
 import io.walship.receiver.store.WalStore;
@@ -15,8 +16,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A CHECK answered with what the receiver sees of the server: the client's authorization, the codec against the
- * Barman that reads it, then what the store can tell. A client refused the server learns nothing more of it.
+ * A CHECK answered with what the receiver sees of the server: the client's authorization, for a Barman server the
+ * codec against the Barman that reads it, then what the store can tell. A client refused the server learns nothing more of it.
  */
 final class CheckHandler extends SimpleChannelInboundHandler<Object> {
 
@@ -57,7 +58,10 @@ final class CheckHandler extends SimpleChannelInboundHandler<Object> {
         List<CheckItem> items = new ArrayList<>();
         items.add(CheckItem.ok(AUTHORIZED, "certificate '" + ClientName.of(ctx) + "' may archive to server '"
                 + check.server() + "'"));
-        items.add(CodecCheck.of(servers.get(check.server()), barman));
+        BarmanServer barmanServer = servers.get(check.server());
+        if (barmanServer != null) {
+            items.add(CodecCheck.of(barmanServer, barman));
+        }
         items.addAll(store.check(check.server(), stored));
         return new CheckReport(items);
     }

@@ -3,6 +3,7 @@ package io.walship.receiver.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
+import io.walship.receiver.compress.CloudCompression;
 import io.walship.receiver.compress.Compression;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -25,6 +26,25 @@ class ServerReloadTest {
                 ServerDirectories.defaults(HOME, name), XlogDbGeneration.WALS_XLOG_DB);
     }
 
+    private static ReceiverConfig withBucketServer(ReceiverConfig config, Set<String> clients) {
+        CloudServer server = new CloudServer("pg-cloud", clients, Optional.empty(), "wal-archive", "", "eu-west-1",
+                false, Optional.empty(), CloudCompression.GZIP, Path.of("/tmp"));
+        return new ReceiverConfig(config.file(), config.listen(), config.barmanHome(), config.caFile(),
+                config.certFile(), config.keyFile(), config.lockTimeout(), config.limits(), config.servers(),
+                config.barmanConfig(), config.barmanVersion(), config.metricsListen(), config.statusSocket(),
+                config.withoutBarman(), Map.of(server.name(), server));
+    }
+
+    @Test
+    void aBucketServersChangeWaitsForARestart() {
+        ReceiverConfig started = withBucketServer(config(server("pg", Set.of("a"), Compression.GZIP)), Set.of("c1"));
+        ReceiverConfig loaded = withBucketServer(config(server("pg", Set.of("a"), Compression.GZIP)), Set.of("c2"));
+
+        assertEquals(List.of(), ServerReload.of(started, started.servers(), started).needRestart());
+        assertEquals(List.of("the servers stored in a bucket (storage = s3) changed, which takes a restart; until "
+                + "then they stay as they run"), ServerReload.of(started, started.servers(), loaded).needRestart());
+    }
+
     private static ReceiverConfig config(BarmanServer... servers) {
         return config(ReceiverLimits.DEFAULTS, Duration.ofSeconds(60), servers);
     }
@@ -37,7 +57,7 @@ class ServerReloadTest {
         return new ReceiverConfig(FILE, InetSocketAddress.createUnresolved("0.0.0.0", 9433), HOME,
                 Path.of("/etc/walship/ca.crt"), Path.of("/etc/walship/receiver.crt"),
                 Path.of("/etc/walship/receiver.key"), lockTimeout, limits, byName, Optional.empty(), Optional.empty(),
-                Optional.empty(), HOME.resolve(".walship-receiver.sock"), false);
+                Optional.empty(), HOME.resolve(".walship-receiver.sock"), false, Map.of());
     }
 
     @Test

@@ -17,6 +17,7 @@ final class ReceiverConfigFile {
     private int port;
     private final Map<String, String> settings = new LinkedHashMap<>();
     private final Map<String, String> servers = new LinkedHashMap<>();
+    private final Map<String, Map<String, String>> serverSettings = new LinkedHashMap<>();
 
     private ReceiverConfigFile(String storeKey, Path store) {
         this.storeKey = storeKey;
@@ -55,13 +56,22 @@ final class ReceiverConfigFile {
         return this;
     }
 
+    /** A server section with more keys than its clients, e.g. {@code storage = s3} and its bucket's. */
+    ReceiverConfigFile server(String name, String clients, Map<String, String> keys) {
+        serverSettings.put(name, new LinkedHashMap<>(keys));
+        return server(name, clients);
+    }
+
     String text() {
         StringBuilder text = new StringBuilder("[receiver]\n")
                 .append("listen = 127.0.0.1:").append(port).append('\n')
                 .append(storeKey).append(" = ").append(store).append('\n');
         settings.forEach((key, value) -> text.append(key).append(" = ").append(value).append('\n'));
-        servers.forEach((name, clients) -> text.append("\n[").append(name).append("]\nclients = ").append(clients)
-                .append('\n'));
+        servers.forEach((name, clients) -> {
+            text.append("\n[").append(name).append("]\nclients = ").append(clients).append('\n');
+            serverSettings.getOrDefault(name, Map.of()).forEach((key, value) -> text.append(key).append(" = ")
+                    .append(value).append('\n'));
+        });
         return text.toString();
     }
 

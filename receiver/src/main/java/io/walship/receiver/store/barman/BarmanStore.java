@@ -6,14 +6,16 @@ import io.walship.protocol.WireEncoding;
 import io.walship.receiver.compress.Compression;
 import io.walship.receiver.config.BarmanServer;
 import io.walship.receiver.config.ConfiguredServers;
-import io.walship.receiver.store.Ingest;
 import io.walship.receiver.store.DecodingIngest;
+import io.walship.receiver.store.Ingest;
 import io.walship.receiver.store.IngestException;
 import io.walship.receiver.store.Rejection;
 import io.walship.receiver.store.StoreEvents;
 import io.walship.receiver.store.WalStore;
+import io.walship.receiver.store.check.FailingStream;
+import io.walship.receiver.store.check.UploadSize;
+import io.walship.receiver.store.check.VerifiedPlain;
 import io.walship.wal.WalFileName;
-import io.walship.wal.WalHeaderCheck;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,7 +27,6 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -127,7 +128,7 @@ public final class BarmanStore implements WalStore {
                     + "'; add a [" + server
                     + "] section to its configuration or fix the agent's 'server' setting");
         }
-        checkSize(name, size);
+        UploadSize.check(name, size);
         if (!XlogDbLine.isIndexable(mtimeNanos)) {
             throw IngestException.rejected(Rejection.BAD_TIME, name.name() + " has the modification time "
                     + mtimeNanos + " ns after 1970, which no WAL file is written at (expected "
@@ -145,20 +146,6 @@ public final class BarmanStore implements WalStore {
                     mtimeNanos);
         }
         return zstdSent ? new DecodingIngest(plain, name, size) : plain;
-    }
-
-    private static void checkSize(WalFileName name, long size) throws IngestException {
-        if (name.kind().hasWalHeader()) {
-            if (!WalHeaderCheck.isValidSegmentSize(size)) {
-                throw IngestException.rejected(Rejection.BAD_SIZE, name.name() + " is " + size + " bytes; a WAL "
-                        + "segment is a power of two between 1 MiB and 1 GiB, so the file is truncated or not a "
-                        + "segment");
-            }
-        } else if (size == 0 || size > TextContent.maxSize(name.kind())) {
-            throw IngestException.rejected(Rejection.BAD_SIZE, name.name() + " is " + size + " bytes; a "
-                    + name.kind().name().toLowerCase(Locale.ROOT) + " file must be between 1 byte and "
-                    + TextContent.maxSize(name.kind()) + ", so it is not one");
-        }
     }
 
     @Override
@@ -224,7 +211,8 @@ public final class BarmanStore implements WalStore {
                 return new FailingStream(in, name.name() + " was stored " + sum.get().codec().configName + " but now "
                         + "reads as " + codec.configName + ": its first bytes are damaged");
             }
-            return new VerifiedPlain(codec.decompress(in), name.name(), sum.get());
+            return new VerifiedPlain(codec.decompress(in), name.name(), sum.get().size(),
+                    sum.get().crc32c());
         }
         if (codec == Compression.NONE && name.kind().hasWalHeader() && head.length >= 2
                 && ((head[1] & 0xF0) != 0xD0)) {

@@ -5,6 +5,8 @@ import io.walship.receiver.compress.Compression;
 import io.walship.receiver.store.Ingest;
 import io.walship.receiver.store.IngestException;
 import io.walship.receiver.store.Outcome;
+import io.walship.receiver.store.check.IncomingContent;
+import io.walship.receiver.store.check.ReceivedBytes;
 import io.walship.wal.WalFileName;
 import java.io.IOException;
 import java.io.InputStream;

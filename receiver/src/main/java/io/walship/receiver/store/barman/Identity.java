@@ -2,6 +2,8 @@ package io.walship.receiver.store.barman;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.walship.receiver.store.IngestException;
+import io.walship.receiver.store.Rejection;
 import io.walship.wal.WalPageHeader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -39,7 +41,7 @@ public record Identity(String systemId, String version, OptionalLong segmentSize
     }
 
     /** The identity in {@code json}, the content of {@code file}; Barman writes the system identifier as a string. */
-    static Identity parse(Path file, String json) throws IOException {
+    public static Identity parse(Path file, String json) throws IOException {
         ObjectNode object = PythonJson.readObject(file, json);
         JsonNode systemId = object.path(SYSTEM_ID);
         if (!(systemId.isIntegralNumber() || systemId.isTextual() && systemId.asText().matches("\\d+"))) {
@@ -82,5 +84,41 @@ public record Identity(String systemId, String version, OptionalLong segmentSize
             magic.ifPresent(value -> object.put(MAGIC, value));
         }
         return object;
+    }
+
+    /**
+     * Refuses a segment of another cluster, segment size or WAL format than this identity's, since a segment's name
+     * means an LSN only with its size; {@code where} names where the identity is kept, {@code kind} what kind of
+     * server a different cluster needs.
+     */
+    public void check(String fileName, WalPageHeader header, String server, String where, String kind)
+            throws IngestException {
+        if (!systemId.equals(header.systemIdString())) {
+            throw IngestException.rejected(Rejection.OTHER_SYSTEM, fileName + " comes from PostgreSQL system "
+                    + "identifier " + header.systemIdString() + ", but server '" + server + "' archives system "
+                    + systemId + " (" + where + "); check that this agent's 'server' setting names the right "
+                    + kind);
+        }
+        if (segmentSize.isPresent() && segmentSize.getAsLong() != header.segmentSize()) {
+            throw IngestException.rejected(Rejection.SEGMENT_SIZE, fileName + " is a WAL segment of "
+                    + mib(header.segmentSize()) + ", but server '" + server + "' archives system " + systemId
+                    + " in segments of " + mib(segmentSize.getAsLong()) + " (" + where + "), where this name means "
+                    + "another position in the WAL; a cluster whose segment size changed needs a " + kind + " of "
+                    + "its own");
+        }
+        if (magic.isPresent() && magic.getAsInt() != header.magic()) {
+            throw IngestException.rejected(Rejection.WAL_MAGIC, fileName + " carries WAL page magic "
+                    + hex(header.magic()) + ", but server '" + server + "' archives system " + systemId
+                    + " with magic " + hex(magic.getAsInt()) + " (" + where + "); WAL of another PostgreSQL "
+                    + "version needs a " + kind + " of its own");
+        }
+    }
+
+    static String mib(long bytes) {
+        return bytes % (1 << 20) == 0 ? (bytes >> 20) + " MiB" : bytes + " bytes";
+    }
+
+    static String hex(int magic) {
+        return String.format("0x%04X", magic);
     }
 }

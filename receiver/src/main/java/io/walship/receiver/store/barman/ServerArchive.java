@@ -6,7 +6,7 @@ import io.walship.protocol.ReplyCode;
 import io.walship.receiver.config.BarmanServer;
 import io.walship.receiver.store.IngestException;
 import io.walship.receiver.store.Outcome;
-import io.walship.receiver.store.Rejection;
+import io.walship.receiver.store.check.ClusterGuard;
 import io.walship.wal.WalPageHeader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +16,7 @@ import java.util.Optional;
 import java.util.logging.Logger;
 
 /** One Barman server's archive: its layout, xlog.db, codec and the cluster it belongs to. */
-public final class ServerArchive {
+public final class ServerArchive implements ClusterGuard {
 
     private static final Logger LOG = Logger.getLogger(ServerArchive.class.getName());
 
@@ -100,41 +100,13 @@ public final class ServerArchive {
      * WAL in one archive, and only in that cluster's segment size and WAL format, since a segment's name means
      * an LSN only with its size. An archive with no identity yet accepts any cluster until {@link #pin}.
      */
+    @Override
     public synchronized void checkCluster(String fileName, WalPageHeader header) throws IngestException {
         Optional<Identity> known = identity();
         if (known.isEmpty()) {
             return;
         }
-        Identity pinned = known.get();
-        if (!pinned.systemId().equals(header.systemIdString())) {
-            throw IngestException.rejected(Rejection.OTHER_SYSTEM, fileName + " comes from PostgreSQL system "
-                    + "identifier " + header.systemIdString() + ", but server '" + server.name() + "' archives system "
-                    + pinned.systemId() + " (" + identityFile() + "); check that this agent's 'server' "
-                    + "setting names the right Barman server");
-        }
-        if (pinned.segmentSize().isPresent() && pinned.segmentSize().getAsLong() != header.segmentSize()) {
-            throw IngestException.rejected(Rejection.SEGMENT_SIZE, fileName + " is a WAL segment of "
-                    + mib(header.segmentSize()) + ", but server '" + server.name() + "' archives system "
-                    + pinned.systemId() + " in segments of " + mib(pinned.segmentSize().getAsLong()) + " ("
-                    + identityFile() + "), where this name means "
-                    + "another position in the WAL; a cluster whose segment size changed needs a Barman server of "
-                    + "its own");
-        }
-        if (pinned.magic().isPresent() && pinned.magic().getAsInt() != header.magic()) {
-            throw IngestException.rejected(Rejection.WAL_MAGIC, fileName + " carries WAL page magic "
-                    + hex(header.magic()) + ", but server '" + server.name() + "' archives system "
-                    + pinned.systemId() + " with magic " + hex(pinned.magic().getAsInt()) + " (" + identityFile()
-                    + "); WAL of another PostgreSQL "
-                    + "version needs a Barman server of its own");
-        }
-    }
-
-    private static String mib(long bytes) {
-        return bytes % (1 << 20) == 0 ? (bytes >> 20) + " MiB" : bytes + " bytes";
-    }
-
-    private static String hex(int magic) {
-        return String.format("0x%04X", magic);
+        known.get().check(fileName, header, server.name(), identityFile().toString(), "Barman server");
     }
 
     /**
@@ -157,7 +129,7 @@ public final class ServerArchive {
             AtomicFile.replaceDurably(identityFile(), json.getBytes(StandardCharsets.UTF_8));
             identity = Identity.parse(identityFile(), json);
             LOG.info("server '" + server.name() + "' archives PostgreSQL system " + pinned.systemId() + " ("
-                    + mib(header.segmentSize()) + " segments, WAL magic " + hex(header.magic()) + "), pinned in "
+                    + Identity.mib(header.segmentSize()) + " segments, WAL magic " + Identity.hex(header.magic()) + "), pinned in "
                     + identityFile());
         } catch (IOException | IngestException e) {
             LOG.warning("cannot pin server '" + server.name() + "' to PostgreSQL system " + header.systemIdString()

@@ -1,6 +1,7 @@
 package io.walship.receiver.store.barman;
 
 import io.walship.receiver.compress.Compression;
+import io.walship.receiver.store.check.TextContent;
 import io.walship.wal.WalFileName;
 import io.walship.wal.WalHeaderCheck;
 import io.walship.wal.WalPageHeader;

@@ -1,4 +1,4 @@
-package io.walship.receiver.store.barman;
+package io.walship.receiver.store.check;
 
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -11,18 +11,20 @@ import java.util.zip.CRC32C;
  * at the end, a mismatch fails the read, so that damage at rest reaches the client as a failure rather than as
  * bytes. (Codecs with checksums of their own fail earlier, in the codec.)
  */
-final class VerifiedPlain extends FilterInputStream {
+public final class VerifiedPlain extends FilterInputStream {
 
     private final String name;
-    private final PlainChecksums.Sum expected;
+    private final long expectedSize;
+    private final int expectedCrc32c;
     private final CRC32C crc = new CRC32C();
     private long size;
     private boolean checked;
 
-    VerifiedPlain(InputStream plain, String name, PlainChecksums.Sum expected) {
+    public VerifiedPlain(InputStream plain, String name, long expectedSize, int expectedCrc32c) {
         super(plain);
         this.name = name;
-        this.expected = expected;
+        this.expectedSize = expectedSize;
+        this.expectedCrc32c = expectedCrc32c;
     }
 
     @Override
@@ -53,10 +55,10 @@ final class VerifiedPlain extends FilterInputStream {
             return;
         }
         checked = true;
-        if (size != expected.size() || (int) crc.getValue() != expected.crc32c()) {
+        if (size != expectedSize || (int) crc.getValue() != expectedCrc32c) {
             throw new IOException(name + " no longer holds what was stored: " + size + " plain bytes with CRC-32C "
-                    + HexFormat.of().toHexDigits((int) crc.getValue()) + ", stored were " + expected.size()
-                    + " with " + HexFormat.of().toHexDigits(expected.crc32c()));
+                    + HexFormat.of().toHexDigits((int) crc.getValue()) + ", stored were " + expectedSize
+                    + " with " + HexFormat.of().toHexDigits(expectedCrc32c));
         }
     }
 }

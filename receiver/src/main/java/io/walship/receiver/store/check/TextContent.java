@@ -1,4 +1,4 @@
-package io.walship.receiver.store.barman;
+package io.walship.receiver.store.check;
 
 import io.walship.wal.BackupHistoryFile;
 import io.walship.wal.TimelineHistory;
@@ -6,13 +6,13 @@ import io.walship.wal.WalFileName;
 import java.util.Optional;
 
 /** The content checks of the WAL files that are text: a timeline history must read as one, a backup label too. */
-final class TextContent {
+public final class TextContent {
 
     private TextContent() {
     }
 
     /** The largest file of this kind accepted: far above what PostgreSQL writes, far below a segment. */
-    static long maxSize(WalFileName.Kind kind) {
+    public static long maxSize(WalFileName.Kind kind) {
         return switch (kind) {
             case HISTORY -> TimelineHistory.MAX_SIZE;
             case BACKUP -> BackupHistoryFile.MAX_SIZE;
@@ -21,7 +21,7 @@ final class TextContent {
     }
 
     /** What is wrong with {@code content} as the file {@code name}, or empty. */
-    static Optional<String> problem(WalFileName name, byte[] content) {
+    public static Optional<String> problem(WalFileName name, byte[] content) {
         return switch (name.kind()) {
             case HISTORY -> TimelineHistory.problem(name, content);
             case BACKUP -> BackupHistoryFile.problem(name, content);

@@ -1,4 +1,4 @@
-package io.walship.receiver.store.barman;
+package io.walship.receiver.store.check;
 
 import io.walship.receiver.store.IngestException;
 import io.walship.receiver.store.Rejection;
@@ -7,20 +7,20 @@ import java.nio.ByteBuffer;
 import java.util.zip.CRC32C;
 
 /** What an upload has received, held against the size the agent announced and the checksum it ends with. */
-final class ReceivedBytes {
+public final class ReceivedBytes {
 
     private final WalFileName name;
     private final long size;
     private final CRC32C crc = new CRC32C();
     private long count;
 
-    ReceivedBytes(WalFileName name, long size) {
+    public ReceivedBytes(WalFileName name, long size) {
         this.name = name;
         this.size = size;
     }
 
     /** Counts {@code chunk} (leaving its position alone), refusing bytes beyond the announced size. */
-    void add(ByteBuffer chunk) throws IngestException {
+    public void add(ByteBuffer chunk) throws IngestException {
         if (count + chunk.remaining() > size) {
             throw IngestException.rejected(Rejection.SIZE_MISMATCH, name.name() + ": the agent sent more than the "
                     + size + " bytes it announced");
@@ -30,16 +30,16 @@ final class ReceivedBytes {
     }
 
     /** The CRC-32C of the bytes received so far. */
-    int crc32c() {
+    public int crc32c() {
         return (int) crc.getValue();
     }
 
-    long count() {
+    public long count() {
         return count;
     }
 
     /** All announced bytes arrived, and they are those the agent sent. */
-    void checkComplete(int crc32c) throws IngestException {
+    public void checkComplete(int crc32c) throws IngestException {
         if (count != size) {
             throw IngestException.rejected(Rejection.SIZE_MISMATCH, name.name() + ": received " + count + " of " + size
                     + " bytes; the file changed or the transfer broke, retry");

@@ -1,4 +1,4 @@
-package io.walship.receiver.store.barman;
+package io.walship.receiver.store.check;
 
 import io.walship.receiver.store.IngestException;
 import io.walship.receiver.store.Rejection;
@@ -12,23 +12,23 @@ import java.util.Optional;
  * The part of an upload its checks read, kept as the bytes arrive: a segment's first page header, checked (name,
  * size, cluster) as soon as it is complete, or the whole of a text file, checked at its end.
  */
-final class IncomingContent {
+public final class IncomingContent {
 
-    private final ServerArchive archive;
+    private final ClusterGuard cluster;
     private final WalFileName name;
     private final long size;
     private byte[] kept;
     private int filled;
     private WalPageHeader header;
 
-    IncomingContent(ServerArchive archive, WalFileName name, long size) {
-        this.archive = archive;
+    public IncomingContent(ClusterGuard cluster, WalFileName name, long size) {
+        this.cluster = cluster;
         this.name = name;
         this.size = size;
     }
 
     /** Keeps what the checks need of {@code chunk}, leaving its position alone; refuses a bad page header. */
-    void take(ByteBuffer chunk) throws IngestException {
+    public void take(ByteBuffer chunk) throws IngestException {
         if (kept == null) {
             // Allocated with the first bytes; a text file's size was bounded when the upload began.
             kept = new byte[name.kind().hasWalHeader() ? WalPageHeader.SIZE : (int) size];
@@ -45,23 +45,23 @@ final class IncomingContent {
             if (problem.isPresent()) {
                 throw IngestException.rejected(Rejection.BAD_CONTENT, problem.get());
             }
-            archive.checkCluster(name.name(), parsed);
+            cluster.checkCluster(name.name(), parsed);
             header = parsed;
         }
     }
 
     /** Whether what the checks read has all arrived (and, for a segment, passed). */
-    boolean complete() {
+    public boolean complete() {
         return kept != null && filled == kept.length;
     }
 
     /** A segment's page header, once it arrived and passed its checks. */
-    Optional<WalPageHeader> header() {
+    public Optional<WalPageHeader> header() {
         return Optional.ofNullable(header);
     }
 
     /** At the end of the upload: a text file must read as what its name says. */
-    void checkText() throws IngestException {
+    public void checkText() throws IngestException {
         if (!name.kind().hasWalHeader() && complete()) {
             Optional<String> problem = TextContent.problem(name, kept);
             if (problem.isPresent()) {

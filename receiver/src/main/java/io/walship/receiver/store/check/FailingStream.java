@@ -1,15 +1,15 @@
-package io.walship.receiver.store.barman;
+package io.walship.receiver.store.check;
 
 import java.io.IOException;
 import java.io.InputStream;
 
 /** A stored file known to be damaged before its first byte is served: reading it fails with why. */
-final class FailingStream extends InputStream {
+public final class FailingStream extends InputStream {
 
     private final InputStream stored;
     private final String why;
 
-    FailingStream(InputStream stored, String why) {
+    public FailingStream(InputStream stored, String why) {
         this.stored = stored;
         this.why = why;
     }

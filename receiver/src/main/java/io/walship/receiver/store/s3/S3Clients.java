@@ -1,0 +1,49 @@
+package io.walship.receiver.store.s3;
+
+import io.walship.receiver.config.CloudServer;
+import java.time.Duration;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.profiles.ProfileFile;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+
+/** The SDK client of one bucket server, over the SDK's Netty HTTP client and its own event loops. */
+final class S3Clients {
+
+    /**
+     * Every call, retries included, ends well within the agent's read timeout (300 s), so that its upload gets a
+     * reply rather than a dropped connection.
+     */
+    static final Duration CALL_TIMEOUT = Duration.ofSeconds(120);
+    /** One attempt: a 16 MiB segment at a few MB/s, or a store that stopped answering. */
+    static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(40);
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+    private S3Clients() {
+    }
+
+    static S3AsyncClient of(CloudServer server) {
+        var builder = S3AsyncClient.builder()
+                .httpClientBuilder(NettyNioAsyncHttpClient.builder().connectionTimeout(CONNECT_TIMEOUT))
+                .region(Region.of(server.region()))
+                .forcePathStyle(server.pathStyle())
+                .credentialsProvider(credentials(server))
+                .overrideConfiguration(c -> c.apiCallTimeout(CALL_TIMEOUT).apiCallAttemptTimeout(ATTEMPT_TIMEOUT));
+        server.endpoint().ifPresent(builder::endpointOverride);
+        return builder.build();
+    }
+
+    private static AwsCredentialsProvider credentials(CloudServer server) {
+        if (server.credentials().isEmpty()) {
+            return DefaultCredentialsProvider.builder().build();
+        }
+        CloudServer.Credentials file = server.credentials().get();
+        return ProfileCredentialsProvider.builder()
+                .profileFile(ProfileFile.builder().content(file.file()).type(ProfileFile.Type.CREDENTIALS).build())
+                .profileName(file.profile())
+                .build();
+    }
+}
