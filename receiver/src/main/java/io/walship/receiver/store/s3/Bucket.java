@@ -4,6 +4,8 @@ import io.walship.receiver.compress.CloudCompression;
 import io.walship.receiver.config.CloudServer;
 import io.walship.wal.WalFileName;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -75,14 +77,16 @@ final class Bucket implements AutoCloseable {
     }
 
     /**
-     * Stores {@code file} under {@code key} unless the key exists ({@code If-None-Match: *}), with the CRC-32C of
-     * its bytes for the store to verify before it keeps them; false when the key exists.
+     * Stores {@code file} under {@code key} unless the key exists ({@code If-None-Match: *}), with the CRC-32C and
+     * the MD5 ({@code Content-MD5}) of its bytes for the store to verify before it keeps them; false when the key
+     * exists.
      */
-    boolean putIfAbsent(String key, Path file, long length, int crc32c, Map<String, String> metadata) {
+    boolean putIfAbsent(String key, Path file, long length, int crc32c, String contentMd5,
+            Map<String, String> metadata) {
         try {
             PutObjectResponse stored = BucketCalls.await(client.putObject(put -> put.bucket(server.bucket())
                     .key(key).ifNoneMatch("*").contentLength(length).checksumCRC32C(base64(crc32c))
-                    .metadata(metadata), AsyncRequestBody.fromFile(file)));
+                    .contentMD5(contentMd5).metadata(metadata), AsyncRequestBody.fromFile(file)));
             if (stored.checksumCRC32C() != null && !stored.checksumCRC32C().equals(base64(crc32c))) {
                 throw SdkClientException.create(url(key) + " was stored with CRC-32C " + stored.checksumCRC32C()
                         + ", not the " + base64(crc32c) + " sent");
@@ -99,8 +103,9 @@ final class Bucket implements AutoCloseable {
     /** A small object, stored unless its key exists; false when it does. */
     boolean putIfAbsent(String key, byte[] content) {
         try {
-            BucketCalls.await(client.putObject(put -> put.bucket(server.bucket()).key(key).ifNoneMatch("*"),
-                    AsyncRequestBody.fromBytes(content)));
+            String contentMd5 = Base64.getEncoder().encodeToString(md5().digest(content));
+            BucketCalls.await(client.putObject(put -> put.bucket(server.bucket()).key(key).ifNoneMatch("*")
+                    .contentMD5(contentMd5), AsyncRequestBody.fromBytes(content)));
             return true;
         } catch (SdkException e) {
             if (BucketCalls.hasStatus(e, BucketCalls.PRECONDITION_FAILED)) {
@@ -114,6 +119,14 @@ final class Bucket implements AutoCloseable {
     void checkListable() {
         BucketCalls.await(client.listObjectsV2(list -> list.bucket(server.bucket()).prefix(keys.serverPrefix()
                 + "wals/").maxKeys(1)));
+    }
+
+    static MessageDigest md5() {
+        try {
+            return MessageDigest.getInstance("MD5");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no MD5, which Content-MD5 needs", e);
+        }
     }
 
     /** The CRC-32C as S3's {@code x-amz-checksum-crc32c} carries it: four bytes, big-endian, in base64. */

@@ -151,7 +151,7 @@ final class S3Ingest implements Ingest {
         String key = bucket.keys().keyOf(name, compression);
         Map<String, String> metadata = Map.of(Bucket.PLAIN_CRC32C, HexFormat.of().toHexDigits(received.crc32c()),
                 Bucket.PLAIN_SIZE, Long.toString(received.count()));
-        if (!bucket.putIfAbsent(key, temp, stored.count(), stored.crc32c(), metadata)) {
+        if (!bucket.putIfAbsent(key, temp, stored.count(), stored.crc32c(), stored.contentMd5(), metadata)) {
             return compare(key);
         }
         events.stored(server.name(), stored.count());

@@ -28,6 +28,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -353,11 +355,32 @@ class S3StoreTest {
 
         try (Bucket target = new Bucket(server, S3Clients.of(server))) {
             boolean stored = target.putIfAbsent("pfx/pg/k", file, 6, crc("second".getBytes(StandardCharsets.UTF_8)),
-                    Map.of());
+                    md5("second"), Map.of());
 
             assertEquals(false, stored);
         }
         assertEquals("first", object("pfx/pg/k").asString(StandardCharsets.UTF_8));
+    }
+
+    /** Content-MD5 is the integrity check that Ceph RGW verifies (it ignores x-amz-checksum-*). */
+    @Test
+    void aPutWhoseBytesDoNotMatchTheirMd5IsRefusedAndNothingIsStored() throws Exception {
+        CloudServer server = new CloudServer("pg", Set.of(), Optional.of(proxy.endpoint()), bucket, "pfx",
+                S3ProxyServer.REGION, true, Optional.of(new CloudServer.Credentials(credentials, "default")),
+                CloudCompression.NONE, spool);
+        Path file = Files.writeString(dir.resolve("sent"), "sent");
+
+        try (Bucket target = new Bucket(server, S3Clients.of(server))) {
+            SdkException refused = assertThrows(SdkException.class, () -> target.putIfAbsent("pfx/pg/md5", file, 4,
+                    crc("sent".getBytes(StandardCharsets.UTF_8)), md5("other"), Map.of()));
+            assertTrue(BucketCalls.hasStatus(refused, 400), refused.getMessage());
+        }
+        assertTrue(s3.listObjectsV2(l -> l.bucket(bucket).prefix("pfx/pg/md5")).contents().isEmpty(),
+                "expected nothing stored under a key whose put failed its Content-MD5");
+    }
+
+    private static String md5(String text) {
+        return Base64.getEncoder().encodeToString(Bucket.md5().digest(text.getBytes(StandardCharsets.UTF_8)));
     }
 
     // ---- reading ----
