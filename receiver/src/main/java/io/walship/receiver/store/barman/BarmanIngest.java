@@ -8,6 +8,7 @@ import io.walship.receiver.store.Ingest;
 import io.walship.receiver.store.IngestException;
 import io.walship.receiver.store.Outcome;
 import io.walship.receiver.store.StoreEvents;
+import io.walship.receiver.store.UploadTemps;
 import io.walship.receiver.store.check.IncomingContent;
 import io.walship.receiver.store.check.PlainContent;
 import io.walship.receiver.store.check.ReceivedBytes;
@@ -82,7 +83,7 @@ final class BarmanIngest implements Ingest {
     private void open() throws IngestException {
         try {
             channel = createTemp(directory, temp);
-            UnfinishedUploads.live(temp);
+            UploadTemps.live(temp);
             if (!keepsAsSent) {
                 sink = compression.sink(channel, size);
             }
@@ -240,7 +241,7 @@ final class BarmanIngest implements Ingest {
     }
 
     private void deleteTemp() {
-        UnfinishedUploads.done(temp);
+        UploadTemps.done(temp);
         try {
             Files.deleteIfExists(temp);
         } catch (IOException e) {

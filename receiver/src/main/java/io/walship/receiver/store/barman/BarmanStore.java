@@ -11,6 +11,7 @@ import io.walship.receiver.store.Ingest;
 import io.walship.receiver.store.IngestException;
 import io.walship.receiver.store.Rejection;
 import io.walship.receiver.store.StoreEvents;
+import io.walship.receiver.store.UploadTemps;
 import io.walship.receiver.store.WalStore;
 import io.walship.receiver.store.check.FailingStream;
 import io.walship.receiver.store.check.UploadSize;
@@ -80,7 +81,7 @@ public final class BarmanStore implements WalStore {
     public void sweepUnfinishedUploads(Duration idle) throws IOException {
         for (ServerArchive archive : servers.values()) {
             Path wals = archive.layout().walsDir();
-            UnfinishedUploads.Swept swept = UnfinishedUploads.sweep(wals, idle);
+            UploadTemps.Swept swept = UnfinishedUploads.sweep(wals, idle);
             if (swept.files() > 0) {
                 LOG.info("removed " + swept.files() + " unfinished uploads (" + swept.bytes() + " bytes) that a "
                         + "stopped receiver left under " + wals);

@@ -8,6 +8,7 @@ import io.walship.receiver.store.Ingest;
 import io.walship.receiver.store.IngestException;
 import io.walship.receiver.store.Outcome;
 import io.walship.receiver.store.StoreEvents;
+import io.walship.receiver.store.UploadTemps;
 import io.walship.receiver.store.check.IncomingContent;
 import io.walship.receiver.store.check.PlainContent;
 import io.walship.receiver.store.check.ReceivedBytes;
@@ -80,6 +81,7 @@ final class S3Ingest implements Ingest {
             if (channel == null) {
                 temp = Files.createTempFile(server.tempDirectory(), SpooledUploads.PREFIX + server.name() + "-"
                         + name.name() + "-", SpooledUploads.SUFFIX);
+                UploadTemps.live(temp);
                 channel = FileChannel.open(temp, StandardOpenOption.WRITE);
                 stored = new ChecksummedChannel(channel);
                 sink = compression.sink(stored, size);
@@ -209,5 +211,6 @@ final class S3Ingest implements Ingest {
         } catch (IOException e) {
             LOG.warning("cannot remove " + temp + ": " + e.getMessage());
         }
+        UploadTemps.done(temp);
     }
 }

@@ -10,6 +10,7 @@ import io.walship.receiver.store.Ingest;
 import io.walship.receiver.store.IngestException;
 import io.walship.receiver.store.Rejection;
 import io.walship.receiver.store.StoreEvents;
+import io.walship.receiver.store.UploadTemps;
 import io.walship.receiver.store.WalStore;
 import io.walship.receiver.store.check.UploadSize;
 import io.walship.receiver.store.check.VerifiedPlain;
@@ -78,7 +79,7 @@ public final class S3Store implements WalStore {
      */
     public void sweepUnfinishedUploads(Duration idle) throws IOException {
         for (Path dir : servers.values().stream().map(s -> s.server().tempDirectory()).distinct().toList()) {
-            SpooledUploads.Swept swept = SpooledUploads.sweep(dir, idle);
+            UploadTemps.Swept swept = SpooledUploads.sweep(dir, idle);
             if (swept.files() > 0) {
                 LOG.info("removed " + swept.files() + " unfinished uploads (" + swept.bytes() + " bytes) to a bucket "
                         + "that a stopped receiver left in " + dir);

@@ -2,6 +2,7 @@ package io.walship.receiver.store.barman;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.walship.receiver.store.UploadTemps;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,9 +32,9 @@ class UnfinishedUploadsTest {
                 Files.write(wals.resolve(".xlog.db.tmp"), new byte[50]),
                 Files.write(hashDir.resolve("notes.walship-tmp.txt"), new byte[5]));
 
-        assertEquals(new UnfinishedUploads.Swept(0, 0), UnfinishedUploads.sweep(wals, Duration.ofHours(1)),
+        assertEquals(new UploadTemps.Swept(0, 0), UnfinishedUploads.sweep(wals, Duration.ofHours(1)),
                 "files as young as these may belong to a live upload");
-        assertEquals(new UnfinishedUploads.Swept(2, 4096 + 10), UnfinishedUploads.sweep(wals, Duration.ZERO));
+        assertEquals(new UploadTemps.Swept(2, 4096 + 10), UnfinishedUploads.sweep(wals, Duration.ZERO));
 
         TreeSet<Path> left = new TreeSet<>();
         try (Stream<Path> files = Files.walk(wals)) {
@@ -44,6 +45,6 @@ class UnfinishedUploadsTest {
 
     @Test
     void aMissingWalsDirectoryHasNothingToSweep() throws IOException {
-        assertEquals(new UnfinishedUploads.Swept(0, 0), UnfinishedUploads.sweep(wals.resolve("none"), Duration.ZERO));
+        assertEquals(new UploadTemps.Swept(0, 0), UnfinishedUploads.sweep(wals.resolve("none"), Duration.ZERO));
     }
 }

@@ -2,6 +2,7 @@ package io.walship.receiver.store.s3;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.walship.receiver.store.UploadTemps;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,12 +32,25 @@ class SpooledUploadsTest {
         file("someone-elses.tmp", Duration.ofDays(3));
         file(".walship-s3-pg-notes.txt", Duration.ofDays(3));
 
-        SpooledUploads.Swept swept = SpooledUploads.sweep(dir, Duration.ofMinutes(10));
+        UploadTemps.Swept swept = SpooledUploads.sweep(dir, Duration.ofMinutes(10));
 
-        assertEquals(new SpooledUploads.Swept(1, 13), swept);
+        assertEquals(new UploadTemps.Swept(1, 13), swept);
         try (Stream<Path> left = Files.list(dir)) {
             assertEquals(List.of(".walship-s3-pg-000000010000000000000002-456.tmp", ".walship-s3-pg-notes.txt",
                     "someone-elses.tmp"), left.map(p -> p.getFileName().toString()).sorted().toList());
         }
+    }
+
+    @Test
+    void anUploadUnderWayIsNeverSweptHoweverOldItsFile() throws IOException {
+        Path live = file(".walship-s3-pg-000000010000000000000003-789.tmp", Duration.ofHours(1));
+        UploadTemps.live(live);
+        try {
+            assertEquals(new UploadTemps.Swept(0, 0), SpooledUploads.sweep(dir, Duration.ofMinutes(10)));
+        } finally {
+            UploadTemps.done(live);
+        }
+        assertEquals(new UploadTemps.Swept(1, 13), SpooledUploads.sweep(dir, Duration.ofMinutes(10)),
+                "expected it swept once its upload is done with it");
     }
 }
