@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -358,7 +359,7 @@ class RestoreIT {
      */
     @Test
     @Order(7)
-    void aReadAheadWithoutItsReceiverBacksOffInsteadOfSpinning() throws Exception {
+    void aReadAheadWithoutItsReceiverBacksOffInsteadOfSpinning() throws IOException {
         Path spool = spoolDirectory("spool-down");
         Path config = fetchConfig("fetch-down.conf", closedPort(), "2", spool);
         Path dataDir = bed.directory("fetch-down/pg_wal").getParent();
@@ -371,14 +372,40 @@ class RestoreIT {
             Path announced = spool.resolve(SERVER).resolve("prefetch.pid");
             assertTrue(Files.exists(announced), "expected the read-ahead the fetch started to run; spool: "
                     + listTree(spool));
-            Thread.sleep(4_000);
             Path log = spool.resolve(SERVER).resolve("prefetch.log");
-            long failures = Files.readAllLines(log).stream().filter(l -> l.contains("read-ahead of ")).count();
-            assertTrue(failures >= 1 && failures <= 8, "expected the read-ahead to have tried the receiver, and "
-                    + "at most 8 times in 4 s, it logged " + failures + " failures:\n" + Files.readString(log));
+            Map<String, List<OffsetDateTime>> tries = new TreeMap<>();
+            boolean retried = PostgresCluster.poll(Duration.ofSeconds(20), () -> {
+                tries.clear();
+                tries.putAll(failedTries(log));
+                return tries.values().stream().anyMatch(times -> times.size() >= 2);
+            });
+            assertTrue(retried, "expected the read-ahead to try a segment again within 20 s, it logged "
+                    + tries + ":\n" + (Files.exists(log) ? Files.readString(log) : "(no " + log + ")"));
+            tries.forEach((tried, times) -> {
+                for (int i = 1; i < times.size(); i++) {
+                    Duration gap = Duration.between(times.get(i - 1), times.get(i));
+                    assertTrue(gap.compareTo(Duration.ofMillis(900)) >= 0, "expected " + tried + " tried again "
+                            + "only after the 1 s back-off, it was after " + gap.toMillis() + " ms: " + tries);
+                }
+            });
         } finally {
             stopReadAhead();
         }
+    }
+
+    /** When the read-ahead logged each failed try of each segment, from its log lines' timestamps. */
+    private static Map<String, List<OffsetDateTime>> failedTries(Path log) throws IOException {
+        Map<String, List<OffsetDateTime>> tries = new TreeMap<>();
+        if (!Files.exists(log)) {
+            return tries;
+        }
+        Matcher failed = Pattern.compile("^(\\S+) WARNING read-ahead of ([0-9A-F]{24}) failed", Pattern.MULTILINE)
+                .matcher(Files.readString(log));
+        while (failed.find()) {
+            tries.computeIfAbsent(failed.group(2), segment -> new ArrayList<>())
+                    .add(OffsetDateTime.parse(failed.group(1)));
+        }
+        return tries;
     }
 
     /** The launcher staged for the postgres user with a "java" that only notes in {@code note} that it ran. */
