@@ -30,6 +30,15 @@ public class IngestException extends Exception {
         return new IngestException(ReplyCode.REJECTED, message, why, null);
     }
 
+    /** What a store says of a server it does not have. */
+    public static String noSuchServer(String server) {
+        return "the receiver has no server '" + server + "'";
+    }
+
+    public static IngestException unknownServer(String server) {
+        return rejected(Rejection.UNKNOWN_SERVER, noSuchServer(server));
+    }
+
     public ReplyCode code() {
         return code;
     }

@@ -41,7 +41,7 @@ public final class StoreRouter implements WalStore {
     public List<CheckItem> check(String server, Optional<WalFileName> stored) {
         WalStore store = byServer.get(server);
         if (store == null) {
-            return List.of(CheckItem.failed("server", "the receiver has no server '" + server + "'"));
+            return List.of(CheckItem.failed("server", IngestException.noSuchServer(server)));
         }
         return store.check(server, stored);
     }
@@ -49,7 +49,7 @@ public final class StoreRouter implements WalStore {
     private WalStore storeOf(String server) throws IngestException {
         WalStore store = byServer.get(server);
         if (store == null) {
-            throw IngestException.rejected(Rejection.UNKNOWN_SERVER, "the receiver has no server '" + server + "'");
+            throw IngestException.unknownServer(server);
         }
         return store;
     }

@@ -165,7 +165,7 @@ public final class BarmanStore implements WalStore {
     public List<CheckItem> check(String server, Optional<WalFileName> stored) {
         ServerArchive archive = servers.get(server);
         if (archive == null) {
-            return List.of(CheckItem.failed("server", "the receiver has no server '" + server + "'"));
+            return List.of(CheckItem.failed("server", IngestException.noSuchServer(server)));
         }
         return new ArchiveCheck(archive.server(), archive.layout()).run(stored);
     }
@@ -174,7 +174,7 @@ public final class BarmanStore implements WalStore {
     public Optional<InputStream> openPlain(String server, WalFileName name) throws IngestException {
         ServerArchive archive = servers.get(server);
         if (archive == null) {
-            throw IngestException.rejected(Rejection.UNKNOWN_SERVER, "the receiver has no server '" + server + "'");
+            throw IngestException.unknownServer(server);
         }
         // The name was parsed as a WAL file name, so the path cannot leave the server's wals directory.
         Path file = archive.layout().pathOf(name);

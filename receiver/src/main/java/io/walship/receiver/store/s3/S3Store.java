@@ -8,7 +8,6 @@ import io.walship.receiver.config.CloudServer;
 import io.walship.receiver.store.DecodingIngest;
 import io.walship.receiver.store.Ingest;
 import io.walship.receiver.store.IngestException;
-import io.walship.receiver.store.Rejection;
 import io.walship.receiver.store.StoreEvents;
 import io.walship.receiver.store.UploadTemps;
 import io.walship.receiver.store.WalStore;
@@ -153,7 +152,7 @@ public final class S3Store implements WalStore {
     public List<CheckItem> check(String server, Optional<WalFileName> stored) {
         ServerBucket target = servers.get(server);
         if (target == null) {
-            return List.of(CheckItem.failed("server", "the receiver has no server '" + server + "'"));
+            return List.of(CheckItem.failed("server", IngestException.noSuchServer(server)));
         }
         List<CheckItem> items = new ArrayList<>();
         CloudServer config = target.server();
@@ -185,7 +184,7 @@ public final class S3Store implements WalStore {
     private ServerBucket serverBucket(String server) throws IngestException {
         ServerBucket found = servers.get(server);
         if (found == null) {
-            throw IngestException.rejected(Rejection.UNKNOWN_SERVER, "the receiver has no server '" + server + "'");
+            throw IngestException.unknownServer(server);
         }
         return found;
     }
