@@ -10,8 +10,13 @@ public final class Capabilities {
     public static final long CHECK = 1L;
     /** The receiver takes uploads encoded as {@link WireEncoding#ZSTD}. */
     public static final long ZSTD_UPLOADS = 2L;
+    /**
+     * The receiver takes {@link Get}s that accept {@link WireEncoding#ZSTD} and answers them with the stored zstd
+     * frame as it is ({@link ReplyCode#FOUND_ZSTD}) where it has one.
+     */
+    public static final long ZSTD_DOWNLOADS = 4L;
     /** What this build's receiver answers. */
-    public static final long CURRENT = CHECK | ZSTD_UPLOADS;
+    public static final long CURRENT = CHECK | ZSTD_UPLOADS | ZSTD_DOWNLOADS;
 
     private Capabilities() {
     }

@@ -14,6 +14,8 @@ final class FrameType {
     static final byte CHECK_REPORT = 9;
     /** A PUT whose DATA is encoded (see {@link WireEncoding}): its fields, then the encoding's byte. */
     static final byte PUT_ENCODED = 10;
+    /** A GET that accepts an encoded answer (see {@link Get#accept}): its fields, then the encoding's byte. */
+    static final byte GET_ENCODED = 11;
 
     private FrameType() {
     }

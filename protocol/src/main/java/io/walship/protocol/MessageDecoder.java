@@ -36,8 +36,10 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
                     readNonNegativeLong(frame, "size"), readLong(frame));
             case FrameType.PUT_ENCODED -> new Put(readString(frame, Limits.MAX_NAME),
                     readString(frame, Limits.MAX_NAME), readNonNegativeLong(frame, "size"), readLong(frame),
-                    readEncoding(frame));
+                    readEncoding(frame, "PUT"));
             case FrameType.GET -> new Get(readString(frame, Limits.MAX_NAME), readString(frame, Limits.MAX_NAME));
+            case FrameType.GET_ENCODED -> new Get(readString(frame, Limits.MAX_NAME),
+                    readString(frame, Limits.MAX_NAME), readEncoding(frame, "GET"));
             case FrameType.DATA -> {
                 if (frame.readableBytes() > Limits.MAX_CHUNK) {
                     throw new ProtocolException("data chunk of " + frame.readableBytes()
@@ -73,11 +75,12 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
         return frame.readUnsignedByte();
     }
 
-    /** A plain upload has the PUT frame of its own: one way to write each message. */
-    private static WireEncoding readEncoding(ByteBuf frame) {
+    /** A plain upload or download has the frame of its own: one way to write each message. */
+    private static WireEncoding readEncoding(ByteBuf frame, String request) {
         WireEncoding encoding = WireEncoding.fromWire(readUnsignedByte(frame));
         if (encoding == WireEncoding.PLAIN) {
-            throw new ProtocolException("an encoded PUT names the plain encoding; a plain upload is a PUT");
+            throw new ProtocolException("an encoded " + request + " names the plain encoding; a plain one is a "
+                    + request);
         }
         return encoding;
     }

@@ -65,9 +65,13 @@ public final class MessageEncoder extends MessageToMessageEncoder<Message> {
                 }
             }
             case Get get -> {
-                frame.writeByte(FrameType.GET);
+                boolean plain = get.accept() == WireEncoding.PLAIN;
+                frame.writeByte(plain ? FrameType.GET : FrameType.GET_ENCODED);
                 writeString(frame, get.server(), Limits.MAX_NAME);
                 writeString(frame, get.name(), Limits.MAX_NAME);
+                if (!plain) {
+                    frame.writeByte(get.accept().wire);
+                }
             }
             case End end -> frame.writeByte(FrameType.END).writeInt(end.crc32c());
             case Reply reply -> {

@@ -17,7 +17,12 @@ public enum ReplyCode {
     /** The requested file follows: {@link Data} frames, then {@link End}. */
     FOUND(6),
     /** The receiver is at one of its limits (connections, uploads); nothing was done, retry shortly. */
-    BUSY(7);
+    BUSY(7),
+    /**
+     * The requested file follows as one zstd frame of it ({@link Data} frames), then {@link End} with the CRC-32C
+     * of the plain file; only to a {@link Get} that accepts zstd.
+     */
+    FOUND_ZSTD(8);
 
     public final int wire;
 

@@ -1,9 +1,10 @@
 package io.walship.protocol;
 
 /**
- * How the DATA frames of an upload carry the file: as they are, or as one zstd frame of it (the agent compressed,
- * so that fewer bytes cross the link and, where the server stores zstd, the receiver keeps them as sent). The
- * PUT's size and the END's checksum are those of the plain file either way.
+ * How the DATA frames of a file carry it: as they are, or as one zstd frame of it, so that fewer bytes cross the
+ * link. Uploaded, the agent compressed and, where the server stores zstd, the receiver keeps the frame as sent;
+ * downloaded, the receiver sends a stored zstd frame as it is and the agent decodes it. The PUT's size and the
+ * END's checksum are those of the plain file either way.
  */
 public enum WireEncoding {
     PLAIN(0),
@@ -21,6 +22,6 @@ public enum WireEncoding {
                 return encoding;
             }
         }
-        throw new ProtocolException("unknown upload encoding " + value);
+        throw new ProtocolException("unknown wire encoding " + value);
     }
 }

@@ -6,7 +6,8 @@ import java.util.Optional;
 public final class WalHeaderCheck {
 
     private static final long MIN_SEGMENT = 1L << 20;
-    private static final long MAX_SEGMENT = 1L << 30;
+    /** The largest segments PostgreSQL makes (initdb --wal-segsize 1024). */
+    public static final long MAX_SEGMENT = 1L << 30;
 
     private WalHeaderCheck() {
     }

@@ -35,6 +35,7 @@ final class FrameCorpus {
                 1_700_000_000_123_456_789L, WireEncoding.ZSTD));
         messages.put("get-backup.bin", () -> new Get("pg", "000000010000000000000002.00000028.backup"));
         messages.put("get-unicode.bin", () -> new Get("ünïcødé", "✓ 😀"));
+        messages.put("get-segment-zstd.bin", () -> new Get("pg", "000000010000000A000000FF", WireEncoding.ZSTD));
         messages.put("data.bin", () -> new Data(Unpooled.wrappedBuffer(pattern(64))));
         messages.put("data-empty.bin", () -> new Data(Unpooled.EMPTY_BUFFER));
         messages.put("end.bin", () -> new End(0xDEADBEEF));

@@ -71,6 +71,8 @@ class WireCodecTest {
                 new Put(LONGEST_NAME, LONGEST_NAME, Long.MAX_VALUE, Long.MIN_VALUE, WireEncoding.ZSTD),
                 new Get("pg", "00000002.history"),
                 new Get(LONGEST_NAME, "ünïcødé ✓ 😀"),
+                new Get("pg", WAL, WireEncoding.ZSTD),
+                new Get(LONGEST_NAME, "ünïcødé ✓ 😀", WireEncoding.ZSTD),
                 new End(0),
                 new End(0xDEADBEEF),
                 new End(-1),
@@ -114,6 +116,8 @@ class WireCodecTest {
                 Arguments.of(new Put("pg", "a", 5L, 6L),
                         "00000018" + "03" + "0002" + "7067" + "0001" + "61" + "0000000000000005" + "0000000000000006"),
                 Arguments.of(new Get("pg", "a"), "00000008" + "04" + "0002" + "7067" + "0001" + "61"),
+                Arguments.of(new Get("pg", "a", WireEncoding.ZSTD),
+                        "00000009" + "0b" + "0002" + "7067" + "0001" + "61" + "01"),
                 Arguments.of(new End(0x01020304), "00000005" + "06" + "01020304"),
                 Arguments.of(new Reply(ReplyCode.CONFLICT, "x"), "00000005" + "07" + "02" + "0001" + "78"),
                 Arguments.of(new Check("pg", ""), "00000007" + "08" + "0002" + "7067" + "0000"),
@@ -309,13 +313,30 @@ class WireCodecTest {
                     string(b, "pg");
                     string(b, WAL);
                     b.writeLong(5).writeLong(0).writeByte(0);
-                }), "a plain upload is a PUT"),
+                }), "a plain one is a PUT"),
                 Arguments.of("encoded put with an unknown encoding", body(b -> {
                     b.writeByte(FrameType.PUT_ENCODED);
                     string(b, "pg");
                     string(b, WAL);
                     b.writeLong(5).writeLong(0).writeByte(7);
-                }), "unknown upload encoding 7"),
+                }), "unknown wire encoding 7"),
+                Arguments.of("encoded get without its encoding", body(b -> {
+                    b.writeByte(FrameType.GET_ENCODED);
+                    string(b, "pg");
+                    string(b, WAL);
+                }), "truncated"),
+                Arguments.of("encoded get naming the plain encoding", body(b -> {
+                    b.writeByte(FrameType.GET_ENCODED);
+                    string(b, "pg");
+                    string(b, WAL);
+                    b.writeByte(0);
+                }), "a plain one is a GET"),
+                Arguments.of("encoded get with an unknown encoding", body(b -> {
+                    b.writeByte(FrameType.GET_ENCODED);
+                    string(b, "pg");
+                    string(b, WAL);
+                    b.writeByte(9);
+                }), "unknown wire encoding 9"),
                 Arguments.of("end without checksum", body(b -> b.writeByte(FrameType.END).writeShort(1)), "truncated"),
                 Arguments.of("reply without code", body(b -> b.writeByte(FrameType.REPLY)), "truncated"),
                 Arguments.of("trailing bytes after end", body(b -> b.writeByte(FrameType.END).writeInt(1).writeByte(0)),
@@ -502,13 +523,14 @@ class WireCodecTest {
         assertEquals(4, ReplyCode.FAILED.wire);
         assertEquals(5, ReplyCode.NOT_FOUND.wire);
         assertEquals(6, ReplyCode.FOUND.wire);
+        assertEquals(8, ReplyCode.FOUND_ZSTD.wire);
         for (ReplyCode code : ReplyCode.values()) {
             assertSame(code, ReplyCode.fromWire(code.wire));
         }
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {-1, 8, 255})
+    @ValueSource(ints = {-1, 9, 255})
     void unknownReplyCodeIsAProtocolError(int wire) {
         ProtocolException e = assertThrows(ProtocolException.class, () -> ReplyCode.fromWire(wire));
         assertTrue(e.getMessage().contains("unknown reply code " + wire), e.getMessage());
@@ -549,6 +571,15 @@ class WireCodecTest {
         byte[] zstd = bytes(encode(new Put("pg", WAL, 3, 42L, WireEncoding.ZSTD)));
         assertEquals(FrameType.PUT, plain[Limits.LENGTH_PREFIX]);
         assertEquals(FrameType.PUT_ENCODED, zstd[Limits.LENGTH_PREFIX]);
+        assertEquals(plain.length + 1, zstd.length, "the encoding's one byte more");
+    }
+
+    @Test
+    void aPlainGetKeepsTheFrameEveryReceiverReadsAndOnlyOneAcceptingZstdTakesTheNewType() {
+        byte[] plain = bytes(encode(new Get("pg", WAL)));
+        byte[] zstd = bytes(encode(new Get("pg", WAL, WireEncoding.ZSTD)));
+        assertEquals(FrameType.GET, plain[Limits.LENGTH_PREFIX]);
+        assertEquals(FrameType.GET_ENCODED, zstd[Limits.LENGTH_PREFIX]);
         assertEquals(plain.length + 1, zstd.length, "the encoding's one byte more");
     }
 

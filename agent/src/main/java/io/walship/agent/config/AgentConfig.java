@@ -24,18 +24,20 @@ import java.util.Set;
  * @param wireCompression which host compresses uploads (where the receiver takes zstd): both on a backlog
  *     (shared, the default: it drained fastest between two hosts at 1 and 10 Gbit/s), this one (zstd) or the
  *     receiver (none)
+ * @param fetchCompression whether downloads of files the receiver stores as zstd come as stored (zstd, the
+ *     default) or plain (none)
  */
 public record AgentConfig(Path file, InetSocketAddress receiver, String server, Path caFile, Path certFile,
         Path keyFile, int prefetch, SpoolLayout spool, int pushConcurrency, boolean startAgent,
         int agentWait, Optional<String> conninfo, Optional<InetSocketAddress> metricsListen,
-        WireCompression wireCompression) {
+        WireCompression wireCompression, FetchCompression fetchCompression) {
 
     public static final Path DEFAULT_FILE = Path.of("/etc/walship/walship.conf");
     public static final String ENVIRONMENT = "WALSHIP_CONFIG";
     private static final String SECTION = "agent";
     private static final Set<String> KEYS = Set.of("receiver", "server", "ca_file", "cert_file", "key_file",
             "prefetch", "spool_directory", "push_concurrency", "start_agent", "agent_wait", "conninfo",
-            MetricsListen.KEY, "wire_compression");
+            MetricsListen.KEY, "wire_compression", "fetch_compression");
     /** Eight 16 MiB segments: enough to hide the round trips, small enough for any spool. */
     public static final int DEFAULT_PREFETCH = 8;
     private static final int MAX_PREFETCH = 256;
@@ -77,7 +79,7 @@ public record AgentConfig(Path file, InetSocketAddress receiver, String server, 
         return new AgentConfig(file, receiver, server, agent.readableFile("ca_file"), agent.readableFile("cert_file"),
                 agent.readableFile("key_file"), prefetch, SpoolLayout.of(spool, server), pushConcurrency,
                 agent.bool("start_agent", DEFAULT_START_AGENT), agentWait, agent.optional("conninfo"),
-                MetricsListen.of(agent), wireCompression(agent));
+                MetricsListen.of(agent), wireCompression(agent), fetchCompression(agent));
     }
 
     /** Whether a push in the data directory starts the agent when none runs for it. */
@@ -91,6 +93,14 @@ public record AgentConfig(Path file, InetSocketAddress receiver, String server, 
             case "none" -> WireCompression.NONE;
             case "shared" -> WireCompression.SHARED;
             default -> throw agent.invalid("wire_compression", "zstd, none or shared");
+        };
+    }
+
+    private static FetchCompression fetchCompression(IniSection agent) throws ConfigException {
+        return switch (agent.optional("fetch_compression").orElse("zstd").toLowerCase(Locale.ROOT)) {
+            case "zstd" -> FetchCompression.ZSTD;
+            case "none" -> FetchCompression.NONE;
+            default -> throw agent.invalid("fetch_compression", "zstd or none");
         };
     }
 

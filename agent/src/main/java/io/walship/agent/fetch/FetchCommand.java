@@ -74,7 +74,7 @@ public final class FetchCommand implements Callable<Integer> {
             }
             FetchResult result;
             try (ReceiverClient client = new ReceiverClient(agent)) {
-                result = new Fetcher(client, agent.server()).fetch(wal, path);
+                result = new Fetcher(client, agent.server(), agent.fetchCompression()).fetch(wal, path);
             }
             return switch (result.status()) {
                 case FETCHED -> {

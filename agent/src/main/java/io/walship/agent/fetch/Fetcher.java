@@ -1,9 +1,9 @@
 package io.walship.agent.fetch;
 
+import io.walship.agent.config.FetchCompression;
 import io.walship.agent.net.ReceiverClient;
 import io.walship.agent.net.ReceiverFailure;
 import io.walship.agent.spool.SpoolLayout;
-import io.walship.protocol.Get;
 import io.walship.wal.WalFileName;
 import io.walship.wal.WalHeaderCheck;
 import io.walship.wal.WalPageHeader;
@@ -31,10 +31,12 @@ final class Fetcher {
 
     private final ReceiverClient client;
     private final String server;
+    private final FetchCompression compression;
 
-    Fetcher(ReceiverClient client, String server) {
+    Fetcher(ReceiverClient client, String server, FetchCompression compression) {
         this.client = client;
         this.server = server;
+        this.compression = compression;
     }
 
     FetchResult fetch(WalFileName name, Path destination) throws ReceiverFailure, IOException {
@@ -44,7 +46,7 @@ final class Fetcher {
     FetchResult fetch(WalFileName name, Path destination, Publisher publisher) throws ReceiverFailure, IOException {
         Path temp = SpoolLayout.downloadTemp(destination);
         try {
-            FetchResult result = client.run(new FetchExchange(new Get(server, name.name()), temp));
+            FetchResult result = client.run(new FetchExchange(server, name.name(), compression, temp));
             if (result.status() != FetchResult.Status.FETCHED) {
                 return result;
             }

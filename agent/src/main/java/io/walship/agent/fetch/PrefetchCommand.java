@@ -60,7 +60,7 @@ public final class PrefetchCommand implements Callable<Integer> {
                 LOG.info("recovery of the base backup in " + pgdata + " starts at " + first.get().name()
                         + " (its " + BackupLabel.FILE + "): reading ahead from there");
             }
-            Fetcher fetcher = new Fetcher(client, agent.server());
+            Fetcher fetcher = new Fetcher(client, agent.server(), agent.fetchCompression());
             Prefetcher prefetcher = new Prefetcher(spool, fetcher, agent.prefetch(),
                     pgdata == null ? Optional::empty : RecoverySignals.watch(pgdata));
             ServiceSignals.onStop(signal -> {

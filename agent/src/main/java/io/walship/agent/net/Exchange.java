@@ -48,6 +48,12 @@ public abstract class Exchange<T> extends SimpleChannelInboundHandler<Message> {
         result.complete(value);
     }
 
+    /** Ends the exchange with {@code value} before its last answer arrived: the rest of it is not read. */
+    protected final void completeEarly(ChannelHandlerContext ctx, T value) {
+        ctx.close();
+        result.complete(value);
+    }
+
     protected final void fail(ChannelHandlerContext ctx, Throwable cause) {
         result.completeExceptionally(cause);
         ctx.close();
@@ -58,7 +64,9 @@ public abstract class Exchange<T> extends SimpleChannelInboundHandler<Message> {
         if (message instanceof Welcome agreed) {
             welcome = agreed;
             start(ctx);
-        } else {
+        } else if (!result.isDone()) {
+            // After an early end, frames already read still arrive while the connection closes: they are dropped,
+            // since the caller may already be releasing what the exchange wrote into.
             answered = true;
             receive(ctx, message);
         }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.walship.config.ConfigException;
+import io.walship.protocol.Capabilities;
+import io.walship.protocol.WireEncoding;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -269,6 +271,27 @@ class AgentConfigTest {
         ConfigException e = assertThrows(ConfigException.class, () -> AgentConfig.load(file));
 
         assertEquals(file + ":7: [agent] wire_compression = lz4 is not valid; expected zstd, none or shared", e.getMessage());
+    }
+
+    @Test
+    void fetchCompressionIsZstdUnlessSetToNone() throws Exception {
+        assertEquals(FetchCompression.ZSTD, AgentConfig.load(write(minimal("b"))).fetchCompression());
+        assertEquals(FetchCompression.NONE, AgentConfig.load(write(minimal("b") + "fetch_compression = none\n"))
+                .fetchCompression());
+        assertEquals(FetchCompression.ZSTD, AgentConfig.load(write(minimal("b") + "fetch_compression = ZSTD\n"))
+                .fetchCompression());
+        Path file = write(minimal("b") + "fetch_compression = gzip\n");
+
+        ConfigException e = assertThrows(ConfigException.class, () -> AgentConfig.load(file));
+
+        assertEquals(file + ":7: [agent] fetch_compression = gzip is not valid; expected zstd or none", e.getMessage());
+    }
+
+    @Test
+    void zstdDownloadsAreAskedOnlyOfAReceiverThatOffersThem() {
+        assertEquals(WireEncoding.ZSTD, FetchCompression.ZSTD.accepted(Capabilities.CURRENT));
+        assertEquals(WireEncoding.PLAIN, FetchCompression.ZSTD.accepted(Capabilities.CHECK | Capabilities.ZSTD_UPLOADS));
+        assertEquals(WireEncoding.PLAIN, FetchCompression.NONE.accepted(Capabilities.CURRENT));
     }
 
     private static String minimal(String receiver) {

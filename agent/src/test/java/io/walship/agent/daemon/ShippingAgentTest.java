@@ -1,7 +1,5 @@
 package io.walship.agent.daemon;
 
-import io.walship.agent.config.WireCompression;
-import java.util.Optional;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,6 +19,8 @@ import io.netty.handler.ssl.SslContext;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.walship.agent.ca.CertificateAuthority;
 import io.walship.agent.config.AgentConfig;
+import io.walship.agent.config.FetchCompression;
+import io.walship.agent.config.WireCompression;
 import io.walship.agent.net.ReceiverClient;
 import io.walship.agent.spool.AgentPresence;
 import io.walship.agent.spool.ShippedRecords;
@@ -382,7 +382,7 @@ class ShippingAgentTest {
         AgentConfig config = new AgentConfig(dir.resolve("walship.conf"),
                 InetSocketAddress.createUnresolved("127.0.0.1", port), SERVER, certs.resolve("ca.crt"),
                 certs.resolve("agent1.crt"), certs.resolve("agent1.key"), 0, spool(), CONCURRENCY, false,
-                0, Optional.empty(), Optional.empty(), WireCompression.ZSTD);
+                0, Optional.empty(), Optional.empty(), WireCompression.ZSTD, FetchCompression.ZSTD);
         ReceiverClient client = new ReceiverClient(config, CONCURRENCY);
         cleanup.push(client);
         ShippingAgent agent = new ShippingAgent(config, pgdata, records, client, new AgentPresence(spool()));

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.walship.agent.ca.CertificateAuthority;
 import io.walship.agent.config.AgentConfig;
+import io.walship.agent.config.FetchCompression;
 import io.walship.agent.net.ReceiverClient;
 import io.walship.agent.spool.SpoolLayout;
 import io.walship.testing.AgentConfigFile;
@@ -61,7 +62,7 @@ class FetchRequestsTest {
         Files.createDirectories(layout.dir());
         spool = new ReadAheadSpool(layout);
         client = new ReceiverClient(config, 1);
-        requests = new FetchRequests(spool, new Fetcher(client, "pg"), asked::incrementAndGet);
+        requests = new FetchRequests(spool, new Fetcher(client, "pg", FetchCompression.ZSTD), asked::incrementAndGet);
         requests.open();
     }
 

@@ -5,16 +5,21 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.walship.protocol.Get;
 import io.walship.protocol.Reply;
 import io.walship.protocol.ReplyCode;
+import io.walship.protocol.WireEncoding;
 import io.walship.receiver.metrics.ReceiverMetrics;
 import io.walship.receiver.store.IngestException;
 import io.walship.receiver.store.Outcome;
 import io.walship.receiver.store.Rejection;
+import io.walship.receiver.store.StoredZstd;
 import io.walship.receiver.store.WalStore;
 import io.walship.wal.WalFileName;
 import java.io.InputStream;
 import java.util.Optional;
 
-/** A GET answered: FOUND, the file's plain bytes and END; or NOT_FOUND, or why not. */
+/**
+ * A GET answered: FOUND, the file's plain bytes and END; to one that accepts zstd, FOUND_ZSTD, the stored zstd
+ * frame and END, where the file is kept so; or NOT_FOUND, or why not.
+ */
 final class DownloadHandler extends SimpleChannelInboundHandler<Object> {
 
     private final WalStore store;
@@ -40,22 +45,30 @@ final class DownloadHandler extends SimpleChannelInboundHandler<Object> {
     }
 
     private void serve(ChannelHandlerContext ctx, Get get) {
-        Optional<InputStream> plain;
+        String what = get.server() + "/" + get.name();
         try {
-            plain = store.openPlain(get.server(), WalFileName.parse(get.name()));
+            WalFileName name = WalFileName.parse(get.name());
+            if (get.accept() == WireEncoding.ZSTD) {
+                Optional<StoredZstd> stored = store.openZstd(get.server(), name);
+                if (stored.isPresent()) {
+                    reply(ctx, ReplyCode.FOUND_ZSTD, "sending " + get.name() + " as stored");
+                    ctx.writeAndFlush(DownloadChunks.stored(what, stored.get()));
+                    return;
+                }
+            }
+            Optional<InputStream> plain = store.openPlain(get.server(), name);
+            if (plain.isEmpty()) {
+                reply(ctx, ReplyCode.NOT_FOUND, get.name() + " is not in the archive of server '" + get.server()
+                        + "'");
+                return;
+            }
+            reply(ctx, ReplyCode.FOUND, "sending " + get.name());
+            ctx.writeAndFlush(DownloadChunks.plain(what, plain.get()));
         } catch (IllegalArgumentException e) {
             answer(ctx, get.server(), Outcome.rejected(Rejection.BAD_NAME, e.getMessage()));
-            return;
         } catch (IngestException e) {
             answer(ctx, get.server(), e.outcome());
-            return;
         }
-        if (plain.isEmpty()) {
-            reply(ctx, ReplyCode.NOT_FOUND, get.name() + " is not in the archive of server '" + get.server() + "'");
-            return;
-        }
-        reply(ctx, ReplyCode.FOUND, "sending " + get.name());
-        ctx.writeAndFlush(new PlainChunks(get.server() + "/" + get.name(), plain.get()));
     }
 
     /** A reply that ends the download before any byte of it; a rejection is counted. */

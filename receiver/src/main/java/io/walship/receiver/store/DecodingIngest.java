@@ -1,7 +1,7 @@
 package io.walship.receiver.store;
 
-import io.walship.receiver.compress.BadEncodingException;
-import io.walship.receiver.compress.UploadDecoder;
+import io.walship.protocol.BadEncodingException;
+import io.walship.protocol.ZstdFrameDecoder;
 import io.walship.wal.WalFileName;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletionStage;
@@ -15,12 +15,12 @@ public final class DecodingIngest implements Ingest {
 
     private final Ingest plain;
     private final WalFileName name;
-    private final UploadDecoder decoder;
+    private final ZstdFrameDecoder decoder;
 
     public DecodingIngest(Ingest plain, WalFileName name, long size) {
         this.plain = plain;
         this.name = name;
-        this.decoder = new UploadDecoder(size);
+        this.decoder = new ZstdFrameDecoder(size);
     }
 
     @Override

@@ -38,6 +38,11 @@ public final class StoreRouter implements WalStore {
     }
 
     @Override
+    public Optional<StoredZstd> openZstd(String server, WalFileName name) throws IngestException {
+        return storeOf(server).openZstd(server, name);
+    }
+
+    @Override
     public List<CheckItem> check(String server, Optional<WalFileName> stored) {
         WalStore store = byServer.get(server);
         if (store == null) {

@@ -26,6 +26,12 @@ public interface WalStore extends AutoCloseable {
     Optional<InputStream> openPlain(String server, WalFileName name) throws IngestException;
 
     /**
+     * The stored bytes of a file kept as one zstd frame whose plain size and checksum were recorded when it was
+     * stored, to be sent as they are; empty when it is kept otherwise (then {@link #openPlain}) or not stored.
+     */
+    Optional<StoredZstd> openZstd(String server, WalFileName name) throws IngestException;
+
+    /**
      * What the store can tell of {@code server}'s archive without changing it (room, permissions, locks) and, given
      * a name, whether that file is stored; one item per thing looked at.
      */

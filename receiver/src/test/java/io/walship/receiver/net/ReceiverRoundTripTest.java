@@ -51,6 +51,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
 /**
@@ -127,8 +129,11 @@ class ReceiverRoundTripTest {
         }
     }
 
-    @Test
-    void pushStoresTheSegmentAndFetchRestoresItByteForByte() throws Exception {
+    /** zstd: the stored frame crosses the wire as it is and the agent decodes it; none: the receiver decodes. */
+    @ParameterizedTest
+    @ValueSource(strings = {"zstd", "none"})
+    void pushStoresTheSegmentAndFetchRestoresItByteForByte(String fetchCompression) throws Exception {
+        config = agentConfig("walship.conf", server.port(), agentCredentials, fetchCompression);
         String name = "000000010000000000000003";
         byte[] content = segment(name, 1);
         Path wal = write(name, content);
@@ -265,8 +270,10 @@ class ReceiverRoundTripTest {
         assertTrue(push.err().contains("not authorized"), push.err());
     }
 
-    @Test
-    void aDamagedStoredCopyIsReportedAndNothingIsWritten() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"zstd", "none"})
+    void aDamagedStoredCopyIsReportedAndNothingIsWritten(String fetchCompression) throws Exception {
+        config = agentConfig("walship.conf", server.port(), agentCredentials, fetchCompression);
         String name = "000000010000000000000007";
         Path wal = write(name, segment(name, 3));
         assertExit(0, "", walship("push", "--config", config.toString(), wal.toString(), name));
@@ -388,8 +395,14 @@ class ReceiverRoundTripTest {
     }
 
     private Path agentConfig(String fileName, int port, CredentialFiles client) throws IOException {
+        return agentConfig(fileName, port, client, "zstd");
+    }
+
+    private Path agentConfig(String fileName, int port, CredentialFiles client, String fetchCompression)
+            throws IOException {
         return AgentConfigFile.forServer(SERVER, port).tls(caCertificate, client.certificate(), client.privateKey())
-                .set("prefetch", 0).set("spool_directory", dir.resolve("spool")).writeTo(dir.resolve(fileName));
+                .set("prefetch", 0).set("spool_directory", dir.resolve("spool"))
+                .set("fetch_compression", fetchCompression).writeTo(dir.resolve(fileName));
     }
 
     private Path write(String name, byte[] content) throws IOException {

@@ -42,6 +42,12 @@ class StoreRouterTest {
         }
 
         @Override
+        public Optional<StoredZstd> openZstd(String server, WalFileName file) {
+            asked.add("open zstd " + server);
+            return Optional.empty();
+        }
+
+        @Override
         public List<CheckItem> check(String server, Optional<WalFileName> stored) {
             return List.of(CheckItem.ok(name));
         }
@@ -68,9 +74,10 @@ class StoreRouterTest {
 
         router.begin("pg", SEGMENT, 1 << 20, 0);
         router.openPlain("pg-cloud", SEGMENT);
+        router.openZstd("pg-cloud", SEGMENT);
 
         assertEquals(List.of("begin pg"), barman.asked);
-        assertEquals(List.of("open pg-cloud"), bucket.asked);
+        assertEquals(List.of("open pg-cloud", "open zstd pg-cloud"), bucket.asked);
         assertEquals("bucket", router.check("pg-cloud", Optional.empty()).getFirst().name());
     }
 

@@ -11,6 +11,7 @@ import io.walship.receiver.store.Ingest;
 import io.walship.receiver.store.IngestException;
 import io.walship.receiver.store.Rejection;
 import io.walship.receiver.store.StoreEvents;
+import io.walship.receiver.store.StoredZstd;
 import io.walship.receiver.store.UploadTemps;
 import io.walship.receiver.store.WalStore;
 import io.walship.receiver.store.check.FailingStream;
@@ -172,10 +173,7 @@ public final class BarmanStore implements WalStore {
 
     @Override
     public Optional<InputStream> openPlain(String server, WalFileName name) throws IngestException {
-        ServerArchive archive = servers.get(server);
-        if (archive == null) {
-            throw IngestException.unknownServer(server);
-        }
+        ServerArchive archive = archiveOf(server);
         // The name was parsed as a WAL file name, so the path cannot leave the server's wals directory.
         Path file = archive.layout().pathOf(name);
         try {
@@ -186,6 +184,48 @@ public final class BarmanStore implements WalStore {
                 stored.close();
                 throw e;
             }
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new IngestException(ReplyCode.FAILED, "cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private ServerArchive archiveOf(String server) throws IngestException {
+        ServerArchive archive = servers.get(server);
+        if (archive == null) {
+            throw IngestException.unknownServer(server);
+        }
+        return archive;
+    }
+
+    /**
+     * Only a file walship stored zstd (its sum says so) whose first bytes still are a zstd frame's: the agent holds
+     * the frame's plain bytes against the recorded sum, and finds damage past the first bytes itself.
+     */
+    @Override
+    public Optional<StoredZstd> openZstd(String server, WalFileName name) throws IngestException {
+        ServerArchive archive = archiveOf(server);
+        Path file = archive.layout().pathOf(name);
+        try {
+            Optional<PlainChecksums.Sum> sum = archive.checksums().of(name.name());
+            if (sum.isEmpty() || sum.get().codec() != Compression.ZSTD) {
+                return Optional.empty();
+            }
+            BufferedInputStream stored = new BufferedInputStream(Files.newInputStream(file), 64 * 1024);
+            try {
+                stored.mark(Compression.HEAD);
+                byte[] head = stored.readNBytes(Compression.HEAD);
+                stored.reset();
+                if (Compression.sniff(head, head.length) != Compression.ZSTD) {
+                    stored.close();
+                    return Optional.empty();
+                }
+            } catch (IOException | RuntimeException e) {
+                stored.close();
+                throw e;
+            }
+            return Optional.of(new StoredZstd(stored, sum.get().size(), sum.get().crc32c()));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {

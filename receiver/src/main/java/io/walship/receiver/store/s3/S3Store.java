@@ -9,6 +9,7 @@ import io.walship.receiver.store.DecodingIngest;
 import io.walship.receiver.store.Ingest;
 import io.walship.receiver.store.IngestException;
 import io.walship.receiver.store.StoreEvents;
+import io.walship.receiver.store.StoredZstd;
 import io.walship.receiver.store.UploadTemps;
 import io.walship.receiver.store.WalStore;
 import io.walship.receiver.store.check.UploadSize;
@@ -93,6 +94,13 @@ public final class S3Store implements WalStore {
         UploadSize.check(name, size);
         Ingest plain = new S3Ingest(target.server(), target.bucket(), target.identity(), uploads, events, name, size);
         return encoding == WireEncoding.ZSTD ? new DecodingIngest(plain, name, size) : plain;
+    }
+
+    /** barman-cloud's codecs have no zstd: every download from a bucket is sent plain. */
+    @Override
+    public Optional<StoredZstd> openZstd(String server, WalFileName name) throws IngestException {
+        serverBucket(server);
+        return Optional.empty();
     }
 
     /**

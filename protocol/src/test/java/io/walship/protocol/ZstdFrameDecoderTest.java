@@ -1,4 +1,4 @@
-package io.walship.receiver.compress;
+package io.walship.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,14 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.github.luben.zstd.EndDirective;
 import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdCompressCtx;
-import io.walship.protocol.WalZstd;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-class UploadDecoderTest {
+class ZstdFrameDecoderTest {
 
     private static final int SIZE = 3 << 20;
 
@@ -40,7 +39,7 @@ class UploadDecoderTest {
     /** Feeds {@code encoded} in pieces of {@code piece} bytes, direct or on the heap, and returns what came out. */
     private static byte[] decode(long announced, byte[] encoded, int piece, boolean direct) throws BadEncodingException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (UploadDecoder decoder = new UploadDecoder(announced)) {
+        try (ZstdFrameDecoder decoder = new ZstdFrameDecoder(announced)) {
             for (int at = 0; at < encoded.length; at += piece) {
                 int n = Math.min(piece, encoded.length - at);
                 ByteBuffer chunk = direct ? ByteBuffer.allocateDirect(n).put(encoded, at, n).flip()

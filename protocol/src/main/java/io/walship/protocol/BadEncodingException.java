@@ -1,6 +1,6 @@
-package io.walship.receiver.compress;
+package io.walship.protocol;
 
-/** An encoded upload that is not one whole zstd frame of the announced plain size. */
+/** A file sent encoded that is not one whole zstd frame of the announced plain size. */
 public final class BadEncodingException extends Exception {
 
     BadEncodingException(String message) {

@@ -1,21 +1,20 @@
-package io.walship.receiver.compress;
+package io.walship.protocol;
 
 import com.github.luben.zstd.ZstdDecompressCtx;
 import com.github.luben.zstd.ZstdException;
-import io.walship.protocol.ContextPool;
-import io.walship.protocol.WalZstd;
 import java.nio.ByteBuffer;
 
 /**
- * Decodes an upload that came as one zstd frame, as it arrives, into pieces of one bounded buffer. Compressed input
- * is hostile input like any other: it never yields more than the announced plain size (a frame that expands
- * further is refused at the first byte past it), takes no window larger than {@link WalZstd#MAX_WINDOW_LOG}, and
- * refuses anything but a zstd frame first, anything after that frame's end and an upload that ends inside it. Its
- * memory is the window and two buffers, whatever the input; contexts are reused across uploads.
+ * Decodes a file that came as one zstd frame (an upload on the receiver, a download on the agent), as it arrives,
+ * into pieces of one bounded buffer. Compressed input is hostile input like any other: it never yields more than
+ * the announced plain size (a frame that expands further is refused at the first byte past it), takes no window
+ * larger than {@link WalZstd#MAX_WINDOW_LOG}, and refuses anything but a zstd frame first, anything after that
+ * frame's end and a file that ends inside it. Its memory is the window and two buffers, whatever the input;
+ * contexts are reused across files.
  *
  * <p>Pull-style: {@link #feed} the next wire bytes, then take {@link #next} until it returns null.
  */
-public final class UploadDecoder implements AutoCloseable {
+public final class ZstdFrameDecoder implements AutoCloseable {
 
     private static final int OUTPUT = 256 * 1024;
     private static final int STAGING = 256 * 1024;
@@ -36,11 +35,11 @@ public final class UploadDecoder implements AutoCloseable {
     private boolean outputWasFull;
     private boolean frameEnded;
 
-    public UploadDecoder(long plainSize) {
+    public ZstdFrameDecoder(long plainSize) {
         this.plainSize = plainSize;
         Buffers taken = POOL.take(() -> new Buffers(new ZstdDecompressCtx(), ByteBuffer.allocateDirect(OUTPUT),
                 ByteBuffer.allocateDirect(STAGING)));
-        // A reset clears the parameters too: the limit is set again for every upload.
+        // A reset clears the parameters too: the limit is set again for every file.
         taken.ctx().reset();
         taken.ctx().setLongMax(WalZstd.MAX_WINDOW_LOG);
         this.buffers = taken;
