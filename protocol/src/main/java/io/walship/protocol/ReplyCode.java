@@ -34,6 +34,11 @@ public enum ReplyCode {
         return this == STORED || this == ALREADY_STORED;
     }
 
+    /** Whether the file follows, plain or as stored. */
+    public boolean isFound() {
+        return this == FOUND || this == FOUND_ZSTD;
+    }
+
     public static ReplyCode fromWire(int wire) {
         for (ReplyCode code : values()) {
             if (code.wire == wire) {

@@ -58,7 +58,7 @@ final class AccessLog extends ChannelDuplexHandler {
         switch (msg) {
             case Reply reply -> {
                 log(ctx, reply);
-                if (reply.code() != ReplyCode.FOUND) {
+                if (!reply.code().isFound()) {
                     request = null;
                 }
             }
@@ -75,7 +75,7 @@ final class AccessLog extends ChannelDuplexHandler {
 
     private void log(ChannelHandlerContext ctx, Reply reply) {
         String line = oneLine(reply.code() + " " + subject(ctx) + ": " + reply.message());
-        if (reply.code().isArchived() || reply.code() == ReplyCode.FOUND || reply.code() == ReplyCode.NOT_FOUND) {
+        if (reply.code().isArchived() || reply.code().isFound() || reply.code() == ReplyCode.NOT_FOUND) {
             LOG.info(line);
         } else {
             LOG.warning(line);

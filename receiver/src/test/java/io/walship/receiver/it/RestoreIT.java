@@ -3,6 +3,7 @@ package io.walship.receiver.it;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -142,13 +143,17 @@ class RestoreIT {
         assertSameRows(rowsBeforeTarget, restored, "the rows committed before " + targetTime + " (prefetch 4)");
         // Read-ahead did happen: it asked the receiver for segments that recovery never asked for (past the end of
         // the archive, or past the target); each segment recovery restored was downloaded once, even the one it
-        // asks for twice at the end; and once recovery ended, the spool holds no segment at all.
+        // asks for twice at the end, and as the receiver stores it (zstd, the default fetch_compression); and once
+        // recovery ended, the spool holds no segment at all.
         String log = receiver.stderr().substring(logBefore);
-        Matcher asked = Pattern.compile(" (FOUND|NOT_FOUND) pg-agent -> " + SERVER + "/([0-9A-F]{24}) ").matcher(log);
+        Matcher asked = Pattern.compile(" (FOUND|FOUND_ZSTD|NOT_FOUND) pg-agent -> " + SERVER + "/([0-9A-F]{24}) ")
+                .matcher(log);
         Map<String, Integer> downloads = new TreeMap<>();
         List<String> ahead = new ArrayList<>();
         while (asked.find()) {
-            if (asked.group(1).equals("FOUND")) {
+            assertNotEquals("FOUND", asked.group(1), "expected every segment sent as stored (FOUND_ZSTD), not "
+                    + "decoded by the receiver:\n" + log);
+            if (asked.group(1).equals("FOUND_ZSTD")) {
                 downloads.merge(asked.group(2), 1, Integer::sum);
             }
             if (!replay.restored().contains(asked.group(2))) {
@@ -200,8 +205,8 @@ class RestoreIT {
                 "expected timeline-2 segments to be restored, restored: " + replay.restored());
         assertEquals("3", checkpointTimeline(latest), "expected the restore to promote to timeline 3"
                 + "\n--- server log ---\n" + latest.logTail());
-        assertTrue(receiver.stderr().contains(" FOUND pg-agent -> " + SERVER + "/00000002.history "),
-                "expected the receiver log to list the fetch of 00000002.history (FOUND pg-agent -> " + SERVER
+        assertTrue(receiver.stderr().contains(" FOUND_ZSTD pg-agent -> " + SERVER + "/00000002.history "),
+                "expected the receiver log to list the fetch of 00000002.history (FOUND_ZSTD pg-agent -> " + SERVER
                         + "/00000002.history):\n" + receiver.stderr());
     }
 
