@@ -2,6 +2,7 @@ package io.walship.receiver.it;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import io.walship.testing.AgentConfigFile;
 import java.io.IOException;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,6 +43,7 @@ class SharedBucketIT {
     private static final int EXIT_CONFLICT = 6;
     private static final Duration PUSH_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration ARCHIVE_TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration LOG_TIMEOUT = Duration.ofSeconds(10);
 
     private final TestBed bed = new TestBed("walship-shared-bucket-it-");
     private RgwGateway rgw;
@@ -119,6 +122,35 @@ class SharedBucketIT {
                 }
             }
             wals(server).assertHoldsGzipped(origDir);
+            assertOneStoredAndOneAlreadyStored(server);
+        }
+    }
+
+    /**
+     * Only the receivers can tell a put that created its key from one that overwrote it with the same bytes: for
+     * each name exactly one of the two racing pushes was STORED, the other ALREADY_STORED (their access logs).
+     */
+    private void assertOneStoredAndOneAlreadyStored(String server) throws IOException {
+        for (String name : names) {
+            String request = " pg-agent -> " + server + "/" + name + " ";
+            Pattern stored = Pattern.compile("(?<![A-Z_])STORED" + Pattern.quote(request));
+            Pattern already = Pattern.compile("ALREADY_STORED" + Pattern.quote(request));
+            int[] counts = new int[2];
+            boolean answered = PostgresCluster.poll(LOG_TIMEOUT, () -> {
+                counts[0] = 0;
+                counts[1] = 0;
+                for (ReceiverProcess receiver : receivers.values()) {
+                    String log = receiver.stderr();
+                    counts[0] += (int) stored.matcher(log).results().count();
+                    counts[1] += (int) already.matcher(log).results().count();
+                }
+                return counts[0] + counts[1] >= RECEIVERS.size();
+            });
+            if (!answered || counts[0] != 1 || counts[1] != RECEIVERS.size() - 1) {
+                fail("expected the racing pushes of " + server + "/" + name + " to be STORED once and ALREADY_STORED"
+                        + " otherwise, the receivers logged " + counts[0] + " STORED and " + counts[1]
+                        + " ALREADY_STORED" + receiverLogs());
+            }
         }
     }
 
