@@ -41,4 +41,15 @@ record PostgresAgentDir(Path dir, String client) {
         RunAs.giveToPostgres(file);
         return file;
     }
+
+    /**
+     * A configuration for restore_command alone, written as {@code fileName}: no agent daemon, no read-ahead, the
+     * spool in {@code spool}, which is made the postgres user's only.
+     */
+    Path writeFetchOnly(String fileName, String server, int receiverPort, Path spool) throws IOException {
+        Files.setPosixFilePermissions(spool, PosixFilePermissions.fromString("rwx------"));
+        RunAs.giveToPostgres(spool);
+        return write(fileName, config(server, receiverPort).set("start_agent", "no").set("prefetch", "0")
+                .set("spool_directory", spool));
+    }
 }

@@ -52,6 +52,11 @@ final class PostgresCluster implements AutoCloseable {
         return port;
     }
 
+    /** Where the server's unix socket is, for a client on this host such as barman-cloud-backup. */
+    Path socketDirectory() {
+        return base;
+    }
+
     void initdb() throws IOException {
         pg(List.of(bin("initdb"), "-D", dataDir.toString(), "-U", "postgres", "--auth=trust",
                 "--locale=C", "--encoding=UTF8", "--no-sync"), COMMAND_TIMEOUT);

@@ -7,21 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.walship.testing.AgentConfigFile;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -30,7 +25,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * End to end into a bucket: a PostgreSQL 15 cluster whose archive_command is {@code walship push}, a
@@ -56,6 +50,7 @@ class S3ArchiveIT {
     private final TestBed bed = new TestBed("walship-s3-it-");
     private S3ProxyServer proxy;
     private S3Client s3;
+    private CloudWalDirectory wals;
     private Path origDir;
     private Path pgAgentConfig;
     private PostgresAgentDir agent;
@@ -71,10 +66,8 @@ class S3ArchiveIT {
         s3 = bed.closeLater(proxy.client());
         s3.createBucket(b -> b.bucket(BUCKET));
         certs = bed.ca("certs").issue("receiver", "127.0.0.1", "localhost").issue("pg-agent");
-        Path credentials = bed.resolve("aws-credentials");
-        Files.writeString(credentials, "[archive]\naws_access_key_id = " + S3ProxyServer.ACCESS_KEY
-                + "\naws_secret_access_key = " + S3ProxyServer.SECRET_KEY + "\n");
-        Files.setPosixFilePermissions(credentials, PosixFilePermissions.fromString("rw-------"));
+        wals = new CloudWalDirectory(s3, BUCKET, PREFIX, SERVER);
+        Path credentials = proxy.account().writeCredentials(bed.resolve("aws-credentials"), "archive");
         Map<String, String> bucket = new LinkedHashMap<>();
         bucket.put("storage", "s3");
         bucket.put("endpoint", proxy.endpoint().toString());
@@ -118,19 +111,7 @@ class S3ArchiveIT {
     @Test
     @Order(1)
     void everyArchivedFileIsInTheBucketUnderBarmanCloudsKeyAndDecompressesToTheOriginal() throws IOException {
-        Map<String, String> expected = new TreeMap<>();
-        for (String name : archivedNames()) {
-            // barman-cloud-wal-archive --gzip: <prefix>/<server>/wals/<hash>/<name>.gz, history files in wals/.
-            String dir = name.endsWith(".history") ? "" : name.substring(0, 16) + "/";
-            expected.put(PREFIX + "/" + SERVER + "/wals/" + dir + name + ".gz", name);
-        }
-        assertEquals(new TreeSet<>(expected.keySet()), new TreeSet<>(walKeys()),
-                "expected exactly one object per archived file under " + PREFIX + "/" + SERVER + "/wals/");
-        for (Map.Entry<String, String> entry : expected.entrySet()) {
-            byte[] original = Files.readAllBytes(origDir.resolve(entry.getValue()));
-            assertArrayEquals(original, gunzip(object(entry.getKey())),
-                    "expected " + entry.getKey() + " to decompress to the file PostgreSQL archived");
-        }
+        wals.assertHoldsGzipped(origDir);
         try (Stream<Path> spooled = Files.list(bed.resolve("spool"))) {
             assertEquals(List.of(), spooled.toList(), "expected no upload left in the receiver's temp_directory");
         }
@@ -140,13 +121,13 @@ class S3ArchiveIT {
     @Order(2)
     void pushingAnArchivedSegmentAgainSucceedsWithoutChangingTheBucket() throws IOException {
         String name = switchedSegments.get(1);
-        Map<String, String> before = bucketState();
+        Map<String, String> before = wals.bucketState();
 
         Proc.Result result = push(origDir.resolve(name), name);
 
         assertEquals(0, result.exitCode(), "expected a re-push of archived " + name + " to succeed: "
                 + withReceiverLog(result));
-        assertEquals(before, bucketState(), "expected a re-push of " + name + " to leave the bucket as it was");
+        assertEquals(before, wals.bucketState(), "expected a re-push of " + name + " to leave the bucket as it was");
     }
 
     @Test
@@ -157,7 +138,7 @@ class S3ArchiveIT {
         altered[altered.length - 1] ^= (byte) 0xff;
         Path different = bed.directory("conflict").resolve(name);
         Files.write(different, altered);
-        Map<String, String> before = bucketState();
+        Map<String, String> before = wals.bucketState();
 
         Proc.Result result = push(different, name);
 
@@ -167,7 +148,7 @@ class S3ArchiveIT {
         assertEquals(1, lines.size(), "expected one line on stderr: " + result.describe());
         assertTrue(lines.getFirst().startsWith("walship push: ") && lines.getFirst().contains("different content"),
                 "expected the reason on one 'walship push: ' line: " + result.describe());
-        assertEquals(before, bucketState(), "expected a conflicting push to leave the bucket as it was");
+        assertEquals(before, wals.bucketState(), "expected a conflicting push to leave the bucket as it was");
     }
 
     @Test
@@ -197,10 +178,7 @@ class S3ArchiveIT {
     /** Debian's barman-cloud-wal-restore of {@code name} into {@code dir}, with the bucket's credentials only. */
     private byte[] barmanCloudWalRestore(String server, String name, Path dir) throws IOException {
         Path target = dir.resolve(name);
-        Proc.Result result = Proc.run(List.of("env", "AWS_ACCESS_KEY_ID=" + S3ProxyServer.ACCESS_KEY,
-                "AWS_SECRET_ACCESS_KEY=" + S3ProxyServer.SECRET_KEY, "AWS_DEFAULT_REGION=" + S3ProxyServer.REGION,
-                "AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null", "barman-cloud-wal-restore",
-                "--endpoint-url", proxy.endpoint().toString(), "s3://" + BUCKET + "/" + PREFIX, server, name,
+        Proc.Result result = Proc.run(new BarmanCloud(proxy.account(), BUCKET, PREFIX, server).walRestore(name,
                 target.toString()), dir, null, RESTORE_TIMEOUT);
         assertEquals(0, result.exitCode(), "expected barman-cloud-wal-restore of " + name + " from " + server
                 + " to succeed: " + result.describe());
@@ -226,9 +204,8 @@ class S3ArchiveIT {
                     origDir.resolve(name).toString(), name);
             assertEquals(0, pushed.exitCode(), "expected a push of " + name + " to " + SNAPPY_SERVER + ": "
                     + withReceiverLog(pushed));
-            String key = PREFIX + "/" + SNAPPY_SERVER + "/wals/" + (name.endsWith(".history") ? ""
-                    : name.substring(0, 16) + "/") + name + ".snappy";
-            Path stored = Files.write(dir.resolve(name + ".snappy"), object(key));
+            String key = new CloudWalDirectory(s3, BUCKET, PREFIX, SNAPPY_SERVER).keyOf(name, ".snappy");
+            Path stored = Files.write(dir.resolve(name + ".snappy"), wals.object(key));
             Path plain = dir.resolve(name);
             Proc.Result decoded = Proc.run(List.of("/usr/bin/python3", decoder.toString(), stored.toString(),
                     plain.toString()), dir, null, RESTORE_TIMEOUT);
@@ -251,15 +228,15 @@ class S3ArchiveIT {
                 check.stdout());
         assertTrue(stored.find(), check.stdout());
         String segment = stored.group(1);
-        assertTrue(walKeys().contains(PREFIX + "/" + SERVER + "/wals/" + segment.substring(0, 16) + "/" + segment
-                + ".gz"), segment + " in the bucket after\n" + check.stdout());
+        assertTrue(wals.walKeys().contains(wals.keyOf(segment, ".gz")), segment + " in the bucket after\n"
+                + check.stdout());
     }
 
     @Test
     @Order(8)
     void anObjectDamagedAtRestMakesFetchFailWithTheCorruptionCode() throws IOException {
         String name = switchedSegments.get(3);
-        String key = PREFIX + "/" + SERVER + "/wals/" + name.substring(0, 16) + "/" + name + ".gz";
+        String key = wals.keyOf(name, ".gz");
         Path object = proxy.bucketDirectory(BUCKET).resolve(key);
         byte[] damaged = Files.readAllBytes(object);
         for (int i = damaged.length / 2; i < damaged.length / 2 + 16; i++) {
@@ -306,40 +283,13 @@ class S3ArchiveIT {
         }
     }
 
-    private List<String> walKeys() {
-        return s3.listObjectsV2Paginator(l -> l.bucket(BUCKET).prefix(PREFIX + "/" + SERVER + "/wals/")).contents()
-                .stream().map(S3Object::key).toList();
-    }
-
-    /** Every object of the bucket with its ETag and size: what a push must not change. */
-    private Map<String, String> bucketState() {
-        Map<String, String> state = new TreeMap<>();
-        s3.listObjectsV2Paginator(l -> l.bucket(BUCKET)).contents()
-                .forEach(o -> state.put(o.key(), o.eTag() + " " + o.size()));
-        return state;
-    }
-
-    private byte[] object(String key) {
-        return s3.getObjectAsBytes(g -> g.bucket(BUCKET).key(key)).asByteArray();
-    }
-
-    private static byte[] gunzip(byte[] gzip) throws IOException {
-        try (InputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(gzip))) {
-            return in.readAllBytes();
-        }
-    }
-
     private Proc.Result push(Path file, String name) throws IOException {
         return bed.launcher().run("push", "--config", pgAgentConfig.toString(), file.toAbsolutePath().toString(),
                 name);
     }
 
     private Path fetchConfig(String fileName) throws IOException {
-        Path spool = bed.directory("spool-" + fileName);
-        Files.setPosixFilePermissions(spool, PosixFilePermissions.fromString("rwx------"));
-        RunAs.giveToPostgres(spool);
-        return agent.write(fileName, agent.config(SERVER, receiver.port()).set("start_agent", "no")
-                .set("prefetch", "0").set("spool_directory", spool));
+        return agent.writeFetchOnly(fileName, SERVER, receiver.port(), bed.directory("spool-" + fileName));
     }
 
     private Path fetchDataDir(String name) throws IOException {

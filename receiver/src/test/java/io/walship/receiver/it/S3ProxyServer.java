@@ -6,9 +6,6 @@ import java.util.Properties;
 import org.gaul.s3proxy.BlobStores;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -61,15 +58,13 @@ public final class S3ProxyServer implements AutoCloseable {
         return dir.resolve(bucket);
     }
 
+    BucketAccount account() {
+        return new BucketAccount(endpoint, ACCESS_KEY, SECRET_KEY, REGION);
+    }
+
     /** A client of its own, to set up and look at what the receiver stored. */
     public S3Client client() {
-        return S3Client.builder()
-                .endpointOverride(endpoint)
-                .region(Region.of(REGION))
-                .forcePathStyle(true)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY,
-                        SECRET_KEY)))
-                .build();
+        return account().client();
     }
 
     @Override
