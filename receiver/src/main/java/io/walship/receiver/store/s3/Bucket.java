@@ -3,12 +3,16 @@ package io.walship.receiver.store.s3;
 import io.walship.receiver.compress.CloudCompression;
 import io.walship.receiver.config.CloudServer;
 import io.walship.wal.WalFileName;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -81,6 +85,43 @@ final class Bucket implements AutoCloseable {
         return found.stream().filter(key -> !key.equals(plain)).findFirst().or(() -> found.stream().findFirst());
     }
 
+    /** Every object under the server's {@code wals/}, from all pages of the listing, in the listing's order. */
+    List<S3Object> walObjects() {
+        List<S3Object> found = Collections.synchronizedList(new ArrayList<>());
+        BucketCalls.await(client.listObjectsV2Paginator(list -> list.bucket(server.bucket())
+                .prefix(walsPrefix()).overrideConfiguration(this::timeLeft)).contents().subscribe(found::add));
+        return List.copyOf(found);
+    }
+
+    /** {@code <prefix>/<server>/wals/}, where the server's WAL is. */
+    String walsPrefix() {
+        return keys.serverPrefix() + "wals/";
+    }
+
+    /**
+     * The plain size and CRC-32C walship recorded in an object's {@code metadata} when it stored it; empty for an
+     * object barman-cloud stored, which has none.
+     *
+     * @throws IOException when the metadata is there but not as walship writes it
+     */
+    static Optional<PlainSum> recorded(String url, Map<String, String> metadata) throws IOException {
+        String crc = metadata.get(PLAIN_CRC32C);
+        String size = metadata.get(PLAIN_SIZE);
+        if (crc == null || size == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new PlainSum(Long.parseLong(size), HexFormat.fromHexDigits(crc)));
+        } catch (IllegalArgumentException e) {
+            throw new IOException(url + " has damaged walship metadata (" + PLAIN_CRC32C + " = " + crc + ", "
+                    + PLAIN_SIZE + " = " + size + ")");
+        }
+    }
+
+    /** What an object held when walship stored it. */
+    record PlainSum(long size, int crc32c) {
+    }
+
     /** The object's bytes as stored, streamed as they are read; empty when there is no such key. */
     Optional<ResponseInputStream<GetObjectResponse>> open(String key) {
         try {
@@ -125,7 +166,8 @@ final class Bucket implements AutoCloseable {
         try {
             String contentMd5 = Base64.getEncoder().encodeToString(md5().digest(content));
             BucketCalls.await(client.putObject(put -> put.bucket(server.bucket()).key(key).ifNoneMatch("*")
-                    .contentMD5(contentMd5).overrideConfiguration(this::timeLeft), AsyncRequestBody.fromBytes(content)));
+                    .contentMD5(contentMd5).overrideConfiguration(this::timeLeft),
+                    AsyncRequestBody.fromBytes(content)));
             return true;
         } catch (SdkException e) {
             if (BucketCalls.hasStatus(e, BucketCalls.PRECONDITION_FAILED)) {
@@ -137,8 +179,8 @@ final class Bucket implements AutoCloseable {
 
     /** Whether the bucket answers and the credentials may list the server's WAL, which restore needs. */
     void checkListable() {
-        BucketCalls.await(client.listObjectsV2(list -> list.bucket(server.bucket()).prefix(keys.serverPrefix()
-                + "wals/").maxKeys(1).overrideConfiguration(this::timeLeft)));
+        BucketCalls.await(client.listObjectsV2(list -> list.bucket(server.bucket()).prefix(walsPrefix()).maxKeys(1)
+                .overrideConfiguration(this::timeLeft)));
     }
 
     private void timeLeft(AwsRequestOverrideConfiguration.Builder call) {

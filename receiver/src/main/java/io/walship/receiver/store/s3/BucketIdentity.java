@@ -56,6 +56,11 @@ final class BucketIdentity implements ClusterGuard {
         }
     }
 
+    /** The pin as last read or written. */
+    Optional<Identity> pinned() {
+        return Optional.ofNullable(known);
+    }
+
     /**
      * Pins the cluster of a segment just stored, unless pinned; a pin that cannot be written is logged and tried
      * again with the next segment, as for a Barman server. Through {@code calls}, as {@link #load}.
