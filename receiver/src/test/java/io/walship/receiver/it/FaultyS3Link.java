@@ -30,7 +30,7 @@ final class FaultyS3Link implements AutoCloseable {
         NONE, REFUSE, CUT, SLOW_DOWN, STALL
     }
 
-    static final String SLOW_DOWN_BODY = """
+    private static final String SLOW_DOWN_BODY = """
             <?xml version="1.0" encoding="UTF-8"?>
             <Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message>\
             <RequestId>faulty-link</RequestId></Error>""";

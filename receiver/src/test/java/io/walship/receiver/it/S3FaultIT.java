@@ -13,7 +13,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -76,19 +75,10 @@ class S3FaultIT {
         segments.addAll(realSegments());
 
         CaDirectory certs = bed.ca("certs").issue("receiver", "127.0.0.1").issue("pg-agent");
-        Path credentials = bed.resolve("aws-credentials");
-        Files.writeString(credentials, "[archive]\naws_access_key_id = " + S3ProxyServer.ACCESS_KEY
-                + "\naws_secret_access_key = " + S3ProxyServer.SECRET_KEY + "\n");
-        Files.setPosixFilePermissions(credentials, PosixFilePermissions.fromString("rw-------"));
+        Path credentials = S3ProxyServer.writeCredentials(bed.resolve("aws-credentials"), "archive");
         spool = bed.directory("receiver-spool");
-        Map<String, String> bucket = new LinkedHashMap<>();
-        bucket.put("storage", "s3");
-        bucket.put("endpoint", link.endpoint().toString());
-        bucket.put("bucket", BUCKET);
-        bucket.put("prefix", PREFIX);
-        bucket.put("credentials_file", credentials.toString());
-        bucket.put("profile", "archive");
-        bucket.put("temp_directory", spool.toString());
+        Map<String, String> bucket = S3ProxyServer.serverSection(link.endpoint(), BUCKET, PREFIX, credentials,
+                "archive", spool);
         Map<String, String> direct = new LinkedHashMap<>(bucket);
         direct.put("endpoint", proxy.endpoint().toString());
         receiver = FixedPortReceiver.configure(bed, ReceiverConfigFile.barmanHome(bed.directory("barman"))

@@ -1,7 +1,12 @@
 package io.walship.receiver.it;
 
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Properties;
 import org.gaul.s3proxy.BlobStores;
 import org.gaul.s3proxy.S3Proxy;
@@ -59,6 +64,35 @@ public final class S3ProxyServer implements AutoCloseable {
     /** Where the filesystem blobstore keeps the objects of {@code bucket} (one file per key). */
     public Path bucketDirectory(String bucket) {
         return dir.resolve(bucket);
+    }
+
+    /**
+     * Writes {@code file}, an AWS credentials file with this store's keys as {@code profile}, mode 0600 as the
+     * receiver's credentials_file must be.
+     */
+    public static Path writeCredentials(Path file, String profile) throws IOException {
+        Files.writeString(file, "[" + profile + "]\naws_access_key_id = " + ACCESS_KEY + "\naws_secret_access_key = "
+                + SECRET_KEY + "\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        return file;
+    }
+
+    /**
+     * The keys of a receiver's server section that stores in {@code bucket} under {@code prefix} at {@code endpoint},
+     * with the keys of {@code credentials} [{@code profile}] and uploads spooled in {@code tempDirectory}; more can
+     * be put in the map.
+     */
+    public static Map<String, String> serverSection(URI endpoint, String bucket, String prefix, Path credentials,
+            String profile, Path tempDirectory) {
+        Map<String, String> keys = new LinkedHashMap<>();
+        keys.put("storage", "s3");
+        keys.put("endpoint", endpoint.toString());
+        keys.put("bucket", bucket);
+        keys.put("prefix", prefix);
+        keys.put("credentials_file", credentials.toString());
+        keys.put("profile", profile);
+        keys.put("temp_directory", tempDirectory.toString());
+        return keys;
     }
 
     /** A client of its own, to set up and look at what the receiver stored. */

@@ -28,7 +28,6 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -97,10 +96,7 @@ class S3StoreTest {
         bucket = "walship-" + BUCKETS.incrementAndGet();
         s3.createBucket(b -> b.bucket(bucket));
         spool = Files.createDirectory(dir.resolve("spool"));
-        credentials = dir.resolve("credentials");
-        Files.writeString(credentials, "[default]\naws_access_key_id = " + S3ProxyServer.ACCESS_KEY
-                + "\naws_secret_access_key = " + S3ProxyServer.SECRET_KEY + "\n");
-        Files.setPosixFilePermissions(credentials, PosixFilePermissions.fromString("rw-------"));
+        credentials = S3ProxyServer.writeCredentials(dir.resolve("credentials"), "default");
     }
 
     @AfterEach
@@ -134,6 +130,13 @@ class S3StoreTest {
     private CloudServer server(CloudCompression compression, URI endpoint) {
         return new CloudServer("pg", Set.of("pg1"), Optional.of(endpoint), bucket, "pfx", S3ProxyServer.REGION, true,
                 Optional.of(new CloudServer.Credentials(credentials, "default")), compression, spool);
+    }
+
+    /** Where nothing listens: a port that was free a moment ago. */
+    private static URI closedEndpoint() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return URI.create("http://127.0.0.1:" + socket.getLocalPort());
+        }
     }
 
     /** A valid 1 MiB segment: a long page header matching the name, a few pages of records, zeroes after. */
@@ -325,12 +328,8 @@ class S3StoreTest {
 
     @Test
     void anUnreachableStoreFailsTheUploadAndLeavesNothing() throws Exception {
-        URI closed;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            closed = URI.create("http://127.0.0.1:" + socket.getLocalPort());
-        }
-
-        Outcome outcome = push(store(CloudCompression.GZIP, closed), SEGMENT, segment(SEGMENT, SYSTEM_ID, 1));
+        Outcome outcome = push(store(CloudCompression.GZIP, closedEndpoint()), SEGMENT, segment(SEGMENT, SYSTEM_ID,
+                1));
 
         assertEquals(ReplyCode.FAILED, outcome.code(), outcome.message());
         assertTrue(outcome.message().contains("retry"), outcome.message());
@@ -544,10 +543,7 @@ class S3StoreTest {
 
     @Test
     void anUnreachableBucketCannotBeVerified() throws Exception {
-        URI closed;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            closed = URI.create("http://127.0.0.1:" + socket.getLocalPort());
-        }
+        URI closed = closedEndpoint();
 
         IOException e = assertThrows(IOException.class, () -> BucketVerification.verify(server(CloudCompression.GZIP,
                 closed)));
