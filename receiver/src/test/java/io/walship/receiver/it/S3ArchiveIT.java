@@ -259,6 +259,23 @@ class S3ArchiveIT {
     }
 
     @Test
+    @Order(9)
+    void receiverStatusShowsTheNewestFileOfEachBucketServer() throws IOException {
+        Proc.Result status = bed.launcher().run("receiver-status", "--config", bed.resolve("receiver.conf")
+                .toString());
+
+        assertEquals(0, status.exitCode(), status.describe());
+        String newest = archivedNames().stream().max(String::compareTo).orElseThrow();
+        assertTrue(status.stdout().contains("server '" + SERVER + "'\n  newest in the bucket: " + newest + " ("),
+                status.stdout());
+        assertTrue(status.stdout().contains(", s3://" + BUCKET + "/" + PREFIX + "/" + SERVER + "/wals/\n"),
+                status.stdout());
+        // Name order puts the new timeline's history file after the segments of the old one.
+        assertTrue(status.stdout().contains("server '" + SNAPPY_SERVER + "'\n  newest in the bucket: "
+                + "00000002.history ("), status.stdout());
+    }
+
+    @Test
     @Order(10)
     void anObjectDamagedAtRestMakesFetchFailWithTheCorruptionCode() throws IOException {
         String name = switchedSegments.get(3);
