@@ -3,7 +3,7 @@ package io.walship.receiver.config;
 import java.util.Set;
 
 /** A server the receiver archives for, whatever holds its WAL: who may push and fetch for it. */
-public interface ArchivedServer {
+public sealed interface ArchivedServer permits BarmanServer, CloudServer {
 
     String name();
 

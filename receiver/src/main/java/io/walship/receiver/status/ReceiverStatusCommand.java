@@ -6,10 +6,12 @@ import io.walship.cli.StatusJson;
 import io.walship.cli.VersionProvider;
 import io.walship.config.ConfigException;
 import io.walship.receiver.config.BarmanServer;
+import io.walship.receiver.config.CloudServer;
 import io.walship.receiver.config.ReceiverConfig;
 import io.walship.receiver.config.ReceiverConfigOption;
 import io.walship.receiver.metrics.ReceiverStatus;
 import io.walship.receiver.store.barman.IndexSummary;
+import io.walship.receiver.store.s3.BucketSummary;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -29,8 +31,9 @@ import picocli.CommandLine.Option;
         description = {"Shows the receiver's figures and each server's archive, on the backup host.", "",
             "Asks the running receiver on its status_socket for what it counted since it started (files stored, "
                 + "already stored, conflicting, rejected by reason, bytes, the last store, open connections and "
-                + "uploads by client certificate, TLS failures by cause) and reads each server's xlog.db for its "
-                + "newest file and what it lists for today. Run it as the receiver's user.", "",
+                + "uploads by client certificate, TLS failures by cause) and reads each server's xlog.db (or lists "
+                + "its bucket, for storage = s3) for its newest file and what it lists for today. Run it as the "
+                + "receiver's user.", "",
             "Exit status: 0 the receiver answered; 1 no receiver answers (the archives are shown all the same); "
                 + "2 the configuration or an archive cannot be read."},
         footer = {"", "Examples:", "  walship receiver-status --config /etc/walship/receiver.conf",
@@ -71,6 +74,15 @@ public final class ReceiverStatusCommand implements Callable<Integer> {
             } catch (IOException e) {
                 return cannotRead("server '" + server.name() + "': cannot read its xlog.db (" + e.getMessage()
                         + "); run this as the receiver's user");
+            }
+        }
+        for (CloudServer server : cfg.cloudServers().values()) {
+            try {
+                archives.put(server.name(), StatusReport.Archive.of(BucketSummary.read(server,
+                        today.atStartOfDay(ZoneId.systemDefault()).toInstant()), today));
+            } catch (IOException e) {
+                return cannotRead("server '" + server.name() + "': " + e.getMessage() + "; check the endpoint, the "
+                        + "bucket and that the receiver's credentials may list it");
             }
         }
         Optional<ReceiverStatus> receiver;

@@ -25,9 +25,9 @@ final class StatusText {
         }
         report.archive().forEach((name, archive) -> {
             text.append("server '").append(name).append("'\n");
-            text.append("  newest in xlog.db: ").append(archive.newestFile() == null ? "nothing yet"
-                    : archive.newestFile() + " (" + archive.newestFileTime() + ")").append(", ")
-                    .append(archive.index()).append('\n');
+            text.append(archive.inBucket() ? "  newest in the bucket: " : "  newest in xlog.db: ")
+                    .append(archive.newestFile() == null ? "nothing yet" : archive.newestFile() + " ("
+                            + archive.newestFileTime() + ")").append(", ").append(archive.index()).append('\n');
             text.append("  today (").append(archive.today()).append("): ").append(files(archive.filesToday()))
                     .append(", ").append(bytes(archive.storedBytesToday())).append(" stored\n");
             if (receiver != null) {

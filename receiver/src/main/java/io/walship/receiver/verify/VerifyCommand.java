@@ -4,17 +4,22 @@ import io.walship.cli.CommandErrors;
 import io.walship.cli.LogFormat;
 import io.walship.cli.VersionProvider;
 import io.walship.config.ConfigException;
+import io.walship.receiver.config.ArchivedServer;
 import io.walship.receiver.config.BarmanServer;
+import io.walship.receiver.config.CloudServer;
 import io.walship.receiver.config.ReadByBarman;
 import io.walship.receiver.config.ReceiverConfig;
 import io.walship.receiver.config.ReceiverConfigOption;
 import io.walship.receiver.store.barman.ArchiveVerification;
-import io.walship.receiver.store.barman.ArchiveVerification.Finding;
-import io.walship.receiver.store.barman.ArchiveVerification.Report;
-import io.walship.receiver.store.barman.ArchiveVerification.Severity;
+import io.walship.receiver.store.s3.BucketVerification;
+import io.walship.receiver.store.verify.Findings.Finding;
+import io.walship.receiver.store.verify.Findings.Report;
+import io.walship.receiver.store.verify.Findings.Severity;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -29,7 +34,9 @@ import picocli.CommandLine.Parameters;
             "Reads every stored WAL file of each server (or of SERVER): it must decode, pass the checks an upload "
                 + "passes, match the checksum recorded when it was stored and be listed in xlog.db with its size; "
                 + "every xlog.db line must have its file, and each timeline's segments must follow one another "
-                + "without a gap. Prints one line per problem, then one line per server.", "",
+                + "without a gap. A server with storage = s3 is read from its bucket: every object under its "
+                + "wals/, against the checksum in its metadata; a bucket has no xlog.db. Prints one line per "
+                + "problem, then one line per server.", "",
             "Exit status (Nagios): 0 all sound; 1 a warning only (a stored file not indexed yet, which the receiver "
                 + "indexes when it starts); 2 damage, a missing file or a gap; 3 the check could not run."},
         footer = {"", "Examples:", "  walship verify --config /etc/walship/receiver.conf",
@@ -68,21 +75,26 @@ public final class VerifyCommand implements Callable<Integer> {
         } catch (ConfigException e) {
             return unknown(e.getMessage());
         }
-        List<BarmanServer> servers = new ArrayList<>();
+        Map<String, ArchivedServer> all = new LinkedHashMap<>(cfg.servers());
+        all.putAll(cfg.cloudServers());
+        List<ArchivedServer> servers = new ArrayList<>();
         if (only.isPresent()) {
-            BarmanServer server = cfg.servers().get(only.get());
+            ArchivedServer server = all.get(only.get());
             if (server == null) {
                 return unknown(cfg.file() + " has no server '" + only.get() + "'; its servers: "
-                        + String.join(", ", cfg.servers().keySet()));
+                        + String.join(", ", all.keySet()));
             }
             servers.add(server);
         } else {
-            servers.addAll(cfg.servers().values());
+            servers.addAll(all.values());
         }
         List<Report> reports = new ArrayList<>();
-        for (BarmanServer server : servers) {
+        for (ArchivedServer server : servers) {
             try {
-                reports.add(ArchiveVerification.verify(server, cfg.lockTimeout()));
+                reports.add(switch (server) {
+                    case BarmanServer barman -> ArchiveVerification.verify(barman, cfg.lockTimeout());
+                    case CloudServer bucket -> BucketVerification.verify(bucket);
+                });
             } catch (IOException e) {
                 return unknown("server '" + server.name() + "': " + e.getMessage());
             }

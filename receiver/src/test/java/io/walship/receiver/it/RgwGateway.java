@@ -107,9 +107,9 @@ final class RgwGateway implements AutoCloseable {
     /** A bucket server section of a receiver.conf for {@code bucket}, reading the keys from {@code credentials}. */
     Map<String, String> serverSection(String bucket, String prefix, Path credentials, String profile,
             Path tempDirectory) {
-        return Map.of("storage", "s3", "endpoint", account.endpoint().toString(), "region", account.region(),
-                "bucket", bucket, "prefix", prefix, "credentials_file", credentials.toString(), "profile", profile,
-                "compression", "gzip", "temp_directory", tempDirectory.toString());
+        Map<String, String> keys = account.serverSection(bucket, prefix, credentials, profile, tempDirectory);
+        keys.put("compression", "gzip");
+        return keys;
     }
 
     @Override

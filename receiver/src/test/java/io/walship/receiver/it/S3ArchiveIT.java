@@ -68,15 +68,9 @@ class S3ArchiveIT {
         certs = bed.ca("certs").issue("receiver", "127.0.0.1", "localhost").issue("pg-agent");
         wals = new CloudWalDirectory(s3, BUCKET, PREFIX, SERVER);
         Path credentials = proxy.account().writeCredentials(bed.resolve("aws-credentials"), "archive");
-        Map<String, String> bucket = new LinkedHashMap<>();
-        bucket.put("storage", "s3");
-        bucket.put("endpoint", proxy.endpoint().toString());
-        bucket.put("bucket", BUCKET);
-        bucket.put("prefix", PREFIX);
-        bucket.put("credentials_file", credentials.toString());
-        bucket.put("profile", "archive");
+        Map<String, String> bucket = proxy.account().serverSection(BUCKET, PREFIX, credentials, "archive",
+                bed.directory("spool"));
         bucket.put("compression", "gzip");
-        bucket.put("temp_directory", bed.directory("spool").toString());
         Map<String, String> snappy = new LinkedHashMap<>(bucket);
         snappy.put("compression", "snappy");
         receiver = bed.startReceiver(ReceiverConfigFile.barmanHome(bed.directory("barman")).tls(certs, "receiver")
@@ -234,6 +228,35 @@ class S3ArchiveIT {
 
     @Test
     @Order(8)
+    void walshipVerifyReadsEveryObjectOfBothBucketServersAndFindsThemSound() throws IOException {
+        Proc.Result verify = verify();
+
+        assertEquals(0, verify.exitCode(), verify.describe());
+        int files = archivedNames().size();
+        assertEquals(List.of("server '" + SERVER + "': " + files + " files verified (" + files + " against a recorded"
+                + " checksum), all sound", "server '" + SNAPPY_SERVER + "': 2 files verified (2 against a recorded"
+                + " checksum), all sound"), verify.stdout().lines().toList());
+    }
+
+    @Test
+    @Order(9)
+    void receiverStatusShowsTheNewestFileOfEachBucketServer() throws IOException {
+        Proc.Result status = bed.launcher().run("receiver-status", "--config", bed.resolve("receiver.conf")
+                .toString());
+
+        assertEquals(0, status.exitCode(), status.describe());
+        String newest = archivedNames().stream().max(String::compareTo).orElseThrow();
+        assertTrue(status.stdout().contains("server '" + SERVER + "'\n  newest in the bucket: " + newest + " ("),
+                status.stdout());
+        assertTrue(status.stdout().contains(", s3://" + BUCKET + "/" + PREFIX + "/" + SERVER + "/wals/\n"),
+                status.stdout());
+        // Name order puts the new timeline's history file after the segments of the old one.
+        assertTrue(status.stdout().contains("server '" + SNAPPY_SERVER + "'\n  newest in the bucket: "
+                + "00000002.history ("), status.stdout());
+    }
+
+    @Test
+    @Order(10)
     void anObjectDamagedAtRestMakesFetchFailWithTheCorruptionCode() throws IOException {
         String name = switchedSegments.get(3);
         String key = wals.keyOf(name, ".gz");
@@ -251,6 +274,40 @@ class S3ArchiveIT {
         assertEquals(EXIT_CORRUPT, result.exitCode(), "expected fetching the damaged " + name + " to fail with "
                 + EXIT_CORRUPT + ": " + withReceiverLog(result));
         assertFalse(Files.exists(dataDir.resolve("pg_wal/RECOVERYXLOG")), "expected nothing restored of " + name);
+    }
+
+    @Test
+    @Order(11)
+    void walshipVerifyNamesTheDamagedObjectWithNagiosCritical() throws IOException {
+        String name = switchedSegments.get(3);
+
+        Proc.Result verify = verify(SERVER);
+
+        assertEquals(2, verify.exitCode(), verify.describe());
+        assertTrue(verify.stdout().lines().anyMatch(l -> l.startsWith(SERVER + ": CRITICAL DAMAGED s3://" + BUCKET + "/"
+                + PREFIX + "/" + SERVER + "/wals/" + name.substring(0, 16) + "/" + name + ".gz: ")), verify.stdout());
+    }
+
+    @Test
+    @Order(12)
+    void walshipVerifyNamesASegmentMissingInTheMiddle() throws IOException {
+        String missing = switchedSegments.get(1);
+        s3.deleteObject(d -> d.bucket(BUCKET).key(PREFIX + "/" + SERVER + "/wals/" + missing.substring(0, 16) + "/"
+                + missing + ".gz"));
+
+        Proc.Result verify = verify("--nagios", SERVER);
+
+        assertEquals(2, verify.exitCode(), verify.describe());
+        assertTrue(verify.stdout().startsWith("WALSHIP VERIFY CRITICAL - 1 server, "), verify.stdout());
+        Proc.Result report = verify(SERVER);
+        assertTrue(report.stdout().lines().anyMatch(l -> l.equals(SERVER + ": CRITICAL GAP on timeline 1: " + missing
+                + " is missing; recovery cannot replay past it")), report.stdout());
+    }
+
+    private Proc.Result verify(String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of("verify", "--config", bed.resolve("receiver.conf").toString()));
+        command.addAll(List.of(args));
+        return bed.launcher().run(command.toArray(String[]::new));
     }
 
     /** barman-cloud's snappy decoding, python-snappy's CRC-32C (Castagnoli, masked by python-snappy) in Python. */

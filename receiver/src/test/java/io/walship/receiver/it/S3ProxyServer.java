@@ -58,7 +58,7 @@ public final class S3ProxyServer implements AutoCloseable {
         return dir.resolve(bucket);
     }
 
-    BucketAccount account() {
+    public BucketAccount account() {
         return new BucketAccount(endpoint, ACCESS_KEY, SECRET_KEY, REGION);
     }
 

@@ -6,8 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.walship.cli.StatusJson;
 import io.walship.receiver.metrics.ReceiverMetrics;
 import io.walship.receiver.metrics.ReceiverStatus;
+import io.walship.receiver.store.s3.BucketSummary;
+import java.time.Instant;
+import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
@@ -78,6 +82,21 @@ class StatusReportTest {
 
         assertEquals(true, json.get("receiver").isNull());
         assertEquals(5_452_595, json.at("/archive/pg/stored_bytes_today").asLong());
+    }
+
+    @Test
+    void aBucketServerShowsTheNewestObjectOfItsListing() {
+        Map<String, StatusReport.Archive> bucket = Map.of("pg-cloud", StatusReport.Archive.of(new BucketSummary(
+                "s3://wal-archive/prod/pg-cloud/wals/", Optional.of("000000010000000000000009"),
+                Optional.of(Instant.parse("2026-03-01T11:58:02.137512Z")), 2, 81_920), LocalDate.parse("2026-03-01")));
+
+        assertEquals("""
+                receiver: not running (nothing answers on /var/lib/barman/.walship-receiver.sock)
+                server 'pg-cloud'
+                  newest in the bucket: 000000010000000000000009 (2026-03-01T11:58:02.137Z), \
+                s3://wal-archive/prod/pg-cloud/wals/
+                  today (2026-03-01): 2 files, 80.0 KiB stored
+                """, StatusText.of(new StatusReport(SOCKET, null, bucket)));
     }
 
     @Test

@@ -3,14 +3,21 @@ package io.walship.receiver.store.s3;
 import io.walship.receiver.compress.CloudCompression;
 import io.walship.receiver.config.CloudServer;
 import io.walship.wal.WalFileName;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.core.async.AsyncResponseTransformer;
@@ -35,11 +42,26 @@ final class Bucket implements AutoCloseable {
     private final CloudServer server;
     private final S3AsyncClient client;
     private final CloudWalKeys keys;
+    /** When every call must have ended, retries included; null: each call has the client's call timeout. */
+    private final Instant deadline;
 
     Bucket(CloudServer server, S3AsyncClient client) {
+        this(server, client, null);
+    }
+
+    private Bucket(CloudServer server, S3AsyncClient client, Instant deadline) {
         this.server = server;
         this.client = client;
         this.keys = new CloudWalKeys(server.prefix(), server.name());
+        this.deadline = deadline;
+    }
+
+    /**
+     * The same bucket, each call given only the time left until {@code deadline}: the calls of one upload (the pin,
+     * the listing, the put, a comparison) end by then together, so that the SDK retries none past it.
+     */
+    Bucket until(Instant deadline) {
+        return new Bucket(server, client, deadline);
     }
 
     CloudWalKeys keys() {
@@ -57,16 +79,54 @@ final class Bucket implements AutoCloseable {
     Optional<String> find(WalFileName name) {
         Set<String> candidates = Set.copyOf(keys.candidates(name));
         List<String> found = BucketCalls.await(client.listObjectsV2(list -> list.bucket(server.bucket())
-                .prefix(keys.directoryOf(name) + name.name()))).contents().stream().map(S3Object::key)
-                .filter(candidates::contains).sorted().toList();
+                .prefix(keys.directoryOf(name) + name.name()).overrideConfiguration(this::timeLeft))).contents()
+                .stream().map(S3Object::key).filter(candidates::contains).sorted().toList();
         String plain = keys.keyOf(name, CloudCompression.NONE);
         return found.stream().filter(key -> !key.equals(plain)).findFirst().or(() -> found.stream().findFirst());
+    }
+
+    /** Every object under the server's {@code wals/}, from all pages of the listing, in the listing's order. */
+    List<S3Object> walObjects() {
+        List<S3Object> found = Collections.synchronizedList(new ArrayList<>());
+        BucketCalls.await(client.listObjectsV2Paginator(list -> list.bucket(server.bucket())
+                .prefix(walsPrefix()).overrideConfiguration(this::timeLeft)).contents().subscribe(found::add));
+        return List.copyOf(found);
+    }
+
+    /** {@code <prefix>/<server>/wals/}, where the server's WAL is. */
+    String walsPrefix() {
+        return keys.serverPrefix() + "wals/";
+    }
+
+    /**
+     * The plain size and CRC-32C walship recorded in an object's {@code metadata} when it stored it; empty for an
+     * object barman-cloud stored, which has none.
+     *
+     * @throws IOException when the metadata is there but not as walship writes it
+     */
+    static Optional<PlainSum> recorded(String url, Map<String, String> metadata) throws IOException {
+        String crc = metadata.get(PLAIN_CRC32C);
+        String size = metadata.get(PLAIN_SIZE);
+        if (crc == null || size == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new PlainSum(Long.parseLong(size), HexFormat.fromHexDigits(crc)));
+        } catch (IllegalArgumentException e) {
+            throw new IOException(url + " has damaged walship metadata (" + PLAIN_CRC32C + " = " + crc + ", "
+                    + PLAIN_SIZE + " = " + size + ")");
+        }
+    }
+
+    /** What an object held when walship stored it. */
+    record PlainSum(long size, int crc32c) {
     }
 
     /** The object's bytes as stored, streamed as they are read; empty when there is no such key. */
     Optional<ResponseInputStream<GetObjectResponse>> open(String key) {
         try {
-            return Optional.of(BucketCalls.await(client.getObject(get -> get.bucket(server.bucket()).key(key),
+            return Optional.of(BucketCalls.await(client.getObject(get -> get.bucket(server.bucket()).key(key)
+                    .overrideConfiguration(this::timeLeft),
                     AsyncResponseTransformer.toBlockingInputStream())));
         } catch (SdkException e) {
             if (BucketCalls.hasStatus(e, BucketCalls.NOT_FOUND)) {
@@ -86,7 +146,8 @@ final class Bucket implements AutoCloseable {
         try {
             PutObjectResponse stored = BucketCalls.await(client.putObject(put -> put.bucket(server.bucket())
                     .key(key).ifNoneMatch("*").contentLength(length).checksumCRC32C(base64(crc32c))
-                    .contentMD5(contentMd5).metadata(metadata), AsyncRequestBody.fromFile(file)));
+                    .contentMD5(contentMd5).metadata(metadata).overrideConfiguration(this::timeLeft),
+                    AsyncRequestBody.fromFile(file)));
             if (stored.checksumCRC32C() != null && !stored.checksumCRC32C().equals(base64(crc32c))) {
                 throw SdkClientException.create(url(key) + " was stored with CRC-32C " + stored.checksumCRC32C()
                         + ", not the " + base64(crc32c) + " sent");
@@ -105,7 +166,8 @@ final class Bucket implements AutoCloseable {
         try {
             String contentMd5 = Base64.getEncoder().encodeToString(md5().digest(content));
             BucketCalls.await(client.putObject(put -> put.bucket(server.bucket()).key(key).ifNoneMatch("*")
-                    .contentMD5(contentMd5), AsyncRequestBody.fromBytes(content)));
+                    .contentMD5(contentMd5).overrideConfiguration(this::timeLeft),
+                    AsyncRequestBody.fromBytes(content)));
             return true;
         } catch (SdkException e) {
             if (BucketCalls.hasStatus(e, BucketCalls.PRECONDITION_FAILED)) {
@@ -117,8 +179,20 @@ final class Bucket implements AutoCloseable {
 
     /** Whether the bucket answers and the credentials may list the server's WAL, which restore needs. */
     void checkListable() {
-        BucketCalls.await(client.listObjectsV2(list -> list.bucket(server.bucket()).prefix(keys.serverPrefix()
-                + "wals/").maxKeys(1)));
+        BucketCalls.await(client.listObjectsV2(list -> list.bucket(server.bucket()).prefix(walsPrefix()).maxKeys(1)
+                .overrideConfiguration(this::timeLeft)));
+    }
+
+    private void timeLeft(AwsRequestOverrideConfiguration.Builder call) {
+        if (deadline == null) {
+            return;
+        }
+        Duration left = Duration.between(Instant.now(), deadline);
+        if (left.isNegative() || left.isZero()) {
+            throw SdkClientException.create("no time left of the " + S3Clients.CALL_TIMEOUT.toSeconds()
+                    + " s the bucket's calls of one upload may take");
+        }
+        call.apiCallTimeout(left);
     }
 
     static MessageDigest md5() {

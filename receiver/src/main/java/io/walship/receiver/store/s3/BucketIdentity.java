@@ -42,12 +42,12 @@ final class BucketIdentity implements ClusterGuard {
         }
     }
 
-    /** Reads the pin from the bucket unless it is known; on a store thread. */
-    void load() throws IOException {
+    /** Reads the pin from the bucket through {@code calls} unless it is known; on a store thread. */
+    void load(Bucket calls) throws IOException {
         if (known != null) {
             return;
         }
-        Optional<? extends InputStream> stored = bucket.open(key());
+        Optional<? extends InputStream> stored = calls.open(key());
         if (stored.isEmpty()) {
             return;
         }
@@ -56,22 +56,27 @@ final class BucketIdentity implements ClusterGuard {
         }
     }
 
+    /** The pin as last read or written. */
+    Optional<Identity> pinned() {
+        return Optional.ofNullable(known);
+    }
+
     /**
      * Pins the cluster of a segment just stored, unless pinned; a pin that cannot be written is logged and tried
-     * again with the next segment, as for a Barman server.
+     * again with the next segment, as for a Barman server. Through {@code calls}, as {@link #load}.
      */
-    void pin(WalPageHeader header) {
+    void pin(WalPageHeader header, Bucket calls) {
         if (known != null) {
             return;
         }
         Identity pinned = Identity.of(header);
         try {
-            if (bucket.putIfAbsent(key(), pinned.toJson().getBytes(StandardCharsets.UTF_8))) {
+            if (calls.putIfAbsent(key(), pinned.toJson().getBytes(StandardCharsets.UTF_8))) {
                 known = pinned;
                 LOG.info("server '" + server + "' archives PostgreSQL system " + pinned.systemId() + " (segments of "
                         + header.segmentSize() + " bytes), pinned in " + where());
             } else {
-                load();
+                load(calls);
             }
         } catch (SdkException | IOException e) {
             LOG.warning("cannot pin server '" + server + "' to PostgreSQL system " + header.systemIdString()

@@ -50,6 +50,18 @@ public record CloudWalKeys(String prefix, String server) {
         return Arrays.stream(CloudCompression.values()).filter(c -> key.equals(keyOf(name, c))).findFirst();
     }
 
+    /**
+     * The WAL file a key is of, when it is one of that file's {@link #candidates}; empty for a key where
+     * barman-cloud-wal-restore would not look for any file.
+     */
+    public Optional<WalFileName> nameOf(String key) {
+        String fileName = key.substring(key.lastIndexOf('/') + 1);
+        return Arrays.stream(CloudCompression.values()).filter(c -> fileName.endsWith(c.suffix))
+                .map(c -> fileName.substring(0, fileName.length() - c.suffix.length()))
+                .filter(WalFileName::isValid).map(WalFileName::parse)
+                .filter(name -> candidates(name).contains(key)).findFirst();
+    }
+
     /** Where walship pins the cluster the server's WAL belongs to, beside {@code wals/} (barman-cloud reads none). */
     public String identityKey() {
         return serverPrefix() + "walship-identity.json";

@@ -5,6 +5,7 @@ import java.time.Duration;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
@@ -16,12 +17,20 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
 final class S3Clients {
 
     /**
-     * Every call, retries included, ends well within the agent's read timeout (300 s), so that its upload gets a
-     * reply rather than a dropped connection.
+     * Every call, retries included, and all the calls of one upload together ({@link Bucket#until}) end within this:
+     * the agent gives up on a connection after 120 s without a byte either way, so the reply must come before, with
+     * room left for the end of the compression, the reply and a loaded host.
      */
-    static final Duration CALL_TIMEOUT = Duration.ofSeconds(120);
+    static final Duration CALL_TIMEOUT = Duration.ofSeconds(90);
     /** One attempt: a 16 MiB segment at a few MB/s, or a store that stopped answering. */
     static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(40);
+    /**
+     * Tries of a call, the first included, whatever AWS_RETRY_MODE, AWS_MAX_ATTEMPTS or an AWS config file on the
+     * host say (the SDK reads them when no strategy is set, and its legacy default tries 4 times): the SDK's
+     * standard strategy, which retries 5xx, throttling (SlowDown), I/O errors and timed-out attempts with jittered
+     * back-off, each try within the call timeout that is left.
+     */
+    static final int ATTEMPTS = 3;
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
     private S3Clients() {
@@ -37,7 +46,9 @@ final class S3Clients {
                 // body, which Ceph RGW 16 refuses (XAmzContentSHA256Mismatch).
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-                .overrideConfiguration(c -> c.apiCallTimeout(CALL_TIMEOUT).apiCallAttemptTimeout(ATTEMPT_TIMEOUT));
+                .overrideConfiguration(c -> c.apiCallTimeout(CALL_TIMEOUT).apiCallAttemptTimeout(ATTEMPT_TIMEOUT)
+                        .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(ATTEMPTS)
+                                .build()));
         server.endpoint().ifPresent(builder::endpointOverride);
         return builder.build();
     }

@@ -21,6 +21,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
@@ -30,6 +31,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.logging.Logger;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * Receives one file for a bucket: compressed as it arrives into a temp file on local disk (never whole in heap),
@@ -123,12 +125,16 @@ final class S3Ingest implements Ingest {
     /** On a store thread, since every call to the bucket waits for its answer; every failure becomes the outcome. */
     private Outcome upload() {
         try {
-            return store();
+            return store(bucket.until(Instant.now().plus(S3Clients.CALL_TIMEOUT)));
         } catch (IngestException e) {
             return e.outcome();
-        } catch (SdkException e) {
+        } catch (S3Exception e) {
             return new Outcome(ReplyCode.FAILED, "cannot store " + name.name() + " in " + server.url() + ": "
                     + BucketCalls.reason(e) + "; nothing new is in the bucket, retry");
+        } catch (SdkException e) {
+            // No answer: a put whose bytes all went may have been kept, which the retry's listing finds.
+            return new Outcome(ReplyCode.FAILED, "cannot store " + name.name() + " in " + server.url() + ": "
+                    + BucketCalls.reason(e) + "; retry");
         } catch (IOException | RuntimeException e) {
             return new Outcome(ReplyCode.FAILED, "cannot store " + name.name() + " in " + server.url() + ": "
                     + e.getMessage() + "; retry");
@@ -137,44 +143,45 @@ final class S3Ingest implements Ingest {
         }
     }
 
-    private Outcome store() throws IngestException, IOException {
+    /** Every call through {@code calls}, which bounds them all by one deadline. */
+    private Outcome store(Bucket calls) throws IngestException, IOException {
         Optional<WalPageHeader> header = content.header();
         if (header.isPresent()) {
             // The pin as the bucket has it now: another receiver may have pinned since this upload began.
-            identity.load();
+            identity.load(calls);
             identity.checkCluster(name.name(), header.get());
         }
         // Stores without conditional writes find an existing name here, with a race no listing can close; with
         // If-None-Match the put below cannot overwrite either way.
-        Optional<String> existing = bucket.find(name);
+        Optional<String> existing = calls.find(name);
         if (existing.isPresent()) {
-            return compare(existing.get());
+            return compare(calls, existing.get());
         }
-        String key = bucket.keys().keyOf(name, compression);
+        String key = calls.keys().keyOf(name, compression);
         Map<String, String> metadata = Map.of(Bucket.PLAIN_CRC32C, HexFormat.of().toHexDigits(received.crc32c()),
                 Bucket.PLAIN_SIZE, Long.toString(received.count()));
-        if (!bucket.putIfAbsent(key, temp, stored.count(), stored.crc32c(), stored.contentMd5(), metadata)) {
-            return compare(key);
+        if (!calls.putIfAbsent(key, temp, stored.count(), stored.crc32c(), stored.contentMd5(), metadata)) {
+            return compare(calls, key);
         }
         events.stored(server.name(), stored.count());
-        header.ifPresent(identity::pin);
-        return new Outcome(ReplyCode.STORED, name.name() + " stored as " + bucket.url(key));
+        header.ifPresent(pinned -> identity.pin(pinned, calls));
+        return new Outcome(ReplyCode.STORED, name.name() + " stored as " + calls.url(key));
     }
 
     /** The name is stored: identical plain bytes are ALREADY_STORED, any difference a CONFLICT. */
-    private Outcome compare(String key) throws IOException {
-        Optional<? extends InputStream> object = bucket.open(key);
+    private Outcome compare(Bucket calls, String key) throws IOException {
+        Optional<? extends InputStream> object = calls.open(key);
         if (object.isEmpty()) {
-            return new Outcome(ReplyCode.FAILED, bucket.url(key) + " was removed while this upload of " + name.name()
+            return new Outcome(ReplyCode.FAILED, calls.url(key) + " was removed while this upload of " + name.name()
                     + " was compared with it; retry");
         }
-        CloudCompression storedWith = bucket.keys().compressionOf(name, key).orElseThrow();
+        CloudCompression storedWith = calls.keys().compressionOf(name, key).orElseThrow();
         boolean same;
         try (InputStream theirs = storedWith.decompress(object.get());
                 InputStream ours = compression.decompress(Files.newInputStream(temp))) {
             same = PlainContent.same(theirs, ours);
         } catch (IOException e) {
-            return new Outcome(ReplyCode.FAILED, "the archived copy of " + name.name() + " (" + bucket.url(key)
+            return new Outcome(ReplyCode.FAILED, "the archived copy of " + name.name() + " (" + calls.url(key)
                     + ") cannot be read to compare it with this upload (" + e.getMessage() + "); check it, and "
                     + "move it aside if it is damaged");
         }
@@ -182,7 +189,7 @@ final class S3Ingest implements Ingest {
             return new Outcome(ReplyCode.ALREADY_STORED, name.name() + " was already archived with identical content");
         }
         return new Outcome(ReplyCode.CONFLICT, name.name() + " is already archived for server '" + server.name()
-                + "' with different content (" + bucket.url(key) + "); the archived file was left untouched. Check "
+                + "' with different content (" + calls.url(key) + "); the archived file was left untouched. Check "
                 + "that only one cluster archives to this server");
     }
 

@@ -21,7 +21,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -139,20 +138,13 @@ public final class S3Store implements WalStore {
     private static InputStream verified(WalFileName name, String url, ResponseInputStream<GetObjectResponse> object,
             CloudCompression codec) throws IOException {
         InputStream plain = codec.decompress(object);
-        Map<String, String> metadata = object.response().metadata();
-        String crc = metadata.get(Bucket.PLAIN_CRC32C);
-        String size = metadata.get(Bucket.PLAIN_SIZE);
-        if (crc == null || size == null) {
+        Optional<Bucket.PlainSum> recorded = Bucket.recorded(url, object.response().metadata());
+        if (recorded.isEmpty()) {
             // Stored by barman-cloud: only its codec's own checksum, if any, guards it.
             return plain;
         }
-        try {
-            return new VerifiedPlain(plain, name.name() + " (" + url + ")", Long.parseLong(size),
-                    HexFormat.fromHexDigits(crc));
-        } catch (IllegalArgumentException e) {
-            throw new IOException(url + " has damaged walship metadata (" + Bucket.PLAIN_CRC32C + " = " + crc + ", "
-                    + Bucket.PLAIN_SIZE + " = " + size + ")");
-        }
+        return new VerifiedPlain(plain, name.name() + " (" + url + ")", recorded.get().size(),
+                recorded.get().crc32c());
     }
 
     /** That the bucket answers and these credentials may list the server's WAL, and whether a file is stored. */

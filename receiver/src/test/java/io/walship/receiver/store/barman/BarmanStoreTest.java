@@ -20,6 +20,7 @@ import io.walship.receiver.store.Ingest;
 import io.walship.receiver.store.IngestException;
 import io.walship.receiver.store.Outcome;
 import io.walship.receiver.store.WalStore;
+import io.walship.receiver.store.verify.Findings;
 import io.walship.wal.BackupHistoryFile;
 import io.walship.wal.TimelineHistory;
 import io.walship.wal.WalFileName;
@@ -406,7 +407,7 @@ class BarmanStoreTest {
                 XlogDbGeneration.SERVER_XLOG_DB_WHEN_PRESENT);
     }
 
-    private ArchiveVerification.Report verify(Compression compression) throws IOException {
+    private Findings.Report verify(Compression compression) throws IOException {
         return ArchiveVerification.verify(pgServer(compression), Duration.ofSeconds(30));
     }
 
@@ -420,7 +421,7 @@ class BarmanStoreTest {
         push(store, "00000002.history", "1\t0/3000000\tno recovery target specified\n"
                 .getBytes(StandardCharsets.US_ASCII));
 
-        ArchiveVerification.Report report = verify(Compression.ZSTD);
+        Findings.Report report = verify(Compression.ZSTD);
 
         assertEquals(List.of(), report.findings());
         assertEquals(4, report.files());
@@ -442,7 +443,7 @@ class BarmanStoreTest {
         Files.delete(hashDir.resolve("000000010000000000000006"));
         Files.write(hashDir.resolve("000000010000000000000007"), segment("000000010000000000000007", SYSTEM_ID, 7));
 
-        ArchiveVerification.Report report = verify(Compression.NONE);
+        Findings.Report report = verify(Compression.NONE);
 
         List<String> texts = report.findings().stream().map(f -> f.severity() + " " + f.text()).toList();
         assertEquals(5, texts.size(), texts.toString());
@@ -455,7 +456,7 @@ class BarmanStoreTest {
                 + "it", texts.get(3));
         assertEquals("CRITICAL GAP on timeline 1: 000000010000000000000006 is missing; recovery cannot replay past "
                 + "it", texts.get(4), "a listed file that is gone leaves a gap too");
-        assertEquals(Optional.of(ArchiveVerification.Severity.CRITICAL), report.worst());
+        assertEquals(Optional.of(Findings.Severity.CRITICAL), report.worst());
     }
 
     // ---- stored but not indexed, found at start-up ----

@@ -78,4 +78,19 @@ class CloudWalKeysTest {
         assertEquals(Optional.empty(), KEYS.compressionOf(segment,
                 "pfx/pg/wals/0000000100000000/000000010000000000000001.xz"));
     }
+
+    @Test
+    void aKeyTellsItsFileOnlyWhereBarmanCloudLooksForIt() {
+        assertEquals(Optional.of(name("000000010000000000000001")),
+                KEYS.nameOf("pfx/pg/wals/0000000100000000/000000010000000000000001.gz"));
+        assertEquals(Optional.of(name("000000010000000200000003.partial")),
+                KEYS.nameOf("pfx/pg/wals/0000000100000002/000000010000000200000003.partial.snappy"));
+        assertEquals(Optional.of(name("00000002.history")), KEYS.nameOf("pfx/pg/wals/00000002.history"));
+        assertEquals(Optional.empty(), KEYS.nameOf("pfx/pg/wals/0000000100000001/000000010000000000000001.gz"),
+                "a segment in another hash directory");
+        assertEquals(Optional.empty(), KEYS.nameOf("pfx/pg/wals/0000000100000000/000000010000000000000001.xz"));
+        assertEquals(Optional.empty(), KEYS.nameOf("pfx/pg/wals/0000000100000000/notes.txt"));
+        assertEquals(Optional.empty(), KEYS.nameOf("pfx/other/wals/0000000100000000/000000010000000000000001"),
+                "another server's");
+    }
 }

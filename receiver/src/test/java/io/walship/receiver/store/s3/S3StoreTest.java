@@ -16,7 +16,9 @@ import io.walship.receiver.store.Outcome;
 import io.walship.receiver.store.Rejection;
 import io.walship.receiver.store.StoreEvents;
 import io.walship.receiver.store.WalStore;
+import io.walship.receiver.store.verify.Findings;
 import io.walship.wal.WalFileName;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ServerSocket;
@@ -26,7 +28,6 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -39,6 +40,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -94,10 +96,7 @@ class S3StoreTest {
         bucket = "walship-" + BUCKETS.incrementAndGet();
         s3.createBucket(b -> b.bucket(bucket));
         spool = Files.createDirectory(dir.resolve("spool"));
-        credentials = dir.resolve("credentials");
-        Files.writeString(credentials, "[default]\naws_access_key_id = " + S3ProxyServer.ACCESS_KEY
-                + "\naws_secret_access_key = " + S3ProxyServer.SECRET_KEY + "\n");
-        Files.setPosixFilePermissions(credentials, PosixFilePermissions.fromString("rw-------"));
+        credentials = proxy.account().writeCredentials(dir.resolve("credentials"), "default");
     }
 
     @AfterEach
@@ -131,6 +130,13 @@ class S3StoreTest {
     private CloudServer server(CloudCompression compression, URI endpoint) {
         return new CloudServer("pg", Set.of("pg1"), Optional.of(endpoint), bucket, "pfx", S3ProxyServer.REGION, true,
                 Optional.of(new CloudServer.Credentials(credentials, "default")), compression, spool);
+    }
+
+    /** Where nothing listens: a port that was free a moment ago. */
+    private static URI closedEndpoint() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return URI.create("http://127.0.0.1:" + socket.getLocalPort());
+        }
     }
 
     /** A valid 1 MiB segment: a long page header matching the name, a few pages of records, zeroes after. */
@@ -322,12 +328,8 @@ class S3StoreTest {
 
     @Test
     void anUnreachableStoreFailsTheUploadAndLeavesNothing() throws Exception {
-        URI closed;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            closed = URI.create("http://127.0.0.1:" + socket.getLocalPort());
-        }
-
-        Outcome outcome = push(store(CloudCompression.GZIP, closed), SEGMENT, segment(SEGMENT, SYSTEM_ID, 1));
+        Outcome outcome = push(store(CloudCompression.GZIP, closedEndpoint()), SEGMENT, segment(SEGMENT, SYSTEM_ID,
+                1));
 
         assertEquals(ReplyCode.FAILED, outcome.code(), outcome.message());
         assertTrue(outcome.message().contains("retry"), outcome.message());
@@ -442,5 +444,110 @@ class S3StoreTest {
 
         assertEquals(CheckItem.Status.FAILED, items.getLast().status(), items.toString());
         s3.createBucket(b -> b.bucket(bucket));
+    }
+
+    // ---- verifying ----
+
+    private static final List<String> RUN = List.of("000000010000000000000001", "000000010000000000000002",
+            "000000010000000000000003");
+
+    /** Three segments in a row and a history file, stored by the store. */
+    private void storeARun() throws IngestException {
+        WalStore store = store(CloudCompression.GZIP);
+        for (int i = 0; i < RUN.size(); i++) {
+            assertEquals(ReplyCode.STORED, push(store, RUN.get(i), segment(RUN.get(i), SYSTEM_ID, i)).code());
+        }
+        push(store, "00000002.history", "1\t0/3000000\tno recovery target specified\n".getBytes(
+                StandardCharsets.UTF_8));
+    }
+
+    private Findings.Report verify() throws IOException {
+        return BucketVerification.verify(server(CloudCompression.GZIP, proxy.endpoint()));
+    }
+
+    private String url(String key) {
+        return "s3://" + bucket + "/" + key;
+    }
+
+    @Test
+    void aSoundBucketVerifiesWithEveryObjectAgainstItsMetadata() throws Exception {
+        storeARun();
+
+        Findings.Report report = verify();
+
+        assertEquals(new Findings.Report("pg", 4, 4, List.of()), report);
+    }
+
+    @Test
+    void anObjectDamagedAtRestIsCriticalAndNamed() throws Exception {
+        storeARun();
+        String key = KEY_DIR + RUN.get(1) + ".gz";
+        Path blob = proxyDir.resolve(bucket).resolve(key);
+        byte[] damaged = Files.readAllBytes(blob);
+        damaged[damaged.length / 2] ^= 0x5a;
+        Files.write(blob, damaged);
+
+        Findings.Report report = verify();
+
+        assertEquals(Optional.of(Findings.Severity.CRITICAL), report.worst(), report.toString());
+        assertEquals(1, report.findings().size(), report.toString());
+        assertTrue(report.findings().getFirst().text().startsWith("DAMAGED " + url(key) + ": "), report.toString());
+    }
+
+    @Test
+    void anObjectPutAgainWithOtherBytesBesideTheReceiverIsCritical() throws Exception {
+        storeARun();
+        String key = KEY_DIR + RUN.get(2) + ".gz";
+        Map<String, String> metadata = object(key).response().metadata();
+        ByteArrayOutputStream other = new ByteArrayOutputStream();
+        try (GZIPOutputStream gzip = new GZIPOutputStream(other)) {
+            gzip.write(segment(RUN.get(2), SYSTEM_ID, 99));
+        }
+        s3.putObject(p -> p.bucket(bucket).key(key).metadata(metadata), RequestBody.fromBytes(other.toByteArray()));
+
+        Findings.Report report = verify();
+
+        assertEquals(1, report.findings().size(), report.toString());
+        Findings.Finding finding = report.findings().getFirst();
+        assertEquals(Findings.Severity.CRITICAL, finding.severity());
+        assertTrue(finding.text().startsWith("DAMAGED " + url(key) + ": holds " + MIB + " plain bytes with CRC-32C ")
+                && finding.text().contains(", stored was " + MIB + " plain bytes with CRC-32C "), finding.text());
+    }
+
+    @Test
+    void aSegmentMissingInTheMiddleIsAGap() throws Exception {
+        storeARun();
+        s3.deleteObject(d -> d.bucket(bucket).key(KEY_DIR + RUN.get(1) + ".gz"));
+
+        Findings.Report report = verify();
+
+        assertEquals(List.of(new Findings.Finding(Findings.Severity.CRITICAL, "GAP on timeline 1: " + RUN.get(1)
+                + " is missing; recovery cannot replay past it")), report.findings());
+    }
+
+    @Test
+    void barmanCloudsObjectsCountWithoutAChecksumAndAStrayKeyIsCritical() throws Exception {
+        storeARun();
+        String plain = "000000010000000000000004";
+        s3.putObject(p -> p.bucket(bucket).key(KEY_DIR + plain), RequestBody.fromBytes(segment(plain, SYSTEM_ID, 4)));
+        String stray = KEY_DIR + "notes.txt";
+        s3.putObject(p -> p.bucket(bucket).key(stray), RequestBody.fromString("not WAL"));
+
+        Findings.Report report = verify();
+
+        assertEquals(6, report.files(), report.toString());
+        assertEquals(4, report.withChecksum(), report.toString());
+        assertEquals(List.of(new Findings.Finding(Findings.Severity.CRITICAL, url(stray) + " is not a WAL file where "
+                + "barman-cloud-wal-restore looks for one: recovery cannot find it")), report.findings());
+    }
+
+    @Test
+    void anUnreachableBucketCannotBeVerified() throws Exception {
+        URI closed = closedEndpoint();
+
+        IOException e = assertThrows(IOException.class, () -> BucketVerification.verify(server(CloudCompression.GZIP,
+                closed)));
+
+        assertTrue(e.getMessage().startsWith("cannot read s3://" + bucket + "/pfx/pg/wals/: "), e.getMessage());
     }
 }
