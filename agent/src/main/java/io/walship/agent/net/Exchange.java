@@ -4,6 +4,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.walship.protocol.Message;
+import io.walship.protocol.Reply;
+import io.walship.protocol.ReplyCode;
 import io.walship.protocol.Welcome;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
@@ -20,6 +22,8 @@ public abstract class Exchange<T> extends SimpleChannelInboundHandler<Message> {
     CompletableFuture<T> result = new CompletableFuture<>();
     private Welcome welcome;
     private volatile boolean answered;
+    /** Whether a BUSY answer ends this try rather than the exchange: set while another receiver remains to ask. */
+    private volatile boolean busyFailsOver;
     /** Takes the connection when this exchange ended between messages and another may use it; else it is closed. */
     private Consumer<Channel> keeper;
 
@@ -34,7 +38,7 @@ public abstract class Exchange<T> extends SimpleChannelInboundHandler<Message> {
         return welcome;
     }
 
-    /** Releases whatever the exchange holds; called once, whatever the outcome. */
+    /** Releases whatever the exchange holds; called after each try, whatever the outcome. */
     protected void cleanUp() {
     }
 
@@ -58,6 +62,8 @@ public abstract class Exchange<T> extends SimpleChannelInboundHandler<Message> {
         if (message instanceof Welcome agreed) {
             welcome = agreed;
             start(ctx);
+        } else if (busyFailsOver && message instanceof Reply reply && reply.code() == ReplyCode.BUSY) {
+            fail(ctx, new ReceiverBusy(reply.message()));
         } else {
             answered = true;
             receive(ctx, message);
@@ -83,13 +89,19 @@ public abstract class Exchange<T> extends SimpleChannelInboundHandler<Message> {
         return answered;
     }
 
+    void failOverOnBusy(boolean failOver) {
+        busyFailsOver = failOver;
+    }
+
+    /** Ready to run again from the start: what the last try held is released. */
     void restart() {
+        cleanUp();
         result = new CompletableFuture<>();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        result.completeExceptionally(new IOException("the receiver closed the connection without an answer"));
+        result.completeExceptionally(new NoAnswer("the receiver closed the connection without an answer"));
         ctx.fireChannelInactive();
     }
 

@@ -21,6 +21,7 @@ import io.netty.handler.ssl.SslContext;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.walship.agent.ca.CertificateAuthority;
 import io.walship.agent.config.AgentConfig;
+import io.walship.agent.config.ReceiverAddresses;
 import io.walship.agent.net.ReceiverClient;
 import io.walship.agent.spool.AgentPresence;
 import io.walship.agent.spool.ShippedRecords;
@@ -380,7 +381,7 @@ class ShippingAgentTest {
 
     private ShippingAgent startAgent(int port) throws Exception {
         AgentConfig config = new AgentConfig(dir.resolve("walship.conf"),
-                InetSocketAddress.createUnresolved("127.0.0.1", port), SERVER, certs.resolve("ca.crt"),
+                ReceiverAddresses.of(InetSocketAddress.createUnresolved("127.0.0.1", port)), SERVER, certs.resolve("ca.crt"),
                 certs.resolve("agent1.crt"), certs.resolve("agent1.key"), 0, spool(), CONCURRENCY, false,
                 0, Optional.empty(), Optional.empty(), WireCompression.ZSTD);
         ReceiverClient client = new ReceiverClient(config, CONCURRENCY);
