@@ -1,8 +1,10 @@
 package io.walship.agent.net;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.util.AttributeKey;
 import io.walship.protocol.Message;
 import io.walship.protocol.Reply;
 import io.walship.protocol.ReplyCode;
@@ -17,7 +19,15 @@ import java.util.function.Consumer;
  * earlier exchange left warm, see {@link ReceiverClient}), then the answers. Subclasses say what to send and what
  * the answers mean.
  */
+@ChannelHandler.Sharable
 public abstract class Exchange<T> extends SimpleChannelInboundHandler<Message> {
+
+    /**
+     * The outcome of the try on a connection, set on the connection with it: an exchange tried again on another
+     * connection is added to that one's pipeline too, and what the earlier connection still reports (it closing, say)
+     * must not end the later try.
+     */
+    static final AttributeKey<CompletableFuture<?>> OUTCOME = AttributeKey.valueOf(Exchange.class, "outcome");
 
     CompletableFuture<T> result = new CompletableFuture<>();
     private Welcome welcome;
@@ -49,12 +59,17 @@ public abstract class Exchange<T> extends SimpleChannelInboundHandler<Message> {
         } else {
             ctx.close();
         }
-        result.complete(value);
+        outcome(ctx).complete(value);
     }
 
     protected final void fail(ChannelHandlerContext ctx, Throwable cause) {
-        result.completeExceptionally(cause);
+        outcome(ctx).completeExceptionally(cause);
         ctx.close();
+    }
+
+    @SuppressWarnings("unchecked")
+    private CompletableFuture<T> outcome(ChannelHandlerContext ctx) {
+        return (CompletableFuture<T>) ctx.channel().attr(OUTCOME).get();
     }
 
     @Override
@@ -80,7 +95,7 @@ public abstract class Exchange<T> extends SimpleChannelInboundHandler<Message> {
         if (ctx.channel().isActive()) {
             start(ctx);
         } else {
-            result.completeExceptionally(new ClosedChannelException());
+            outcome(ctx).completeExceptionally(new ClosedChannelException());
         }
     }
 
@@ -101,7 +116,7 @@ public abstract class Exchange<T> extends SimpleChannelInboundHandler<Message> {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        result.completeExceptionally(new NoAnswer("the receiver closed the connection without an answer"));
+        outcome(ctx).completeExceptionally(new NoAnswer("the receiver closed the connection without an answer"));
         ctx.fireChannelInactive();
     }
 

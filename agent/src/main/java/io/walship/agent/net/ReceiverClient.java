@@ -144,6 +144,7 @@ public final class ReceiverClient implements AutoCloseable {
     private static void resume(Channel channel, Exchange<?> exchange) {
         channel.eventLoop().execute(() -> {
             Exchange<?> previous = (Exchange<?>) channel.pipeline().get(CONVERSATION);
+            channel.attr(Exchange.OUTCOME).set(exchange.result);
             channel.pipeline().replace(CONVERSATION, CONVERSATION, exchange);
             exchange.resume(channel.pipeline().context(exchange), previous.welcome());
         });
@@ -182,6 +183,7 @@ public final class ReceiverClient implements AutoCloseable {
         return new Bootstrap().group(group)
                 .channel(NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, timeoutMillis)
+                .attr(Exchange.OUTCOME, failures)
                 .handler(new AgentChannelInitializer(tls, endpoint.host(), endpoint.port(), handler))
                 .connect(endpoint.socketAddress())
                 .addListener(f -> {

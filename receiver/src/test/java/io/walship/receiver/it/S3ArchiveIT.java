@@ -71,17 +71,7 @@ class S3ArchiveIT {
         s3 = bed.closeLater(proxy.client());
         s3.createBucket(b -> b.bucket(BUCKET));
         certs = bed.ca("certs").issue("receiver", "127.0.0.1", "localhost").issue("pg-agent");
-        Path credentials = bed.resolve("aws-credentials");
-        Files.writeString(credentials, "[archive]\naws_access_key_id = " + S3ProxyServer.ACCESS_KEY
-                + "\naws_secret_access_key = " + S3ProxyServer.SECRET_KEY + "\n");
-        Files.setPosixFilePermissions(credentials, PosixFilePermissions.fromString("rw-------"));
-        Map<String, String> bucket = new LinkedHashMap<>();
-        bucket.put("storage", "s3");
-        bucket.put("endpoint", proxy.endpoint().toString());
-        bucket.put("bucket", BUCKET);
-        bucket.put("prefix", PREFIX);
-        bucket.put("credentials_file", credentials.toString());
-        bucket.put("profile", "archive");
+        Map<String, String> bucket = proxy.serverSection(BUCKET, PREFIX, bed.resolve("aws-credentials"));
         bucket.put("compression", "gzip");
         bucket.put("temp_directory", bed.directory("spool").toString());
         Map<String, String> snappy = new LinkedHashMap<>(bucket);

@@ -1,7 +1,12 @@
 package io.walship.receiver.it;
 
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Properties;
 import org.gaul.s3proxy.BlobStores;
 import org.gaul.s3proxy.S3Proxy;
@@ -59,6 +64,25 @@ public final class S3ProxyServer implements AutoCloseable {
     /** Where the filesystem blobstore keeps the objects of {@code bucket} (one file per key). */
     public Path bucketDirectory(String bucket) {
         return dir.resolve(bucket);
+    }
+
+    /**
+     * The keys of a receiver's server section ({@code storage = s3}) that stores into {@code bucket} under
+     * {@code prefix}, with this proxy's keys written to {@code credentials} as profile {@code archive}; callers add
+     * compression and temp_directory.
+     */
+    public Map<String, String> serverSection(String bucket, String prefix, Path credentials) throws IOException {
+        Files.writeString(credentials, "[archive]\naws_access_key_id = " + ACCESS_KEY + "\naws_secret_access_key = "
+                + SECRET_KEY + "\n");
+        Files.setPosixFilePermissions(credentials, PosixFilePermissions.fromString("rw-------"));
+        Map<String, String> section = new LinkedHashMap<>();
+        section.put("storage", "s3");
+        section.put("endpoint", endpoint.toString());
+        section.put("bucket", bucket);
+        section.put("prefix", prefix);
+        section.put("credentials_file", credentials.toString());
+        section.put("profile", "archive");
+        return section;
     }
 
     /** A client of its own, to set up and look at what the receiver stored. */
