@@ -9,12 +9,15 @@ import io.walship.agent.config.AgentConfig;
 import io.walship.agent.config.ReceiverAddresses;
 import io.walship.agent.config.WireCompression;
 import io.walship.agent.net.ReceiverClient;
+import io.walship.agent.net.FileUpload;
 import io.walship.agent.net.ReceiverFailure;
+import io.walship.agent.net.ReceiverSession;
 import io.walship.agent.spool.SpoolLayout;
 import io.walship.protocol.Put;
 import io.walship.protocol.Reply;
 import io.walship.protocol.ReplyCode;
 import io.walship.protocol.TlsContexts;
+import io.walship.protocol.WireEncoding;
 import io.walship.testing.Cleanup;
 import io.walship.testing.LogCapture;
 import io.walship.testing.ScriptedReceiver;
@@ -114,6 +117,19 @@ class ReceiverFailoverTest {
             assertEquals(answer, push(SEGMENT).code());
         }
         assertEquals(List.of(), second.puts(), "a conflict, a refusal or an error must not be asked elsewhere");
+    }
+
+    @Test
+    void aSessionOpensOnTheFirstReceiverThatWelcomesIt() throws Exception {
+        Path file = Files.write(dir.resolve(SEGMENT), new byte[8192]);
+
+        try (ReceiverSession session = client.openSession();
+                FileUpload upload = FileUpload.of(file, Files.size(file), WireEncoding.PLAIN)) {
+            assertEquals(ReplyCode.STORED, session.put(new Put("pg", SEGMENT, Files.size(file), 0), upload).code());
+        }
+
+        assertEquals(List.of(SEGMENT), first.puts());
+        assertEquals(1, log().size(), log().toString());
     }
 
     @Test
