@@ -10,6 +10,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.SslContext;
+import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.Future;
 import io.walship.agent.config.AgentConfig;
 import io.walship.agent.config.ReceiverAddresses;
@@ -50,6 +51,8 @@ public final class ReceiverClient implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ReceiverClient.class.getName());
     /** The pipeline's name of the exchange, which a warm connection's next exchange replaces. */
     static final String CONVERSATION = "conversation";
+    /** Which receiver a connection is to, as failures name it; a warm connection's exchange may fail late. */
+    private static final AttributeKey<String> RECEIVER = AttributeKey.valueOf(ReceiverClient.class, "receiver");
 
     private final AgentConfig config;
     private final ReceiverAddresses receivers;
@@ -98,15 +101,13 @@ public final class ReceiverClient implements AutoCloseable {
                         return exchange.result.get();
                     } catch (ExecutionException e) {
                         if (exchange.answered()) {
-                            throw e;
+                            throw describe(e.getCause(), channel.attr(RECEIVER).get());
                         }
                         exchange.restart();
                     }
                 }
             }
             return dial(exchange);
-        } catch (ExecutionException e) {
-            throw describe(e.getCause(), receivers.text());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ReceiverFailure(ReceiverFailure.Kind.BROKEN, "interrupted");
@@ -184,6 +185,7 @@ public final class ReceiverClient implements AutoCloseable {
                 .channel(NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, timeoutMillis)
                 .attr(Exchange.OUTCOME, failures)
+                .attr(RECEIVER, text(endpoint))
                 .handler(new AgentChannelInitializer(tls, endpoint.host(), endpoint.port(), handler))
                 .connect(endpoint.socketAddress())
                 .addListener(f -> {
