@@ -14,14 +14,12 @@ import java.util.Map;
 public final class AgentConfigFile {
 
     private final String server;
-    private final String receiverHost;
-    private final int receiverPort;
+    private final String receivers;
     private final Map<String, String> settings = new LinkedHashMap<>();
 
-    private AgentConfigFile(String server, String receiverHost, int receiverPort) {
+    private AgentConfigFile(String server, String receivers) {
         this.server = server;
-        this.receiverHost = receiverHost;
-        this.receiverPort = receiverPort;
+        this.receivers = receivers;
     }
 
     /** Ships to, and fetches from, {@code server} of the receiver at 127.0.0.1:{@code receiverPort}. */
@@ -31,7 +29,12 @@ public final class AgentConfigFile {
 
     /** As {@link #forServer(String, int)}, dialling the receiver by another name, such as localhost. */
     public static AgentConfigFile forServer(String server, String receiverHost, int receiverPort) {
-        return new AgentConfigFile(server, receiverHost, receiverPort);
+        return forReceivers(server, receiverHost + ":" + receiverPort);
+    }
+
+    /** Ships to, and fetches from, {@code server} of the receivers {@code receivers} lists, as the setting takes them. */
+    public static AgentConfigFile forReceivers(String server, String receivers) {
+        return new AgentConfigFile(server, receivers);
     }
 
     public AgentConfigFile tls(Path caFile, Path certFile, Path keyFile) {
@@ -45,7 +48,7 @@ public final class AgentConfigFile {
 
     public String text() {
         StringBuilder text = new StringBuilder("[agent]\n")
-                .append("receiver = ").append(receiverHost).append(':').append(receiverPort).append('\n')
+                .append("receiver = ").append(receivers).append('\n')
                 .append("server = ").append(server).append('\n');
         settings.forEach((key, value) -> text.append(key).append(" = ").append(value).append('\n'));
         return text.toString();

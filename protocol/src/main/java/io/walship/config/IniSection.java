@@ -95,7 +95,29 @@ public final class IniSection {
 
     /** {@code host:port}, {@code [v6]:port}; port 0 asks the system for a free one. */
     public InetSocketAddress hostPort(String key, int defaultPort) throws ConfigException {
-        String value = require(key, "host:port");
+        return hostPort(key, require(key, "host:port"), defaultPort, "host:port with a port number from 0 to 65535");
+    }
+
+    /**
+     * A comma-separated list of {@link #hostPort} values, in the order written; each may omit its port. An empty
+     * entry or one listed twice is a mistake, not something to skip.
+     */
+    public List<InetSocketAddress> hostPorts(String key, int defaultPort) throws ConfigException {
+        String expected = "host[:port] or several, comma-separated in order of preference (host1:port, host2:port), "
+                + "each once, with port numbers from 0 to 65535";
+        List<InetSocketAddress> addresses = new ArrayList<>();
+        for (String entry : require(key, expected).split(",", -1)) {
+            InetSocketAddress address = hostPort(key, entry.strip(), defaultPort, expected);
+            if (addresses.contains(address)) {
+                throw invalid(key, expected);
+            }
+            addresses.add(address);
+        }
+        return List.copyOf(addresses);
+    }
+
+    private InetSocketAddress hostPort(String key, String value, int defaultPort, String expected)
+            throws ConfigException {
         String host = value;
         int port = defaultPort;
         int colon = value.lastIndexOf(':');
@@ -105,14 +127,14 @@ public final class IniSection {
             try {
                 port = Integer.parseInt(value.substring(colon + 1));
             } catch (NumberFormatException e) {
-                throw invalid(key, "host:port with a port number from 0 to 65535");
+                throw invalid(key, expected);
             }
         }
         if (host.startsWith("[") && host.endsWith("]")) {
             host = host.substring(1, host.length() - 1);
         }
-        if (port < 0 || port > 65535 || host.isEmpty()) {
-            throw invalid(key, "host:port with a port number from 0 to 65535");
+        if (port < 0 || port > 65535 || host.isEmpty() || host.chars().anyMatch(Character::isWhitespace)) {
+            throw invalid(key, expected);
         }
         return InetSocketAddress.createUnresolved(host, port);
     }

@@ -160,6 +160,41 @@ class IniSectionTest {
         }
     }
 
+    // ---- hostPorts ----
+
+    @Test
+    void hostPortsKeepsTheOrderWrittenEachWithItsOwnOrTheDefaultPort() throws ConfigException {
+        List<InetSocketAddress> addresses = section("receiver = b.example.com:9500, a.example.com,[::1]:7, 10.0.0.1")
+                .hostPorts("receiver", DEFAULT_PORT);
+
+        assertEquals(List.of("b.example.com:9500", "a.example.com:5433", "::1:7", "10.0.0.1:5433"),
+                addresses.stream().map(a -> a.getHostString() + ":" + a.getPort()).toList());
+        assertTrue(addresses.stream().allMatch(InetSocketAddress::isUnresolved), "config parsing must not do DNS lookups");
+    }
+
+    @Test
+    void hostPortsOfOneAddressIsThatAddress() throws ConfigException {
+        assertEquals(List.of(InetSocketAddress.createUnresolved("backup", 9500)),
+                section("receiver = backup:9500").hostPorts("receiver", DEFAULT_PORT));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"a:1,", ",a:1", "a:1,,b:2", "a:1, b:x", "a:1 b:2", "a:1, a:1", "a, A:5433", "a:1, :2",
+        "a:1, b:65536"})
+    void hostPortsRefusesEmptyRepeatedOrBadEntries(String value) throws ConfigException {
+        IniSection section = section("receiver = " + value);
+
+        ConfigException e = assertThrows(ConfigException.class, () -> section.hostPorts("receiver", DEFAULT_PORT));
+
+        assertMentions(e, FILE + ":3", "receiver = " + value, "host[:port]", "comma-separated");
+    }
+
+    @Test
+    void hostPortsMissing() throws ConfigException {
+        ConfigException e = assertThrows(ConfigException.class, () -> section().hostPorts("receiver", DEFAULT_PORT));
+        assertMentions(e, "'receiver'", "host[:port]");
+    }
+
     // ---- list ----
 
     @ParameterizedTest

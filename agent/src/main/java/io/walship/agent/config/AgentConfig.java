@@ -13,8 +13,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The agent's configuration: which receiver, which Barman server, which certificates.
+ * The agent's configuration: which receivers, which Barman server, which certificates.
  *
+ * @param receivers where to ship and fetch from, in the order of preference ({@code receiver} lists them)
  * @param startAgent whether walship push starts the agent when none runs (the launcher does, bin/lib/agent.sh)
  * @param agentWait the seconds a push waits for the agent's record of its file (the launcher waits,
  *     bin/lib/shipped.sh); 0: it never waits, and so starts no agent either
@@ -27,7 +28,7 @@ import java.util.Set;
  * @param fetchCompression whether downloads of files the receiver stores as zstd come as stored (zstd, the
  *     default) or plain (none)
  */
-public record AgentConfig(Path file, InetSocketAddress receiver, String server, Path caFile, Path certFile,
+public record AgentConfig(Path file, ReceiverAddresses receivers, String server, Path caFile, Path certFile,
         Path keyFile, int prefetch, SpoolLayout spool, int pushConcurrency, boolean startAgent,
         int agentWait, Optional<String> conninfo, Optional<InetSocketAddress> metricsListen,
         WireCompression wireCompression, FetchCompression fetchCompression) {
@@ -65,7 +66,7 @@ public record AgentConfig(Path file, InetSocketAddress receiver, String server, 
         ini.allowOnlySections(Set.of(SECTION));
         IniSection agent = ini.requireSection(SECTION);
         agent.allowOnly(KEYS);
-        InetSocketAddress receiver = agent.hostPort("receiver", Defaults.PORT);
+        ReceiverAddresses receivers = new ReceiverAddresses(agent.hostPorts("receiver", Defaults.PORT));
         String server = agent.require("server", "the Barman server name this PostgreSQL archives to");
         int prefetch = agent.intInRange("prefetch", DEFAULT_PREFETCH, 0, MAX_PREFETCH,
                 "the number of segments to read ahead (0 = off)");
@@ -76,7 +77,7 @@ public record AgentConfig(Path file, InetSocketAddress receiver, String server, 
         int agentWait = agent.intInRange("agent_wait", DEFAULT_AGENT_WAIT, 0, 3600,
                 "the seconds a push waits for a running agent to ship the file (0 = never wait)");
         Path spool = agent.path(agent.optional("spool_directory").orElse(SpoolLayout.DEFAULT_ROOT.toString()));
-        return new AgentConfig(file, receiver, server, agent.readableFile("ca_file"), agent.readableFile("cert_file"),
+        return new AgentConfig(file, receivers, server, agent.readableFile("ca_file"), agent.readableFile("cert_file"),
                 agent.readableFile("key_file"), prefetch, SpoolLayout.of(spool, server), pushConcurrency,
                 agent.bool("start_agent", DEFAULT_START_AGENT), agentWait, agent.optional("conninfo"),
                 MetricsListen.of(agent), wireCompression(agent), fetchCompression(agent));
@@ -104,7 +105,14 @@ public record AgentConfig(Path file, InetSocketAddress receiver, String server, 
         };
     }
 
+    /** The same configuration with only {@code receiver}, as a check of that one receiver uses it. */
+    public AgentConfig onlyReceiver(InetSocketAddress receiver) {
+        return new AgentConfig(file, ReceiverAddresses.of(receiver), server, caFile, certFile, keyFile, prefetch, spool,
+                pushConcurrency, startAgent, agentWait, conninfo, metricsListen, wireCompression,
+                fetchCompression);
+    }
+
     public String receiverText() {
-        return receiver.getHostString() + ":" + receiver.getPort();
+        return receivers.text();
     }
 }

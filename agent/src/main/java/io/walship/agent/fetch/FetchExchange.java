@@ -125,8 +125,10 @@ final class FetchExchange extends Exchange<FetchResult> {
 
     @Override
     protected void cleanUp() {
+        // Called after each try and once more at the end: whatever it closes is forgotten.
         if (decoder != null) {
             decoder.close();
+            decoder = null;
         }
         if (out != null) {
             try {
@@ -134,6 +136,7 @@ final class FetchExchange extends Exchange<FetchResult> {
             } catch (IOException e) {
                 LOG.fine("closing " + target + ": " + e);
             }
+            out = null;
         }
     }
 }

@@ -1,9 +1,13 @@
 package io.walship.agent.net;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.util.AttributeKey;
 import io.walship.protocol.Message;
+import io.walship.protocol.Reply;
+import io.walship.protocol.ReplyCode;
 import io.walship.protocol.Welcome;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
@@ -15,11 +19,21 @@ import java.util.function.Consumer;
  * earlier exchange left warm, see {@link ReceiverClient}), then the answers. Subclasses say what to send and what
  * the answers mean.
  */
+@ChannelHandler.Sharable
 public abstract class Exchange<T> extends SimpleChannelInboundHandler<Message> {
+
+    /**
+     * The outcome of the try on a connection, set on the connection with it: an exchange tried again on another
+     * connection is added to that one's pipeline too, and what the earlier connection still reports (it closing, say)
+     * must not end the later try.
+     */
+    static final AttributeKey<CompletableFuture<?>> OUTCOME = AttributeKey.valueOf(Exchange.class, "outcome");
 
     CompletableFuture<T> result = new CompletableFuture<>();
     private Welcome welcome;
     private volatile boolean answered;
+    /** Whether a BUSY answer ends this try rather than the exchange: set while another receiver remains to ask. */
+    private volatile boolean busyFailsOver;
     /** Takes the connection when this exchange ended between messages and another may use it; else it is closed. */
     private Consumer<Channel> keeper;
 
@@ -34,7 +48,7 @@ public abstract class Exchange<T> extends SimpleChannelInboundHandler<Message> {
         return welcome;
     }
 
-    /** Releases whatever the exchange holds; called once, whatever the outcome. */
+    /** Releases whatever the exchange holds; called after each try, whatever the outcome. */
     protected void cleanUp() {
     }
 
@@ -45,18 +59,23 @@ public abstract class Exchange<T> extends SimpleChannelInboundHandler<Message> {
         } else {
             ctx.close();
         }
-        result.complete(value);
+        outcome(ctx).complete(value);
     }
 
     /** Ends the exchange with {@code value} before its last answer arrived: the rest of it is not read. */
     protected final void completeEarly(ChannelHandlerContext ctx, T value) {
         ctx.close();
-        result.complete(value);
+        outcome(ctx).complete(value);
     }
 
     protected final void fail(ChannelHandlerContext ctx, Throwable cause) {
-        result.completeExceptionally(cause);
+        outcome(ctx).completeExceptionally(cause);
         ctx.close();
+    }
+
+    @SuppressWarnings("unchecked")
+    private CompletableFuture<T> outcome(ChannelHandlerContext ctx) {
+        return (CompletableFuture<T>) ctx.channel().attr(OUTCOME).get();
     }
 
     @Override
@@ -64,9 +83,16 @@ public abstract class Exchange<T> extends SimpleChannelInboundHandler<Message> {
         if (message instanceof Welcome agreed) {
             welcome = agreed;
             start(ctx);
-        } else if (!result.isDone()) {
-            // After an early end, frames already read still arrive while the connection closes: they are dropped,
-            // since the caller may already be releasing what the exchange wrote into.
+            return;
+        }
+        // After an early end, frames already read still arrive while the connection closes: they are dropped,
+        // since the caller may already be releasing what the exchange wrote into.
+        if (outcome(ctx).isDone()) {
+            return;
+        }
+        if (busyFailsOver && message instanceof Reply reply && reply.code() == ReplyCode.BUSY) {
+            fail(ctx, new ReceiverBusy(reply.message()));
+        } else {
             answered = true;
             receive(ctx, message);
         }
@@ -82,7 +108,7 @@ public abstract class Exchange<T> extends SimpleChannelInboundHandler<Message> {
         if (ctx.channel().isActive()) {
             start(ctx);
         } else {
-            result.completeExceptionally(new ClosedChannelException());
+            outcome(ctx).completeExceptionally(new ClosedChannelException());
         }
     }
 
@@ -91,13 +117,19 @@ public abstract class Exchange<T> extends SimpleChannelInboundHandler<Message> {
         return answered;
     }
 
+    void failOverOnBusy(boolean failOver) {
+        busyFailsOver = failOver;
+    }
+
+    /** Ready to run again from the start: what the last try held is released. */
     void restart() {
+        cleanUp();
         result = new CompletableFuture<>();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        result.completeExceptionally(new IOException("the receiver closed the connection without an answer"));
+        outcome(ctx).completeExceptionally(new NoAnswer("the receiver closed the connection without an answer"));
         ctx.fireChannelInactive();
     }
 

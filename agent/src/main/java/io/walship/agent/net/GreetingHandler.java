@@ -5,7 +5,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.walship.protocol.Hello;
-import java.io.IOException;
 
 /** Says HELLO as soon as TLS is up; turns a failed handshake or a silent receiver into an exception. */
 final class GreetingHandler extends ChannelInboundHandlerAdapter {
@@ -19,7 +18,7 @@ final class GreetingHandler extends ChannelInboundHandlerAdapter {
                 ctx.fireExceptionCaught(handshake.cause());
             }
         } else if (event instanceof IdleStateEvent) {
-            ctx.fireExceptionCaught(new IOException("the receiver did not answer for too long"));
+            ctx.fireExceptionCaught(new NoAnswer("the receiver did not answer for too long"));
         } else {
             ctx.fireUserEventTriggered(event);
         }

@@ -7,6 +7,7 @@ import io.netty.handler.stream.ChunkedInput;
 import io.walship.protocol.Message;
 import io.walship.protocol.Put;
 import io.walship.protocol.Reply;
+import io.walship.protocol.ReplyCode;
 import io.walship.protocol.Welcome;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
@@ -25,6 +26,8 @@ public final class ReceiverSession implements AutoCloseable {
     private volatile long capabilities;
     private final AtomicReference<CompletableFuture<Reply>> pending = new AtomicReference<>();
     private Channel channel;
+    /** Which receiver, as failures name it. */
+    private String receiver;
 
     ReceiverSession(ReceiverClient client) {
         this.client = client;
@@ -34,12 +37,9 @@ public final class ReceiverSession implements AutoCloseable {
         return ready;
     }
 
-    void attach(Channel channel) {
+    void attach(Channel channel, String receiver) {
         this.channel = channel;
-    }
-
-    void awaitReady() throws ReceiverFailure {
-        await(ready);
+        this.receiver = receiver;
     }
 
     /** The receiver's {@link io.walship.protocol.Capabilities} bits. */
@@ -88,7 +88,7 @@ public final class ReceiverSession implements AutoCloseable {
             return future.get();
         } catch (ExecutionException e) {
             close();
-            throw client.describe(e.getCause());
+            throw client.describe(e.getCause(), receiver);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             close();
@@ -106,6 +106,8 @@ public final class ReceiverSession implements AutoCloseable {
                         ready.complete(null);
                     }
                     case Reply reply when pending.get() != null -> pending.getAndSet(null).complete(reply);
+                    case Reply reply when reply.code() == ReplyCode.BUSY && !ready.isDone() -> failAll(
+                            new ReceiverBusy("the receiver refused the connection: " + reply.message()));
                     case Reply reply -> failAll(new IOException("the receiver refused the connection: "
                             + reply.message()));
                     default -> failAll(new IOException("unexpected " + message.getClass().getSimpleName()
@@ -115,7 +117,7 @@ public final class ReceiverSession implements AutoCloseable {
 
             @Override
             public void channelInactive(ChannelHandlerContext ctx) {
-                failAll(new IOException("the receiver closed the connection"));
+                failAll(new NoAnswer("the receiver closed the connection"));
                 ctx.fireChannelInactive();
             }
 

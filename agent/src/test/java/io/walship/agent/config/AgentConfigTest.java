@@ -11,6 +11,7 @@ import io.walship.protocol.WireEncoding;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,9 +53,9 @@ class AgentConfigTest {
         AgentConfig config = AgentConfig.load(file);
 
         assertEquals(file, config.file());
-        assertEquals("backup.example.com", config.receiver().getHostString());
-        assertEquals(9500, config.receiver().getPort());
-        assertTrue(config.receiver().isUnresolved(), "the host is resolved when connecting, not when loading");
+        assertEquals("backup.example.com", config.receivers().first().getHostString());
+        assertEquals(9500, config.receivers().first().getPort());
+        assertTrue(config.receivers().first().isUnresolved(), "the host is resolved when connecting, not when loading");
         assertEquals("backup.example.com:9500", config.receiverText());
         assertEquals("pg", config.server());
         assertEquals(etc.resolve("certs/ca.crt"), config.caFile());
@@ -91,8 +92,8 @@ class AgentConfigTest {
 
         AgentConfig config = AgentConfig.load(file);
 
-        assertEquals(9433, config.receiver().getPort(), "the receiver's default port");
-        assertEquals("backup.example.com", config.receiver().getHostString());
+        assertEquals(9433, config.receivers().first().getPort(), "the receiver's default port");
+        assertEquals("backup.example.com", config.receivers().first().getHostString());
         assertEquals(8, config.prefetch());
         assertEquals(AgentConfig.DEFAULT_PREFETCH, config.prefetch());
         assertEquals(Path.of("/var/spool/walship/pg"), config.spool().dir());
@@ -116,8 +117,31 @@ class AgentConfigTest {
     void ipv6ReceiverInBrackets() throws Exception {
         AgentConfig config = AgentConfig.load(write(minimal("[::1]:9555")));
 
-        assertEquals("::1", config.receiver().getHostString());
-        assertEquals(9555, config.receiver().getPort());
+        assertEquals("::1", config.receivers().first().getHostString());
+        assertEquals(9555, config.receivers().first().getPort());
+    }
+
+    @Test
+    void severalReceiversInTheirOrderOfPreference() throws Exception {
+        AgentConfig config = AgentConfig.load(write(minimal("backup-b.example.com:9500, backup-a.example.com, [::1]:9555")));
+
+        assertEquals(List.of(InetSocketAddress.createUnresolved("backup-b.example.com", 9500),
+                InetSocketAddress.createUnresolved("backup-a.example.com", 9433),
+                InetSocketAddress.createUnresolved("::1", 9555)), config.receivers().configured());
+        assertEquals("backup-b.example.com:9500, backup-a.example.com:9433, [::1]:9555", config.receiverText());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {", backup-a", "backup-a,, backup-b", "backup-a backup-b", "backup-a, backup-a:9433",
+        "backup-a, backup-b:port"})
+    void aBadListOfReceiversNamesTheKeyAndWhatToWrite(String value) throws Exception {
+        Path file = write(minimal(value));
+
+        ConfigException e = assertThrows(ConfigException.class, () -> AgentConfig.load(file));
+
+        assertEquals(file + ":2: [agent] receiver = " + value + " is not valid; expected host[:port] or several, "
+                + "comma-separated in order of preference (host1:port, host2:port), each once, with port numbers "
+                + "from 0 to 65535", e.getMessage());
     }
 
     @ParameterizedTest

@@ -5,38 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.ssl.SslContext;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.walship.agent.ca.CertificateAuthority;
 import io.walship.agent.config.AgentConfig;
 import io.walship.agent.config.FetchCompression;
+import io.walship.agent.config.ReceiverAddresses;
 import io.walship.agent.config.WireCompression;
 import io.walship.agent.net.ReceiverClient;
 import io.walship.agent.spool.AgentPresence;
 import io.walship.agent.spool.ShippedRecords;
 import io.walship.agent.spool.SpoolLayout;
-import io.walship.protocol.Data;
-import io.walship.protocol.End;
-import io.walship.protocol.Hello;
-import io.walship.protocol.Message;
-import io.walship.protocol.ProtocolVersion;
-import io.walship.protocol.Put;
-import io.walship.protocol.Reply;
 import io.walship.protocol.ReplyCode;
 import io.walship.protocol.TlsContexts;
-import io.walship.protocol.Welcome;
-import io.walship.protocol.WireCodec;
 import io.walship.testing.Cleanup;
+import io.walship.testing.LogCapture;
+import io.walship.testing.ScriptedReceiver;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -46,19 +29,12 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -84,25 +60,7 @@ class ShippingAgentTest {
     private Path walDir;
     private ShippedRecords records;
     private final Cleanup cleanup = new Cleanup();
-    private final List<String> log = new ArrayList<>();
-    /** Held here so that the logger, and the handler added to it, outlive any garbage collection. */
-    private final Logger agentLogger = Logger.getLogger(ShippingAgent.class.getName());
-    private final Handler logCapture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            synchronized (log) {
-                log.add(record.getLevel() + " " + record.getMessage());
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private LogCapture log;
 
     @BeforeAll
     static void issueCertificates() throws Exception {
@@ -117,18 +75,18 @@ class ShippingAgentTest {
         pgdata = dir.resolve("data");
         walDir = Files.createDirectories(pgdata.resolve("pg_wal/archive_status")).getParent();
         records = new ShippedRecords(spool());
-        agentLogger.addHandler(logCapture);
+        log = LogCapture.of(ShippingAgent.class);
     }
 
     @AfterEach
     void stopEverything() throws Exception {
-        agentLogger.removeHandler(logCapture);
+        log.close();
         cleanup.closeAll();
     }
 
     @Test
     void shipsEveryReadyFileOnceInArchiverOrderAtMostConcurrencyAtATimeAndRecordsIt() throws Exception {
-        FakeReceiver receiver = receiver(0);
+        ScriptedReceiver receiver = receiver(0);
         // No reply until the test opens the gate: the uploads under way then are exactly those started first.
         receiver.closeGate();
         List<String> names = List.of("00000002.history", "000000010000000000000001", "000000010000000000000002",
@@ -171,7 +129,7 @@ class ShippingAgentTest {
 
     @Test
     void aFileWithAMatchingRecordIsNotShippedAgainAndOneWithAStaleRecordIs() throws Exception {
-        FakeReceiver receiver = receiver(0);
+        ScriptedReceiver receiver = receiver(0);
         ready("000000010000000000000001", 4096);
         ready("000000010000000000000002", 4096);
         ready("000000010000000000000003", 4096);
@@ -188,7 +146,7 @@ class ShippingAgentTest {
 
     @Test
     void alreadyStoredCountsAsShippedAndOtherRepliesAreNotRecorded() throws Exception {
-        FakeReceiver receiver = receiver(0);
+        ScriptedReceiver receiver = receiver(0);
         receiver.script.put("000000010000000000000001", ReplyCode.ALREADY_STORED);
         receiver.script.put("000000010000000000000002", ReplyCode.REJECTED);
         ready("000000010000000000000001", 4096);
@@ -213,7 +171,7 @@ class ShippingAgentTest {
         String failing = "000000010000000000000003";
         String d = "000000010000000000000004";
         String e = "000000010000000000000005";
-        FakeReceiver receiver = receiver(0);
+        ScriptedReceiver receiver = receiver(0);
         receiver.script.put(failing, ReplyCode.CONFLICT);
         // Each retry of the failing file stays in flight for a while, as a real 16 MiB upload does.
         receiver.delays.put(failing, Duration.ofMillis(400));
@@ -249,7 +207,7 @@ class ShippingAgentTest {
     @Test
     void aFailingFileIsRetriedWithGrowingPauses() throws Exception {
         String failing = "000000010000000000000001";
-        FakeReceiver receiver = receiver(0);
+        ScriptedReceiver receiver = receiver(0);
         receiver.script.put(failing, ReplyCode.FAILED);
         ready(failing, 4096);
 
@@ -272,7 +230,7 @@ class ShippingAgentTest {
         String identical = "000000010000000000000001";
         String stored = "000000010000000000000002";
         String failing = "000000010000000000000003";
-        FakeReceiver receiver = receiver(0);
+        ScriptedReceiver receiver = receiver(0);
         receiver.script.put(identical, ReplyCode.ALREADY_STORED);
         receiver.script.put(failing, ReplyCode.FAILED);
         ready(identical, 4096);
@@ -309,7 +267,7 @@ class ShippingAgentTest {
     void aFailingFileThatPostgresArchivedWithoutTheAgentHoldsNothingBackAnyMore() throws Exception {
         String failing = "000000010000000000000001";
         String next = "000000010000000000000002";
-        FakeReceiver receiver = receiver(0);
+        ScriptedReceiver receiver = receiver(0);
         receiver.script.put(failing, ReplyCode.FAILED);
         ready(failing, 4096);
         ShippingAgent agent = startAgent(receiver.port());
@@ -333,7 +291,7 @@ class ShippingAgentTest {
 
     @Test
     void recordsOfFilesNoLongerInPgWalAreForgotten() throws Exception {
-        FakeReceiver receiver = receiver(0);
+        ScriptedReceiver receiver = receiver(0);
         ready("000000010000000000000007", 4096);
         records.record("000000010000000000000003", "4096 1.000000000");
         records.record("000000010000000000000007", ShippedRecords.stamp(walDir.resolve("000000010000000000000007")));
@@ -354,11 +312,11 @@ class ShippingAgentTest {
         awaitTrue("the failure logged", () -> logged("WARNING could not ship 000000010000000000000001"));
         assertFalse(Files.exists(spool().shipped("000000010000000000000001")));
 
-        FakeReceiver first = receiver(port);
+        ScriptedReceiver first = receiver(port);
         awaitTrue("shipped once the receiver listens", () -> recorded(List.of("000000010000000000000001")));
 
         first.close();
-        FakeReceiver second = receiver(port);
+        ScriptedReceiver second = receiver(port);
         ready("000000010000000000000002", 4096);
         awaitTrue("shipped to the restarted receiver", () -> recorded(List.of("000000010000000000000002")));
         assertEquals(List.of("000000010000000000000002"), second.puts());
@@ -366,7 +324,7 @@ class ShippingAgentTest {
 
     @Test
     void aReadyFileThatIsGoneIsSkipped() throws Exception {
-        FakeReceiver receiver = receiver(0);
+        ScriptedReceiver receiver = receiver(0);
         Files.createFile(walDir.resolve("archive_status/000000010000000000000001.ready"));
         ready("000000010000000000000002", 4096);
 
@@ -380,8 +338,8 @@ class ShippingAgentTest {
 
     private ShippingAgent startAgent(int port) throws Exception {
         AgentConfig config = new AgentConfig(dir.resolve("walship.conf"),
-                InetSocketAddress.createUnresolved("127.0.0.1", port), SERVER, certs.resolve("ca.crt"),
-                certs.resolve("agent1.crt"), certs.resolve("agent1.key"), 0, spool(), CONCURRENCY, false,
+                ReceiverAddresses.of(InetSocketAddress.createUnresolved("127.0.0.1", port)), SERVER,
+                certs.resolve("ca.crt"), certs.resolve("agent1.crt"), certs.resolve("agent1.key"), 0, spool(), CONCURRENCY, false,
                 0, Optional.empty(), Optional.empty(), WireCompression.ZSTD, FetchCompression.ZSTD);
         ReceiverClient client = new ReceiverClient(config, CONCURRENCY);
         cleanup.push(client);
@@ -407,8 +365,8 @@ class ShippingAgentTest {
         return agent;
     }
 
-    private FakeReceiver receiver(int port) throws Exception {
-        FakeReceiver receiver = new FakeReceiver(TlsContexts.receiver(certs.resolve("receiver.crt"),
+    private ScriptedReceiver receiver(int port) throws Exception {
+        ScriptedReceiver receiver = new ScriptedReceiver(TlsContexts.receiver(certs.resolve("receiver.crt"),
                 certs.resolve("receiver.key"), certs.resolve("ca.crt")), port);
         cleanup.push(receiver);
         return receiver;
@@ -445,15 +403,11 @@ class ShippingAgentTest {
     }
 
     private boolean logged(String text) {
-        synchronized (log) {
-            return log.stream().anyMatch(line -> line.contains(text));
-        }
+        return log.contains(text);
     }
 
     private String log() {
-        synchronized (log) {
-            return String.join("\n", log);
-        }
+        return log.text();
     }
 
     private void awaitTrue(String what, BooleanSupplier condition) throws InterruptedException {
@@ -469,150 +423,6 @@ class ShippingAgentTest {
     private static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
-        }
-    }
-
-    /** A receiver speaking the wire protocol over mutual TLS that answers each upload as scripted. */
-    static final class FakeReceiver implements AutoCloseable {
-
-        final Map<String, ReplyCode> script = new ConcurrentHashMap<>();
-        final Map<String, Duration> delays = new ConcurrentHashMap<>();
-        final Map<String, Long> sizes = new ConcurrentHashMap<>();
-        final AtomicInteger maxInFlight = new AtomicInteger();
-        /** Replies held back while the gate is closed; null while it is open. */
-        private List<Runnable> gated;
-        private final AtomicInteger inFlight = new AtomicInteger();
-        private final List<String> events = new ArrayList<>();
-        private final List<Long> times = new ArrayList<>();
-        private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
-        private final Channel server;
-
-        FakeReceiver(SslContext tls, int port) throws InterruptedException {
-            server = new ServerBootstrap().group(group)
-                    .channel(NioServerSocketChannel.class)
-                    .childHandler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel ch) {
-                            ch.pipeline().addLast(tls.newHandler(ch.alloc()));
-                            WireCodec.addTo(ch.pipeline());
-                            ch.pipeline().addLast(new Connection());
-                        }
-                    })
-                    .bind(InetAddress.getLoopbackAddress(), port).sync().channel();
-        }
-
-        synchronized void closeGate() {
-            if (gated == null) {
-                gated = new ArrayList<>();
-            }
-        }
-
-        void openGate() {
-            List<Runnable> held;
-            synchronized (this) {
-                held = gated;
-                gated = null;
-            }
-            if (held != null) {
-                held.forEach(Runnable::run);
-            }
-        }
-
-        /** Runs {@code reply} now, or when the gate opens. */
-        private void release(Runnable reply) {
-            synchronized (this) {
-                if (gated != null) {
-                    gated.add(reply);
-                    return;
-                }
-            }
-            reply.run();
-        }
-
-        int port() {
-            return ((InetSocketAddress) server.localAddress()).getPort();
-        }
-
-        List<String> events() {
-            synchronized (events) {
-                return List.copyOf(events);
-            }
-        }
-
-        List<String> puts() {
-            return events().stream().filter(e -> e.startsWith("PUT ")).map(e -> e.substring(4)).toList();
-        }
-
-        long replies(String name, ReplyCode code) {
-            return events().stream().filter(e -> e.equals(code + " " + name)).count();
-        }
-
-        List<Long> putTimes(String name) {
-            synchronized (events) {
-                List<Long> at = new ArrayList<>();
-                for (int i = 0; i < events.size(); i++) {
-                    if (events.get(i).equals("PUT " + name)) {
-                        at.add(times.get(i));
-                    }
-                }
-                return at;
-            }
-        }
-
-        private void event(String event) {
-            synchronized (events) {
-                events.add(event);
-                times.add(System.nanoTime());
-            }
-        }
-
-        /** Closes the listening socket and every connection; closing again does nothing. */
-        @Override
-        public void close() {
-            if (group.isShuttingDown()) {
-                return;
-            }
-            server.close().syncUninterruptibly();
-            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).syncUninterruptibly();
-        }
-
-        /** One connection: HELLO, then uploads one after another. */
-        private final class Connection extends SimpleChannelInboundHandler<Message> {
-
-            private Put put;
-            private long received;
-
-            @Override
-            protected void channelRead0(ChannelHandlerContext ctx, Message message) {
-                switch (message) {
-                    case Hello hello -> ctx.writeAndFlush(new Welcome(ProtocolVersion.CURRENT, 0));
-                    case Put p -> {
-                        put = p;
-                        received = 0;
-                        maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-                        event("PUT " + p.name());
-                    }
-                    case Data data -> received += data.content().readableBytes();
-                    case End end -> {
-                        Put done = put;
-                        sizes.put(done.name(), received);
-                        ReplyCode code = script.getOrDefault(done.name(), ReplyCode.STORED);
-                        Duration wait = delays.getOrDefault(done.name(), Duration.ZERO);
-                        ctx.executor().schedule(() -> release(() -> ctx.executor().execute(() -> {
-                            inFlight.decrementAndGet();
-                            event(code + " " + done.name());
-                            ctx.writeAndFlush(new Reply(code, "scripted " + code));
-                        })), wait.toMillis(), TimeUnit.MILLISECONDS);
-                    }
-                    default -> ctx.close();
-                }
-            }
-
-            @Override
-            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                event("ERROR " + cause);
-                ctx.close();
-            }
         }
     }
 }

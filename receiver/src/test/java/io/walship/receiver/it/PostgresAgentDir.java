@@ -31,8 +31,16 @@ record PostgresAgentDir(Path dir, String client) {
      * configuration file's directory, not against the data directory PostgreSQL runs it in.
      */
     AgentConfigFile config(String server, int receiverPort) {
-        return AgentConfigFile.forServer(server, receiverPort)
-                .tls(Path.of("ca.crt"), Path.of(client + ".crt"), Path.of(client + ".key"));
+        return tls(AgentConfigFile.forServer(server, receiverPort));
+    }
+
+    /** As {@link #config(String, int)}, for the receivers {@code receivers} lists (host:port, host:port). */
+    AgentConfigFile config(String server, String receivers) {
+        return tls(AgentConfigFile.forReceivers(server, receivers));
+    }
+
+    private AgentConfigFile tls(AgentConfigFile config) {
+        return config.tls(Path.of("ca.crt"), Path.of(client + ".crt"), Path.of(client + ".key"));
     }
 
     /** Writes {@code config} into this directory as {@code fileName}, owned by the postgres user. */
