@@ -13,8 +13,12 @@ import io.walship.testing.NoJavaRuntime;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -172,7 +176,7 @@ class RestoreIT {
             left.addAll(spoolSegmentFiles(spool));
             return left.isEmpty();
         });
-        assertTrue(empty, "expected the spool emptied once recovery ended (recovery.signal gone) within "
+        assertTrue(empty, () -> "expected the spool emptied once recovery ended (recovery.signal gone) within "
                 + SPOOL_TIMEOUT + ", found " + left + "; whole spool: " + listTree(spool));
         restored.stop();
     }
@@ -318,8 +322,9 @@ class RestoreIT {
                 + " to succeed and start the read-ahead");
         Files.delete(target);
         Path announced = spool.resolve(SERVER).resolve("prefetch.pid");
-        assertTrue(PostgresCluster.poll(FETCH_TIMEOUT, () -> Files.exists(announced)), "expected the read-ahead to"
-                + " announce itself in " + announced + " within " + FETCH_TIMEOUT + "; spool: " + listTree(spool));
+        assertTrue(PostgresCluster.poll(FETCH_TIMEOUT, () -> Files.exists(announced)), () -> "expected the "
+                + "read-ahead to announce itself in " + announced + " within " + FETCH_TIMEOUT + "; spool: "
+                + listTree(spool));
 
         Path noJava = bed.postgresDirectory("no-java");
         Path javaRan = noJava.resolve("java-ran");
@@ -375,7 +380,7 @@ class RestoreIT {
             assertFailedFetch(fetch(config, dataDir, segment), EXIT_UNAVAILABLE, true,
                     dataDir.resolve("pg_wal/RECOVERYXLOG"), "an unreachable receiver, asked through the read-ahead");
             Path announced = spool.resolve(SERVER).resolve("prefetch.pid");
-            assertTrue(Files.exists(announced), "expected the read-ahead the fetch started to run; spool: "
+            assertTrue(Files.exists(announced), () -> "expected the read-ahead the fetch started to run; spool: "
                     + listTree(spool));
             Path log = spool.resolve(SERVER).resolve("prefetch.log");
             Map<String, List<OffsetDateTime>> tries = new TreeMap<>();
@@ -555,12 +560,9 @@ class RestoreIT {
     /** Files in the spool whose name holds a segment name. */
     private static List<String> spoolSegmentFiles(Path spool) throws IOException {
         List<String> stale = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(spool)) {
-            for (Path file : files.filter(Files::isRegularFile).toList()) {
-                Matcher m = SEGMENT.matcher(file.getFileName().toString());
-                if (m.find()) {
-                    stale.add(spool.relativize(file).toString());
-                }
+        for (Path file : entries(spool)) {
+            if (Files.isRegularFile(spool.resolve(file)) && SEGMENT.matcher(file.getFileName().toString()).find()) {
+                stale.add(file.toString());
             }
         }
         return stale;
@@ -574,10 +576,45 @@ class RestoreIT {
         return "%08X%08X%08X".formatted(timeline, number / 0x100, number % 0x100);
     }
 
-    private static String listTree(Path dir) throws IOException {
-        try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(p -> !p.equals(dir)).map(p -> dir.relativize(p).toString()).sorted().toList().toString();
+    /** The files under {@code dir}, for a failure message. */
+    private static String listTree(Path dir) {
+        try {
+            return entries(dir).stream().map(Path::toString).sorted().toList().toString();
+        } catch (IOException e) {
+            return "(cannot list " + dir + ": " + e.getMessage() + ")";
         }
+    }
+
+    /**
+     * Everything under {@code dir}, relative to it: the read-ahead renames and deletes files as it goes, so one
+     * that vanishes while the tree is walked is left out rather than failing the walk.
+     */
+    private static List<Path> entries(Path dir) throws IOException {
+        List<Path> entries = new ArrayList<>();
+        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
+                if (!d.equals(dir)) {
+                    entries.add(dir.relativize(d));
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                entries.add(dir.relativize(file));
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                if (e instanceof NoSuchFileException) {
+                    return FileVisitResult.CONTINUE;
+                }
+                throw e;
+            }
+        });
+        return entries;
     }
 
     private String backupStartSegment() throws IOException {
