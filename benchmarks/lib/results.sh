@@ -16,8 +16,9 @@ quoted_command() {
 
 # machine_load: the CPUs and the 1-minute load average, for a result's text (the numbers depend on both).
 machine_load() {
-  echo "$(nproc) CPUs, load average $(cut -d' ' -f1 /proc/loadavg)"
+  echo "$(nproc) CPUs, load average $(load_average)"
 }
+load_average() { cut -d' ' -f1 /proc/loadavg; }
 
 # add_result FILE HEADING INTRO RESULT: RESULT at the end of FILE's "## HEADING" section, before the next
 # "## " heading; the section, opened by the paragraph INTRO, is added at the end of FILE when missing.
