@@ -240,16 +240,21 @@ class ShippingAgentTest {
         awaitTrue("two recorded and a failure", () -> recorded(List.of(identical, stored))
                 && logged("WARNING could not ship " + failing));
 
-        String held = exposition(agent);
-        for (String line : List.of("walship_agent_shipped_files_total{result=\"already_stored\",server=\"pg\"} 1.0",
+        // The record is written first, the metrics a moment later: wait until all of them show.
+        List<String> expected = List.of(
+                "walship_agent_shipped_files_total{result=\"already_stored\",server=\"pg\"} 1.0",
                 "walship_agent_shipped_files_total{result=\"stored\",server=\"pg\"} 1.0",
                 "walship_agent_shipped_bytes_total{server=\"pg\"} 9096.0",
                 "walship_agent_upload_duration_seconds_count{server=\"pg\"} 2",
                 "walship_agent_held_back{server=\"pg\"} 1.0",
                 // PostgreSQL, not the agent, marks a file done: all three are still ready.
-                "walship_agent_ready_files{server=\"pg\"} 3.0")) {
-            assertTrue(held.lines().anyMatch(line::equals), "expected '" + line + "' in\n" + held);
-        }
+                "walship_agent_ready_files{server=\"pg\"} 3.0");
+        AtomicReference<String> last = new AtomicReference<>("");
+        awaitTrue("the metrics of two shipped files and one failing", () -> {
+            last.set(exposition(agent));
+            return last.get().lines().toList().containsAll(expected);
+        });
+        String held = last.get();
         assertTrue(held.contains("walship_agent_upload_failures_total{server=\"pg\"} "), held);
         assertTrue(held.contains("walship_agent_oldest_ready_age_seconds{server=\"pg\"} "), held);
 
