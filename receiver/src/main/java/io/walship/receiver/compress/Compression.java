@@ -98,10 +98,21 @@ public enum Compression {
 
     /** Opens a stored file for reading its plain bytes, whatever codec wrote it. */
     public static InputStream openPlain(InputStream stored) throws IOException {
-        BufferedInputStream in = new BufferedInputStream(stored, BUFFER);
+        BufferedInputStream in = buffered(stored);
+        byte[] head = head(in);
+        return sniff(head, head.length).decompress(in);
+    }
+
+    /** A stored file's stream, buffered so that its first bytes can be looked at ({@link #head}) and read again. */
+    public static BufferedInputStream buffered(InputStream stored) {
+        return new BufferedInputStream(stored, BUFFER);
+    }
+
+    /** Up to {@link #HEAD} first bytes of {@code in}, which is left where it was. */
+    public static byte[] head(BufferedInputStream in) throws IOException {
         in.mark(HEAD);
         byte[] head = in.readNBytes(HEAD);
         in.reset();
-        return sniff(head, head.length).decompress(in);
+        return head;
     }
 }

@@ -212,11 +212,9 @@ public final class BarmanStore implements WalStore {
             if (sum.isEmpty() || sum.get().codec() != Compression.ZSTD) {
                 return Optional.empty();
             }
-            BufferedInputStream stored = new BufferedInputStream(Files.newInputStream(file), 64 * 1024);
+            BufferedInputStream stored = Compression.buffered(Files.newInputStream(file));
             try {
-                stored.mark(Compression.HEAD);
-                byte[] head = stored.readNBytes(Compression.HEAD);
-                stored.reset();
+                byte[] head = Compression.head(stored);
                 if (Compression.sniff(head, head.length) != Compression.ZSTD) {
                     stored.close();
                     return Optional.empty();
@@ -241,10 +239,8 @@ public final class BarmanStore implements WalStore {
      */
     private static InputStream verified(ServerArchive archive, WalFileName name, InputStream stored)
             throws IOException {
-        BufferedInputStream in = new BufferedInputStream(stored, 64 * 1024);
-        in.mark(Compression.HEAD);
-        byte[] head = in.readNBytes(Compression.HEAD);
-        in.reset();
+        BufferedInputStream in = Compression.buffered(stored);
+        byte[] head = Compression.head(in);
         Compression codec = Compression.sniff(head, head.length);
         Optional<PlainChecksums.Sum> sum = archive.checksums().of(name.name());
         if (sum.isPresent()) {
