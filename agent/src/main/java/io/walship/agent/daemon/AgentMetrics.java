@@ -6,18 +6,20 @@ import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
+import io.walship.agent.pg.ArchiveLag;
 import io.walship.protocol.ReplyCode;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
  * The read-ahead agent's figures, in a registry of its own: always counted, served to Prometheus only with
- * {@code metrics_listen}. The archive lag (ready files, the age of the oldest) is read from archive_status when
- * scraped, so that it costs nothing while nobody asks; it needs no connection to PostgreSQL.
+ * {@code metrics_listen}. The archive lag is read when scraped, so that it costs nothing while nobody asks: in
+ * segments and seconds from archive_status (the ready files, the age of the oldest), and in bytes from PostgreSQL.
  */
 final class AgentMetrics {
 
@@ -25,6 +27,7 @@ final class AgentMetrics {
 
     static final String READY_FILES = "walship_agent_ready_files";
     static final String OLDEST_READY_AGE = "walship_agent_oldest_ready_age_seconds";
+    static final String ARCHIVE_LAG_BYTES = "walship_agent_archive_lag_bytes";
     static final String SHIPPED_FILES = "walship_agent_shipped_files";
     static final String SHIPPED_BYTES = "walship_agent_shipped_bytes";
     static final String UPLOAD_SECONDS = "walship_agent_upload_duration_seconds";
@@ -39,8 +42,11 @@ final class AgentMetrics {
     private final Counter uploadFailures;
     private final Gauge heldBack;
 
-    /** The figures of an agent shipping for {@code server} what {@code ready} lists, aged by {@code clock}. */
-    AgentMetrics(String server, ReadyFiles ready, Clock clock) {
+    /**
+     * The figures of an agent shipping for {@code server} what {@code ready} lists, aged by {@code clock}, with the
+     * lag in bytes that {@code lag} gives at each scrape (unreported while it gives none).
+     */
+    AgentMetrics(String server, ReadyFiles ready, Supplier<Optional<ArchiveLag>> lag, Clock clock) {
         this.server = server;
         GaugeWithCallback.builder().name(READY_FILES).labelNames("server")
                 .help("WAL files PostgreSQL marked .ready and has not archived yet")
@@ -51,6 +57,10 @@ final class AgentMetrics {
                 .callback(gauge -> backlog(ready).ifPresent(backlog -> gauge.call(backlog.oldest()
                         .map(marked -> Math.max(0, Duration.between(marked, clock.instant()).toMillis() / 1000.0))
                         .orElse(0.0), server)))
+                .register(registry);
+        GaugeWithCallback.builder().name(ARCHIVE_LAG_BYTES).unit(Unit.BYTES).labelNames("server")
+                .help("WAL PostgreSQL wrote after the end of the last segment it archived (pg_current_wal_lsn())")
+                .callback(gauge -> lag.get().ifPresent(bytes -> gauge.call(bytes.bytes(), server)))
                 .register(registry);
         shippedFiles = Counter.builder().name(SHIPPED_FILES).labelNames("server", "result")
                 .help("Files the agent shipped and recorded, by reply: stored, already_stored").register(registry);

@@ -70,7 +70,8 @@ final class ShippingAgent {
         this.records = records;
         this.client = client;
         this.presence = presence;
-        this.metrics = new AgentMetrics(config.server(), ready, Clock.systemUTC());
+        this.metrics = new AgentMetrics(config.server(), ready, new ArchiveLagProbe(config, pgdata)::read,
+                Clock.systemUTC());
         this.encodings = new UploadEncodings(config.wireCompression());
     }
 

@@ -2,8 +2,10 @@ package io.walship.agent.status;
 
 import io.walship.agent.config.AgentConfig;
 import io.walship.agent.daemon.ReadyFiles;
+import io.walship.agent.pg.ArchiveLag;
 import io.walship.agent.pg.ConnInfo;
 import io.walship.agent.pg.PostgresConnection;
+import io.walship.agent.pg.WalPosition;
 import io.walship.agent.spool.AgentPresence;
 import io.walship.agent.spool.LastFailure;
 import java.io.IOException;
@@ -53,12 +55,11 @@ final class StatusReader {
                     failedWal = row.getString(3);
                     failedTime = instant(row.getTimestamp(4));
                 }
-                try (ResultSet row = statement.executeQuery("SELECT pg_current_wal_lsn()::text, "
-                        + "pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint, "
-                        + "(SELECT setting::bigint FROM pg_settings WHERE name = 'wal_segment_size')")) {
-                    row.next();
-                    lsn = row.getString(1);
-                    lag = ArchiveLag.of(Optional.ofNullable(lastWal), row.getLong(2), row.getLong(3)).orElse(null);
+                try {
+                    WalPosition position = WalPosition.read(connection);
+                    lsn = position.lsn();
+                    lag = ArchiveLag.of(Optional.ofNullable(lastWal), position.bytes(), position.segmentSize())
+                            .orElse(null);
                 } catch (SQLException e) {
                     problem = "cannot read the current WAL position (" + e.getMessage() + "); a standby has none";
                 }

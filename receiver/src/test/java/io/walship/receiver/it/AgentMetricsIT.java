@@ -36,6 +36,7 @@ class AgentMetricsIT {
     private static final String HELD_BACK = "walship_agent_held_back{server=\"pg\"}";
     private static final String READY = "walship_agent_ready_files{server=\"pg\"}";
     private static final String OLDEST_READY_AGE = "walship_agent_oldest_ready_age_seconds{server=\"pg\"}";
+    private static final String LAG_BYTES = "walship_agent_archive_lag_bytes{server=\"pg\"}";
 
     private final TestBed bed = new TestBed("walship-agent-metrics-it-");
     private ExpectedBarmanLayout store;
@@ -89,8 +90,10 @@ class AgentMetricsIT {
             cluster.waitArchived(segment, TIMEOUT);
         }
 
-        Scrape shipped = Scrape.await(agentMetrics, TIMEOUT, "nothing left ready", scrape ->
-                scrape.find(READY).orElse(-1.0) == 0, this::agentLog);
+        // Less than a segment: only what PostgreSQL wrote into the segment after the last one it archived.
+        Scrape shipped = Scrape.await(agentMetrics, TIMEOUT, "nothing left ready and no segment of lag", scrape ->
+                scrape.find(READY).orElse(-1.0) == 0 && scrape.find(LAG_BYTES).orElse(-1.0) >= 0
+                        && scrape.find(LAG_BYTES).orElse(-1.0) < SEGMENT_SIZE, this::agentLog);
         Scrape stored = Scrape.of(receiverMetrics());
 
         assertEquals(SEGMENTS, shipped.count("walship_agent_shipped_files_total{result=\"stored\",server=\"pg\"}"),
@@ -120,16 +123,19 @@ class AgentMetricsIT {
         String first = cluster.switchWal();
         String second = cluster.switchWal();
 
+        // Both switched segments are behind PostgreSQL's position: at least their bytes.
         Scrape held = Scrape.await(agentMetrics, TIMEOUT, "the agent held back with both segments ready", scrape ->
                 scrape.find(HELD_BACK).orElse(0.0) == 1 && scrape.find(READY).orElse(0.0) >= 2
-                        && scrape.find(OLDEST_READY_AGE).orElse(0.0) >= 2, this::agentLog);
+                        && scrape.find(OLDEST_READY_AGE).orElse(0.0) >= 2
+                        && scrape.find(LAG_BYTES).orElse(0.0) >= 2 * SEGMENT_SIZE, this::agentLog);
         assertTrue(held.count("walship_agent_upload_failures_total{server=\"pg\"}") >= 1, held.text());
 
         receiver.start();
         cluster.waitArchived(first, TIMEOUT);
         cluster.waitArchived(second, TIMEOUT);
         Scrape released = Scrape.await(agentMetrics, TIMEOUT, "the agent released with nothing ready", scrape ->
-                scrape.find(HELD_BACK).orElse(1.0) == 0 && scrape.find(READY).orElse(1.0) == 0, this::agentLog);
+                scrape.find(HELD_BACK).orElse(1.0) == 0 && scrape.find(READY).orElse(1.0) == 0
+                        && scrape.find(LAG_BYTES).orElse((double) SEGMENT_SIZE) < SEGMENT_SIZE, this::agentLog);
         assertEquals(0, released.count(OLDEST_READY_AGE));
     }
 

@@ -1,6 +1,10 @@
-package io.walship.agent.status;
+package io.walship.agent.pg;
 
 import io.walship.wal.WalFileName;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Optional;
 
 /**
@@ -9,6 +13,18 @@ import java.util.Optional;
  * is not archivable yet).
  */
 public record ArchiveLag(long bytes, long segments) {
+
+    /** PostgreSQL's last archived file (pg_stat_archiver) against where it writes now; fails on a standby. */
+    public static Optional<ArchiveLag> read(Connection connection) throws SQLException {
+        String lastArchived;
+        try (Statement statement = connection.createStatement();
+                ResultSet row = statement.executeQuery("SELECT last_archived_wal FROM pg_stat_archiver")) {
+            row.next();
+            lastArchived = row.getString(1);
+        }
+        WalPosition now = WalPosition.read(connection);
+        return of(Optional.ofNullable(lastArchived), now.bytes(), now.segmentSize());
+    }
 
     /** Empty when the last archived file names no segment (a history file) or nothing was archived. */
     public static Optional<ArchiveLag> of(Optional<String> lastArchived, long currentLsn, long segmentSize) {

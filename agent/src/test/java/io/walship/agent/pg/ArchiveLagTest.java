@@ -1,4 +1,4 @@
-package io.walship.agent.status;
+package io.walship.agent.pg;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
