@@ -27,16 +27,26 @@ final class CredentialChecks {
 
     /** Time enough to issue and roll out a new certificate before the old one stops archiving. */
     static final Duration EXPIRY_WARNING = Duration.ofDays(30);
+    /** A private key's mode is 0600 or stricter: any other bit, even the owner's execute, is a mistake to fix. */
+    private static final Set<PosixFilePermission> KEY_MODE = EnumSet.of(PosixFilePermission.OWNER_READ,
+            PosixFilePermission.OWNER_WRITE);
     private static final Set<PosixFilePermission> GROUP_OR_OTHER = EnumSet.of(PosixFilePermission.GROUP_READ,
             PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_READ,
             PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
 
     private final AgentConfig config;
     private final Instant now;
+    private final String user;
 
     CredentialChecks(AgentConfig config, Instant now) {
+        this(config, now, System.getProperty("user.name"));
+    }
+
+    /** For tests: {@code user} stands for the user running walship, whom the key must belong to. */
+    CredentialChecks(AgentConfig config, Instant now, String user) {
         this.config = config;
         this.now = now;
+        this.user = user;
     }
 
     List<CheckItem> run() {
@@ -87,18 +97,18 @@ final class CredentialChecks {
 
     private CheckItem keyFile() {
         Path key = config.keyFile();
-        String user = System.getProperty("user.name");
         try {
             String owner = Files.getOwner(key).getName();
             if (!owner.equals(user)) {
                 return CheckItem.failed("key_file", key + " belongs to " + owner + ", not to " + user + ", who runs "
                         + "walship here; chown " + user + " " + key);
             }
-            Set<PosixFilePermission> open = EnumSet.copyOf(Files.getPosixFilePermissions(key));
-            open.retainAll(GROUP_OR_OTHER);
-            if (!open.isEmpty()) {
-                return CheckItem.failed("key_file", key + " has mode " + mode(Files.getPosixFilePermissions(key))
-                        + ", others than its owner may read the private key; chmod 600 " + key);
+            Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(key);
+            if (!KEY_MODE.containsAll(permissions)) {
+                boolean shared = permissions.stream().anyMatch(GROUP_OR_OTHER::contains);
+                return CheckItem.failed("key_file", key + " has mode " + mode(permissions) + (shared
+                        ? ", others than its owner may read the private key"
+                        : ", more than the 0600 (or stricter) a private key needs") + "; chmod 600 " + key);
             }
             PrivateKey privateKey = PemCredentials.privateKey(key);
             X509Certificate cert = PemCredentials.certificates(config.certFile())[0];

@@ -100,7 +100,8 @@ final class PostgresChecks {
         }
     }
 
-    private CheckItem readyBacklog(Optional<Path> pgdata) {
+    /** Reads only the data directory, not the connection: tests call it without PostgreSQL. */
+    CheckItem readyBacklog(Optional<Path> pgdata) {
         String name = "ready backlog";
         if (pgdata.isEmpty()) {
             return CheckItem.warning(name, "not looked at: pass --pgdata DIR to count pg_wal/archive_status/*.ready");

@@ -9,8 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +36,8 @@ class CheckIT {
 
     private static final String SERVER = "pg";
     private static final String BROKEN_SERVER = "broken";
+    /** Nothing is archived to it: a segment switched to is never stored there, whatever the other clusters sent. */
+    private static final String UNARCHIVED_SERVER = "unarchived";
     private static final Duration ARCHIVE_TIMEOUT = Duration.ofSeconds(60);
     private static final Pattern LINE = Pattern.compile("^\\t([^:]+): (OK|WARNING|FAILED)(?: \\((.*)\\))?$",
             Pattern.MULTILINE);
@@ -53,7 +57,7 @@ class CheckIT {
         Files.createDirectories(barmanHome.resolve(BROKEN_SERVER).resolve("wals"));
         receiver = bed.startReceiver(ReceiverConfigFile.barmanHome(barmanHome).tls(certs, "receiver")
                 .set("compression", "gzip").set("barman_version", "3.4").server(SERVER, "pg-agent")
-                .server(BROKEN_SERVER, "pg-agent"));
+                .server(BROKEN_SERVER, "pg-agent").server(UNARCHIVED_SERVER, "pg-agent"));
         agentFiles = bed.postgresAgent(certs, "pg-agent");
         agentConfig = agentFiles.write("agent.conf", config(SERVER, receiver.port()));
         cluster = bed.archivingCluster(ShellCommand.push(bed.launcherForPostgres(), agentConfig));
@@ -131,8 +135,8 @@ class CheckIT {
     @Order(5)
     void anExpiredCertificateFails() throws IOException, GeneralSecurityException {
         Instant now = Instant.now();
-        DatedCertificate.issue(certs, "old-agent", now.minus(Duration.ofDays(60)), now.minus(Duration.ofDays(2)),
-                agentFiles.dir());
+        X509Certificate old = DatedCertificate.issue(certs, "old-agent", now.minus(Duration.ofDays(60)),
+                now.minus(Duration.ofDays(2)), agentFiles.dir());
         Files.setPosixFilePermissions(agentFiles.dir().resolve("old-agent.key"),
                 PosixFilePermissions.fromString("rw-------"));
         RunAs.giveToPostgres(agentFiles.dir());
@@ -145,6 +149,10 @@ class CheckIT {
         assertEquals("FAILED", statuses(check).get("cert_file"), check.stdout());
         assertTrue(detail(check, "cert_file").contains("expired on"), check.stdout());
         assertEquals("FAILED", statuses(check).get("receiver"), check.stdout());
+        assertTrue(detail(check, "receiver").contains("the receiver refused this agent's certificate: cert_file "
+                + agentFiles.dir().resolve("old-agent.crt") + " (CN=old-agent) expired on "
+                + DateTimeFormatter.ISO_INSTANT.format(old.getNotAfter().toInstant()) + "; issue a new one with "
+                + "'walship ca issue"), check.stdout());
     }
 
     @Test
@@ -161,6 +169,7 @@ class CheckIT {
         Proc.Result check = check(config, cluster.dataDir());
         Proc.Result nagios = check(config, cluster.dataDir(), "--nagios");
 
+        assertEquals(0, check.exitCode(), "a WARNING passes: " + check.describe());
         assertEquals("WARNING", statuses(check).get("cert_file"), check.stdout());
         assertTrue(detail(check, "cert_file").contains("expires on"), check.stdout());
         assertEquals(1, nagios.exitCode(), nagios.describe());
@@ -212,7 +221,7 @@ class CheckIT {
 
     @Test
     @Order(10)
-    void archivingSwitchedOffAndAHeldBackAgentFail() throws Exception {
+    void aFailingArchiveCommandAndAHeldBackAgentFail() throws Exception {
         PostgresCluster other = bed.cluster();
         other.initdb();
         other.configure(Map.of("archive_mode", "on", "archive_command", "false", "wal_level", "replica"));
@@ -240,13 +249,6 @@ class CheckIT {
                     && detail(check, "agent").contains("not authorized"), check.stdout());
         }
         other.stop();
-        other.configure(Map.of("archive_mode", "off"));
-        other.start();
-
-        Proc.Result check = check(config, other.dataDir());
-
-        assertEquals("FAILED", statuses(check).get("archive_mode"), check.stdout());
-        assertTrue(detail(check, "archive_mode").contains("is off; set archive_mode = on"), check.stdout());
     }
 
     @Test
@@ -264,6 +266,47 @@ class CheckIT {
         assertEquals(1, check.exitCode(), check.describe());
         assertEquals("FAILED", statuses(check).get("key_file"), check.stdout());
         assertTrue(detail(check, "key_file").contains("does not belong to cert_file"), check.stdout());
+    }
+
+    @Test
+    @Order(12)
+    void archivingSwitchedOffFails() throws IOException {
+        Path config = agentFiles.write("archiving-off.conf", config(UNARCHIVED_SERVER, receiver.port()));
+        PostgresCluster off = bed.archivingCluster(ShellCommand.push(bed.launcherForPostgres(), config),
+                Map.of("archive_mode", "off"));
+
+        Proc.Result check = check(config, off.dataDir());
+
+        assertEquals(1, check.exitCode(), check.describe());
+        assertEquals("FAILED", statuses(check).get("archive_mode"), check.stdout());
+        assertEquals("is off; set archive_mode = on in postgresql.conf and restart PostgreSQL",
+                detail(check, "archive_mode"), check.stdout());
+        off.stop();
+    }
+
+    /** The class's cluster archives to its own server, never to the one this check waits on. */
+    @Test
+    @Order(13)
+    void aSwitchedSegmentNeverStoredTimesOut() throws IOException {
+        Path config = agentFiles.write("unarchived.conf", config(UNARCHIVED_SERVER, receiver.port()));
+        long started = System.nanoTime();
+
+        Proc.Result check = check(config, cluster.dataDir(), "--switch-wal", "--timeout", "3");
+
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        assertEquals(1, check.exitCode(), check.describe());
+        assertEquals(List.of("WAL switch"), withStatus(check, "FAILED"), "the switch alone fails:\n" + check.stdout());
+        Matcher timedOut = Pattern.compile("^\\tWAL switch: FAILED \\(([0-9A-F]{24}) was not stored by the receiver "
+                + "within 3 s of the switch; see archiver failures above", Pattern.MULTILINE).matcher(check.stdout());
+        assertTrue(timedOut.find(), check.stdout());
+        assertTrue(took.compareTo(Duration.ofSeconds(3)) >= 0, "gave up after " + took + ":\n" + check.stdout());
+        cluster.waitArchived(timedOut.group(1), ARCHIVE_TIMEOUT);
+    }
+
+    /** The names of the items with {@code status}, in their order. */
+    private static List<String> withStatus(Proc.Result check, String status) {
+        return statuses(check).entrySet().stream().filter(item -> item.getValue().equals(status))
+                .map(Map.Entry::getKey).toList();
     }
 
     /** Each push sends its own file: the agent is checked where one runs (order 10, AgentByDefaultIT). */

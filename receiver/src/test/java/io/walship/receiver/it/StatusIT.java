@@ -57,6 +57,7 @@ class StatusIT {
     void theLagGrowsWhileTheReceiverIsDownAndShrinksAfter() throws IOException {
         JsonNode before = json();
         assertEquals(0, before.get("lag_segments").asLong(), before.toPrettyString());
+        assertEquals(0, before.get("lag_seconds").asLong(), before.toPrettyString());
         assertEquals(0, before.get("ready_count").asInt(), before.toPrettyString());
         assertFalse(before.get("agent").get("running").asBoolean(), before.toPrettyString());
         assertTrue(before.get("last_archived_wal").asText().matches("[0-9A-F]{24}"), before.toPrettyString());
@@ -71,7 +72,12 @@ class StatusIT {
         assertTrue(PostgresCluster.poll(TIMEOUT, () -> json().path("last_failure").path("wal").asText()
                 .equals(failing)), "PostgreSQL never reported a failed archive_command");
 
+        // Whole seconds: the oldest .ready file may be younger than one when the first failure shows.
+        assertTrue(PostgresCluster.poll(TIMEOUT, () -> json().path("lag_seconds").asLong() > 0),
+                "lag_seconds never grew while the receiver was down");
+
         JsonNode down = json();
+        assertTrue(down.get("lag_seconds").asLong() > 0, down.toPrettyString());
         assertEquals(SWITCHES, down.get("lag_segments").asLong(), down.toPrettyString());
         assertTrue(down.get("lag_bytes").asLong() >= SWITCHES * (16L << 20), down.toPrettyString());
         assertEquals(SWITCHES, down.get("ready_count").asInt(), down.toPrettyString());
@@ -88,6 +94,8 @@ class StatusIT {
 
         JsonNode after = json();
         assertEquals(0, after.get("lag_segments").asLong(), after.toPrettyString());
+        assertTrue(after.get("lag_seconds").isIntegralNumber(), after.toPrettyString());
+        assertEquals(0, after.get("lag_seconds").asLong(), after.toPrettyString());
         assertEquals(0, after.get("ready_count").asInt(), after.toPrettyString());
         assertTrue(after.get("last_failure").get("resolved").asBoolean(), after.toPrettyString());
     }

@@ -30,10 +30,30 @@ final class ArchiveCheck {
 
     private final BarmanServer server;
     private final HashDirLayout layout;
+    private final SpaceProbe space;
 
     ArchiveCheck(BarmanServer server, HashDirLayout layout) {
+        this(server, layout, ArchiveCheck::fileStoreSpace);
+    }
+
+    /** For tests: {@code space} tells the free and total bytes instead of the file system. */
+    ArchiveCheck(BarmanServer server, HashDirLayout layout, SpaceProbe space) {
         this.server = server;
         this.layout = layout;
+        this.space = space;
+    }
+
+    /** The bytes usable by the receiver and the size of the file system that holds a directory. */
+    record Space(long free, long total) {
+    }
+
+    interface SpaceProbe {
+        Space of(Path dir) throws IOException;
+    }
+
+    private static Space fileStoreSpace(Path dir) throws IOException {
+        FileStore store = Files.getFileStore(dir);
+        return new Space(store.getUsableSpace(), store.getTotalSpace());
     }
 
     List<CheckItem> run(Optional<WalFileName> stored) {
@@ -69,9 +89,9 @@ final class ArchiveCheck {
     private CheckItem space() {
         Path dir = WritableDirectories.nearestExisting(server.directories().walsDirectory());
         try {
-            FileStore store = Files.getFileStore(dir);
-            long free = store.getUsableSpace();
-            long total = store.getTotalSpace();
+            Space room = space.of(dir);
+            long free = room.free();
+            long total = room.total();
             String seen = gib(free) + " free of " + gib(total) + " under " + dir;
             if (free < FAILED_BELOW) {
                 return CheckItem.failed(SPACE, seen + "; uploads fail once it is full: free space or expire old "
