@@ -6,6 +6,7 @@ import io.walship.protocol.CheckItem;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -25,6 +26,8 @@ final class PostgresChecks {
             "(^|[\\s/'\"])walship['\"]?\\s+push\\s+(.*\\s)?['\"]?%p['\"]?\\s+['\"]?%f['\"]?(\\s|;|$)");
     /** A .ready file left this long means archiving does not keep up, or is stuck. */
     static final Duration STALE_READY = Duration.ofMinutes(5);
+    /** What PostgreSQL shows for archive_command while archive_mode is off, whatever it is set to. */
+    private static final String HIDDEN_COMMAND = "(disabled)";
 
     private final Connection connection;
     private final Instant now;
@@ -57,10 +60,32 @@ final class PostgresChecks {
             return CheckItem.failed("archive_command", "archive_library = '" + library.get() + "' is set, so "
                     + "PostgreSQL ignores archive_command; set archive_library = '' and reload");
         }
-        return setting("archive_command", command -> callsWalshipPush(command)
-                ? CheckItem.ok("archive_command", command)
-                : CheckItem.failed("archive_command", "is '" + command + "'; set archive_command = 'walship push "
-                        + "%p %f' (with the full path of walship if it is not on PostgreSQL's PATH) and reload"));
+        return setting("archive_command", shown -> {
+            String command = shown.equals(HIDDEN_COMMAND) ? resetValue("archive_command").orElse(shown) : shown;
+            String hidden = shown.equals(HIDDEN_COMMAND) && !command.equals(shown)
+                    ? " (shown as " + HIDDEN_COMMAND + " while archive_mode is off)" : "";
+            return callsWalshipPush(command)
+                    ? CheckItem.ok("archive_command", command + hidden)
+                    : CheckItem.failed("archive_command", "is '" + command + "'" + hidden + "; set archive_command = "
+                            + "'walship push %p %f' (with the full path of walship if it is not on PostgreSQL's PATH) "
+                            + "and reload");
+        });
+    }
+
+    /**
+     * The value the configuration gives, past a show hook: pg_settings' reset_val of a string setting is the value
+     * itself, and archive_command is reloaded, never set per session, so that is the one the archiver runs.
+     */
+    private Optional<String> resetValue(String name) {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT reset_val FROM pg_settings WHERE name = ?")) {
+            statement.setString(1, name);
+            try (ResultSet row = statement.executeQuery()) {
+                return row.next() ? Optional.ofNullable(row.getString(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            return Optional.empty();
+        }
     }
 
     static boolean callsWalshipPush(String archiveCommand) {

@@ -281,6 +281,10 @@ class CheckIT {
         assertEquals("FAILED", statuses(check).get("archive_mode"), check.stdout());
         assertEquals("is off; set archive_mode = on in postgresql.conf and restart PostgreSQL",
                 detail(check, "archive_mode"), check.stdout());
+        // PostgreSQL shows archive_command as "(disabled)" then: the command it is set to is judged, and passes.
+        assertEquals("OK", statuses(check).get("archive_command"), check.stdout());
+        assertTrue(detail(check, "archive_command").endsWith(" %p %f (shown as (disabled) while archive_mode is off)"),
+                check.stdout());
         off.stop();
     }
 

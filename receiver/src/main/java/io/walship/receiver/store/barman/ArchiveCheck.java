@@ -75,6 +75,9 @@ final class ArchiveCheck {
     /** Taken and given back at once; held by someone else is fine, uploads wait for it. */
     private CheckItem lock() {
         Path file = server.lockFile();
+        if (!Files.exists(file.getParent())) {
+            return CheckItem.ok(LOCK, file.getParent() + " does not exist yet; the first upload creates it");
+        }
         try (Flock ignored = Flock.acquire(file, Duration.ZERO, () -> { })) {
             return CheckItem.ok(LOCK, file + " can be taken");
         } catch (Flock.Timeout e) {

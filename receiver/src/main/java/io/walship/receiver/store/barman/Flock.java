@@ -11,6 +11,7 @@ import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
+import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
@@ -43,6 +44,10 @@ public final class Flock implements AutoCloseable {
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT), CAPTURE_ERRNO);
     private static final MethodHandle CLOSE = downcall("close",
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+    private static final MethodHandle STRERROR = downcall("strerror",
+            FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+    /** Longer than any of glibc's messages; the read stops at the terminating NUL. */
+    private static final long MAX_MESSAGE = 256;
 
     private final int fd;
     private final Path file;
@@ -69,7 +74,7 @@ public final class Flock implements AutoCloseable {
                     return new Flock(fd, file);
                 }
                 if (errno != EWOULDBLOCK && errno != EINTR) {
-                    throw new IOException("flock(" + file + ") failed with errno " + errno);
+                    throw new FileSystemException(file.toString(), null, "flock: " + strerror(errno));
                 }
                 if (System.nanoTime() - deadline > 0) {
                     throw new Timeout("timed out after " + timeout.toSeconds() + " s waiting for the lock on "
@@ -118,7 +123,7 @@ public final class Flock implements AutoCloseable {
             int fd = (int) OPEN.invokeExact(state, arena.allocateFrom(file.toString()), O_RDWR | O_CREAT | O_CLOEXEC,
                     0600);
             if (fd < 0) {
-                throw new IOException("cannot open lock file " + file + " (errno " + (int) ERRNO.get(state, 0L) + ")");
+                throw new FileSystemException(file.toString(), null, strerror((int) ERRNO.get(state, 0L)));
             }
             return fd;
         } catch (IOException e) {
@@ -144,6 +149,15 @@ public final class Flock implements AutoCloseable {
             int ignored = (int) CLOSE.invokeExact(fd);
         } catch (Throwable t) {
             throw new IOException("close failed: " + t, t);
+        }
+    }
+
+    /** The system's words for {@code errno}, as the rest of the receiver's messages give them (WritableDirectories). */
+    private static String strerror(int errno) {
+        try {
+            return ((MemorySegment) STRERROR.invokeExact(errno)).reinterpret(MAX_MESSAGE).getString(0);
+        } catch (Throwable t) {
+            return "errno " + errno;
         }
     }
 

@@ -223,6 +223,8 @@ public final class XlogDb {
                 throw new IOException("interrupted while waiting for the lock on " + lockFile, e);
             }
             try {
+                // Barman creates no barman_lock_directory either; the start-up check saw that it can be made.
+                Durable.createDirectories(lockFile.getParent());
                 return Flock.acquire(lockFile, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())),
                         () -> LOG.info("waiting up to " + lockTimeout.toSeconds() + " s for " + lockFile
                                 + ", held by " + LockHolder.of(lockFile).orElse("another process (a barman "

@@ -1,17 +1,15 @@
 package io.walship.receiver.store.barman;
 
-import java.util.zip.GZIPOutputStream;
-import java.io.ByteArrayOutputStream;
-import io.walship.protocol.WireEncoding;
-import io.walship.protocol.WalZstd;
-import com.github.luben.zstd.ZstdCompressCtx;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.github.luben.zstd.ZstdCompressCtx;
 import io.walship.protocol.ReplyCode;
+import io.walship.protocol.WalZstd;
+import io.walship.protocol.WireEncoding;
 import io.walship.receiver.compress.Compression;
 import io.walship.receiver.config.BarmanServer;
 import io.walship.receiver.config.ServerDirectories;
@@ -24,6 +22,7 @@ import io.walship.receiver.store.verify.Findings;
 import io.walship.wal.BackupHistoryFile;
 import io.walship.wal.TimelineHistory;
 import io.walship.wal.WalFileName;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -54,6 +53,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -264,6 +264,22 @@ class BarmanStoreTest {
         assertTrue(Files.readString(xlogDb()).endsWith("\n"), "xlog.db lines end with a newline");
         assertEquals(IDENTITY, Files.readString(home.resolve("pg").resolve("identity.json")));
         assertNoHiddenFiles();
+    }
+
+    /** Barman creates no barman_lock_directory; where it does not exist yet, the first upload makes it. */
+    @Test
+    void theFirstUploadCreatesAMissingLockDirectory() throws IOException, IngestException {
+        Path locks = home.resolve("run").resolve("locks");
+        ServerDirectories defaults = ServerDirectories.defaults(home, "pg");
+        BarmanStore store = new BarmanStore(List.of(new BarmanServer("pg", Set.of(), Compression.GZIP, "test",
+                new ServerDirectories(defaults.backupDirectory(), defaults.walsDirectory(), defaults.xlogdbDirectory(),
+                        locks, defaults.errorsDirectory()), XlogDbGeneration.SERVER_XLOG_DB_WHEN_PRESENT)),
+                Duration.ofSeconds(30));
+
+        Outcome outcome = push(store, SEGMENT, segment(SEGMENT, SYSTEM_ID, 1));
+
+        assertEquals(ReplyCode.STORED, outcome.code(), outcome.message());
+        assertTrue(Files.isRegularFile(locks.resolve(".pg-xlogdb.lock")), "Barman's lock file in " + locks);
     }
 
     @Test
