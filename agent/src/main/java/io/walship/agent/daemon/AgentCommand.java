@@ -39,9 +39,11 @@ import picocli.CommandLine.Option;
                 + "<spool_directory>/<server>/agent.log), and that agent stops once PostgreSQL has stopped. Run by "
                 + "hand or by systemd, it runs in the foreground, logging to stderr, until it is stopped, and takes "
                 + "over from an agent that walship push started."},
-        footer = {"", "systemd (/etc/systemd/system/walship-agent.service):", "  [Service]", "  User=postgres",
+        footer = {"", "systemd: the package's walship-agent@.service runs one per cluster, named like "
+                + "postgresql@.service (walship-agent@15-main ships /var/lib/postgresql/15/main):",
+            "  systemctl enable --now walship-agent@15-main", "  [Service]", "  User=postgres",
             "  ExecStart=/opt/walship/bin/walship agent --config /etc/walship/walship.conf \\",
-            "      --pgdata /var/lib/postgresql/15/main", "  Restart=always", "",
+            "      --pgdata /var/lib/postgresql/%%I", "  Restart=always", "",
             "SIGTERM and SIGINT stop it once the uploads under way are answered; SIGHUP is logged and ignored "
                 + "(restart it to apply a changed configuration)."})
 public final class AgentCommand implements Callable<Integer> {
