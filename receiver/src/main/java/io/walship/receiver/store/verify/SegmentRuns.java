@@ -1,6 +1,7 @@
 package io.walship.receiver.store.verify;
 
 import io.walship.wal.WalFileName;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -34,24 +35,19 @@ public final class SegmentRuns {
     /** Each run of missing segments, named by its first and last, as a CRITICAL finding. */
     public void reportGaps(Findings findings) {
         long size = segmentSize.orElse(DEFAULT_SEGMENT_SIZE);
-        long perLog = 0x1_0000_0000L / size;
         byTimeline.forEach((timeline, segments) -> {
-            Long previous = null;
-            for (long number : segments.stream().mapToLong(s -> s.startLsn(size) / size).distinct().sorted()
-                    .toArray()) {
-                if (previous != null && number > previous + 1) {
-                    long missing = number - previous - 1;
-                    String first = segmentName(timeline, previous + 1, perLog);
+            WalFileName previous = null;
+            for (WalFileName segment : segments.stream().sorted(Comparator.comparingLong(s -> s.startLsn(size)))
+                    .toList()) {
+                long missing = previous == null ? 0 : (segment.startLsn(size) - previous.startLsn(size)) / size - 1;
+                if (missing > 0) {
+                    String first = previous.segmentAfter(size, 1).name();
                     findings.critical("GAP on timeline " + timeline + ": " + (missing == 1 ? first + " is missing"
-                            : missing + " segments are missing, " + first + " to " + segmentName(timeline,
-                            number - 1, perLog)) + "; recovery cannot replay past it");
+                            : missing + " segments are missing, " + first + " to " + segment.segmentAfter(size, -1)
+                            .name()) + "; recovery cannot replay past it");
                 }
-                previous = number;
+                previous = segment;
             }
         });
-    }
-
-    private static String segmentName(long timeline, long number, long perLog) {
-        return String.format("%08X%08X%08X", timeline, number / perLog, number % perLog);
     }
 }
