@@ -10,8 +10,8 @@ import io.walship.config.ConfigException;
 import io.walship.protocol.TlsContexts;
 import io.walship.receiver.config.ArchivedServer;
 import io.walship.receiver.config.BarmanServer;
-import io.walship.receiver.config.CloudServer;
 import io.walship.receiver.config.BarmanVersion;
+import io.walship.receiver.config.CloudServer;
 import io.walship.receiver.config.ConfiguredServers;
 import io.walship.receiver.config.ReadByBarman;
 import io.walship.receiver.config.ReceiverConfig;
@@ -22,8 +22,8 @@ import io.walship.receiver.net.ReceiverServer;
 import io.walship.receiver.store.StoreRouter;
 import io.walship.receiver.store.WalStore;
 import io.walship.receiver.store.barman.BarmanStore;
-import io.walship.receiver.store.s3.S3Store;
 import io.walship.receiver.store.barman.WritableDirectories;
+import io.walship.receiver.store.s3.S3Store;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +39,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -116,8 +115,7 @@ public final class ReceiverMain implements Callable<Integer> {
         }
         ConfiguredServers servers = new ConfiguredServers(cfg.servers(), cfg.cloudServers());
         ServiceSignals.onHangup(new HangupReload(cfg, servers));
-        List<ArchivedServer> archived = Stream.concat(cfg.servers().values().stream(),
-                cfg.cloudServers().values().stream()).map(ArchivedServer.class::cast).toList();
+        List<ArchivedServer> archived = List.copyOf(cfg.allServers().values());
         ReceiverMetrics metrics = new ReceiverMetrics(archived.stream().map(ArchivedServer::name).toList(),
                 archived.stream().flatMap(archive -> archive.clients().stream()).toList(), Clock.systemUTC());
         BarmanStore barmanStore = new BarmanStore(servers, cfg.lockTimeout(), metrics);

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -166,6 +167,13 @@ public record ReceiverConfig(Path file, InetSocketAddress listen, Path barmanHom
         return DEFAULT_COMPRESSION + barman.map(v -> v.readsZstd() ? " (zstd, which Barman " + v + " reads)"
                 : " (gzip, the best Barman " + v + " reads)").orElse(" (gzip, which every Barman reads: the "
                 + "Barman release is unknown)");
+    }
+
+    /** Every server, whatever stores it, by name: the Barman servers, then those of a bucket, each in file order. */
+    public Map<String, ArchivedServer> allServers() {
+        Map<String, ArchivedServer> all = new LinkedHashMap<>(servers);
+        all.putAll(cloudServers);
+        return Collections.unmodifiableMap(all);
     }
 
     /**

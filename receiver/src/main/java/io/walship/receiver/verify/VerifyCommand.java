@@ -17,7 +17,6 @@ import io.walship.receiver.store.verify.Findings.Report;
 import io.walship.receiver.store.verify.Findings.Severity;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -75,8 +74,7 @@ public final class VerifyCommand implements Callable<Integer> {
         } catch (ConfigException e) {
             return unknown(e.getMessage());
         }
-        Map<String, ArchivedServer> all = new LinkedHashMap<>(cfg.servers());
-        all.putAll(cfg.cloudServers());
+        Map<String, ArchivedServer> all = cfg.allServers();
         List<ArchivedServer> servers = new ArrayList<>();
         if (only.isPresent()) {
             ArchivedServer server = all.get(only.get());
