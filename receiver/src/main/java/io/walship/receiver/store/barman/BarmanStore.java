@@ -174,21 +174,7 @@ public final class BarmanStore implements WalStore {
     @Override
     public Optional<InputStream> openPlain(String server, WalFileName name) throws IngestException {
         ServerArchive archive = archiveOf(server);
-        // The name was parsed as a WAL file name, so the path cannot leave the server's wals directory.
-        Path file = archive.layout().pathOf(name);
-        try {
-            InputStream stored = Files.newInputStream(file);
-            try {
-                return Optional.of(verified(archive, name, stored));
-            } catch (IOException | RuntimeException e) {
-                stored.close();
-                throw e;
-            }
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
-        } catch (IOException e) {
-            throw new IngestException(ReplyCode.FAILED, "cannot read " + file + ": " + e.getMessage(), e);
-        }
+        return read(archive, name, stored -> Optional.of(verified(archive, name, stored)));
     }
 
     private ServerArchive archiveOf(String server) throws IngestException {
@@ -206,29 +192,56 @@ public final class BarmanStore implements WalStore {
     @Override
     public Optional<StoredZstd> openZstd(String server, WalFileName name) throws IngestException {
         ServerArchive archive = archiveOf(server);
+        Optional<PlainChecksums.Sum> sum;
+        try {
+            sum = archive.checksums().of(name.name()).filter(recorded -> recorded.codec() == Compression.ZSTD);
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw unreadable(archive.layout().pathOf(name), e);
+        }
+        if (sum.isEmpty()) {
+            return Optional.empty();
+        }
+        return read(archive, name, stored -> {
+            byte[] head = Compression.head(stored);
+            return Compression.sniff(head, head.length) == Compression.ZSTD
+                    ? Optional.of(new StoredZstd(stored, sum.get().crc32c())) : Optional.empty();
+        });
+    }
+
+    /** What is made of a stored file's stream; empty to close it unused. */
+    @FunctionalInterface
+    private interface StoredRead<T> {
+        Optional<T> from(BufferedInputStream stored) throws IOException;
+    }
+
+    /** {@code read} of the stored file of {@code name}: empty when it is not stored, FAILED when it cannot be read. */
+    private static <T> Optional<T> read(ServerArchive archive, WalFileName name, StoredRead<T> read)
+            throws IngestException {
+        // The name was parsed as a WAL file name, so the path cannot leave the server's wals directory.
         Path file = archive.layout().pathOf(name);
         try {
-            Optional<PlainChecksums.Sum> sum = archive.checksums().of(name.name());
-            if (sum.isEmpty() || sum.get().codec() != Compression.ZSTD) {
-                return Optional.empty();
-            }
             BufferedInputStream stored = Compression.buffered(Files.newInputStream(file));
             try {
-                byte[] head = Compression.head(stored);
-                if (Compression.sniff(head, head.length) != Compression.ZSTD) {
+                Optional<T> made = read.from(stored);
+                if (made.isEmpty()) {
                     stored.close();
-                    return Optional.empty();
                 }
+                return made;
             } catch (IOException | RuntimeException e) {
                 stored.close();
                 throw e;
             }
-            return Optional.of(new StoredZstd(stored, sum.get().size(), sum.get().crc32c()));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
-            throw new IngestException(ReplyCode.FAILED, "cannot read " + file + ": " + e.getMessage(), e);
+            throw unreadable(file, e);
         }
+    }
+
+    private static IngestException unreadable(Path file, IOException e) {
+        return new IngestException(ReplyCode.FAILED, "cannot read " + file + ": " + e.getMessage(), e);
     }
 
     /**
@@ -237,9 +250,8 @@ public final class BarmanStore implements WalStore {
      * Files stored before checksums were recorded get what can be checked without them: a segment that reads as
      * plain must start with a WAL page header.
      */
-    private static InputStream verified(ServerArchive archive, WalFileName name, InputStream stored)
+    private static InputStream verified(ServerArchive archive, WalFileName name, BufferedInputStream in)
             throws IOException {
-        BufferedInputStream in = Compression.buffered(stored);
         byte[] head = Compression.head(in);
         Compression codec = Compression.sniff(head, head.length);
         Optional<PlainChecksums.Sum> sum = archive.checksums().of(name.name());
