@@ -263,8 +263,8 @@ public final class ReceiverClient implements AutoCloseable {
                 || root instanceof UnresolvedAddressException
                 || root instanceof io.netty.channel.ConnectTimeoutException) {
             return new ReceiverFailure(ReceiverFailure.Kind.UNREACHABLE, "cannot connect to " + receiver + " ("
-                    + Unreachable.message(root) + "); check that 'walship receiver' runs there and the 'receiver' setting in "
-                    + config.file());
+                    + Unreachable.message(root) + "); check that 'walship receiver' runs there and the 'receiver' "
+                    + "setting in " + config.file());
         }
         if (root instanceof SSLException tls) {
             return tlsFailure(receiver, tls);

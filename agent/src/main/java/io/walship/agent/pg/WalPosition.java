@@ -5,7 +5,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 
-/** Where PostgreSQL writes its WAL now: the LSN as PostgreSQL prints it and as a byte position, and the segment size. */
+/** Where PostgreSQL writes its WAL now: the LSN as PostgreSQL prints it and as a byte position; the segment size. */
 public record WalPosition(String lsn, long bytes, long segmentSize) {
 
     /** Fails on a standby, which writes no WAL of its own. */
